@@ -1,0 +1,165 @@
+//! Opening the pool and bringing the schema up to date.
+
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+use super::{Backend, DatabaseUrl, Db};
+
+/// Where the database lives when no URL is configured, relative to the working directory.
+pub const SQLITE_DEFAULT_PATH: &str = "data/quire.db";
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+#[derive(Debug, Clone)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    /// How long a request waits for a free connection before it gets a "busy" answer.
+    pub acquire_timeout: Duration,
+    /// How long a SQLite writer waits for another writer to finish.
+    pub sqlite_busy_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(5),
+            sqlite_busy_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl Db {
+    /// Opens a pool to `url`. A SQLite file and its folder are created if missing.
+    pub async fn connect(url: &DatabaseUrl, settings: &PoolSettings) -> Result<Db, sqlx::Error> {
+        match url.backend() {
+            Backend::Sqlite => {
+                let options = SqliteConnectOptions::from_str(url.expose())?
+                    .create_if_missing(true)
+                    // Readers never block the writer and vice versa.
+                    .journal_mode(SqliteJournalMode::Wal)
+                    // In WAL mode NORMAL loses nothing when the process dies (the log is in
+                    // the OS's hands at commit); only a power cut can roll back the last
+                    // commits. FULL would add an fsync to every commit for that case alone.
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(settings.sqlite_busy_timeout)
+                    .foreign_keys(true);
+                let in_memory = is_in_memory(url.expose());
+                if !in_memory {
+                    create_parent_dir(options.get_filename())?;
+                }
+                let mut pool = SqlitePoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout);
+                if in_memory {
+                    // Every connection to `:memory:` is a database of its own: keep exactly one,
+                    // forever, or the data vanishes with it.
+                    pool = pool
+                        .max_connections(1)
+                        .min_connections(1)
+                        .idle_timeout(None)
+                        .max_lifetime(None);
+                }
+                Ok(Db::Sqlite(pool.connect_with(options).await?))
+            }
+            Backend::Postgres => {
+                let options = PgConnectOptions::from_str(url.expose())?.application_name("quire");
+                let pool = PgPoolOptions::new()
+                    .max_connections(settings.max_connections)
+                    .acquire_timeout(settings.acquire_timeout)
+                    .connect_with(options)
+                    .await?;
+                Ok(Db::Postgres(pool))
+            }
+        }
+    }
+
+    /// The path of the SQLite database file, if this is a file-backed SQLite database.
+    pub fn sqlite_file(&self) -> Option<std::path::PathBuf> {
+        match self {
+            Db::Sqlite(pool) => {
+                let path = pool.connect_options().get_filename().to_path_buf();
+                (!path.as_os_str().is_empty() && path != Path::new(":memory:")).then_some(path)
+            }
+            Db::Postgres(_) => None,
+        }
+    }
+
+    /// Applies the migrations this build embeds that the database has not seen yet.
+    ///
+    /// Several instances may start at once. On PostgreSQL the migrator holds an advisory lock
+    /// while it works. SQLite has no such lock, so an exclusive lock on a file beside the
+    /// database plays that part.
+    pub async fn migrate(&self) -> Result<(), MigrateError> {
+        match self {
+            Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
+            Db::Sqlite(pool) => {
+                let _guard = match self.sqlite_file() {
+                    Some(db_file) => Some(MigrationLock::acquire(&db_file).await?),
+                    None => None,
+                };
+                SQLITE_MIGRATIONS.run(pool).await
+            }
+        }
+    }
+}
+
+fn is_in_memory(url: &str) -> bool {
+    let rest = url["sqlite:".len()..].trim_start_matches("//");
+    rest.starts_with(":memory:") || url.contains("mode=memory")
+}
+
+fn create_parent_dir(file: &Path) -> Result<(), sqlx::Error> {
+    match file.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(sqlx::Error::Io),
+        _ => Ok(()),
+    }
+}
+
+/// An exclusive advisory lock on `<database>.migrate-lock`, released on drop (or when the
+/// process dies, so a crashed instance never leaves it stuck).
+struct MigrationLock(std::fs::File);
+
+impl MigrationLock {
+    async fn acquire(db_file: &Path) -> Result<Self, MigrateError> {
+        let mut lock_path = db_file.as_os_str().to_owned();
+        lock_path.push(".migrate-lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&lock_path)
+            .map_err(|e| MigrateError::Source(Box::new(e)))?;
+        let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+            .await
+            .map_err(|e| MigrateError::Source(Box::new(e)))?
+            .map_err(|e| MigrateError::Source(Box::new(e)))?;
+        Ok(MigrationLock(file))
+    }
+}
+
+impl Drop for MigrationLock {
+    fn drop(&mut self) {
+        let _ = self.0.unlock();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_in_memory_sqlite() {
+        assert!(is_in_memory("sqlite::memory:"));
+        assert!(is_in_memory("sqlite://:memory:"));
+        assert!(is_in_memory("sqlite:file:x?mode=memory"));
+        assert!(!is_in_memory("sqlite:data/quire.db"));
+        assert!(!is_in_memory("sqlite:///var/lib/quire/quire.db"));
+    }
+}

@@ -1,0 +1,37 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::api::list_posts;
+use crate::components::PostList;
+use crate::domain::PageNumber;
+
+/// The home page: published posts, newest first, a page at a time.
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || PageNumber::parse(query.read().get("page").as_deref());
+    let posts = Resource::new(move || page().get(), list_posts);
+    let (loading, set_loading) = signal(false);
+
+    view! {
+        <Title text="Quire"/>
+        <section class="home" aria-labelledby="home-title" aria-busy=move || loading.get().to_string()>
+            <h1 id="home-title">"Latest posts"</h1>
+            <Show when=move || loading.get()>
+                <p class="progress" role="status">"Loading…"</p>
+            </Show>
+            <Transition
+                fallback=|| view! { <p class="progress" role="status">"Loading posts…"</p> }
+                set_pending=set_loading
+            >
+                {move || Suspend::new(async move {
+                    match posts.await {
+                        Ok(page) => view! { <PostList page/> }.into_any(),
+                        Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

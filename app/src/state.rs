@@ -1,0 +1,35 @@
+//! What the server shares with every request: handed to server functions as Leptos context
+//! and to axum handlers as router state. No globals, so tests can build many apps.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::db::Db;
+
+/// Settings of the blog that pages and server functions need.
+#[derive(Debug, Clone)]
+pub struct SiteSettings {
+    /// Posts on one page of the home page.
+    pub page_size: u32,
+}
+
+impl Default for SiteSettings {
+    fn default() -> Self {
+        SiteSettings { page_size: 10 }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub leptos_options: LeptosOptions,
+    pub db: Db,
+    pub site: Arc<SiteSettings>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

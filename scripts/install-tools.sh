@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Installs the build tools Quire needs, only where they are missing or at the wrong version.
+# Safe to run again: each step checks first. Used by scripts/run.sh, scripts/test.sh and CI.
+#
+#   scripts/install-tools.sh            build tools (wasm32 target, cargo-leptos, wasm-bindgen, npm packages)
+#   scripts/install-tools.sh --browser  also Debian's chromium, for the Playwright tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+CARGO_LEPTOS_VERSION=0.3.11
+# wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock, or hydration breaks.
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+
+log() { printf '\033[1m[install-tools]\033[0m %s\n' "$*"; }
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+# Builds a crate from its published source after pinning one dependency, because both tools'
+# published lock files pin versions that do not build here (see README "Toolchain notes").
+install_patched() {
+  local crate=$1 version=$2 dep=$3 dep_version=$4 features=${5:-}
+  local dir
+  dir=$(mktemp -d)
+  log "building $crate $version from source (pinning $dep $dep_version); this takes a while"
+  curl -sSfL "https://static.crates.io/crates/$crate/$crate-$version.crate" | tar xz -C "$dir"
+  (
+    cd "$dir/$crate-$version"
+    rm -f rust-toolchain.toml rust-toolchain
+    if cargo tree --locked -i "$dep" >/dev/null 2>&1; then
+      cargo update -p "$dep" --precise "$dep_version"
+    fi
+    cargo install --path . --locked --force ${features:+--features "$features"}
+  )
+  rm -rf "$dir"
+}
+
+if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  install_patched cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-util-schemas 0.14.1 no_downloads
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  install_patched wasm-bindgen-cli "$WASM_BINDGEN_VERSION" webpki-roots 1.0.10
+fi
+
+# npm packages: Playwright for end2end/, and binaryen's wasm-opt (Debian's version 108 produces
+# modules that fail at run time, so the release build uses the npm one through node_modules/.bin).
+if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (wasm-opt)"
+  npm ci --no-audit --no-fund
+fi
+if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  log "installing npm packages (Playwright)"
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+
+if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium for the browser tests"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update
+  $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends chromium
+fi
+log "tools ready"

@@ -1,0 +1,140 @@
+//! Serving: open the database, apply migrations, build the router, serve until told to stop.
+
+use std::sync::Arc;
+
+
+use app::db::{Db, DatabaseUrl};
+use app::state::AppState;
+use app::{shell, App};
+use axum::routing::get;
+use axum::Router;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+use tokio::sync::Notify;
+
+use crate::config::Config;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("could not open the database {url}: {source}")]
+    Connect { url: String, source: sqlx::Error },
+    #[error("could not apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+    #[error("could not add the demo posts: {0}")]
+    Seed(sqlx::Error),
+}
+
+/// Connects to the configured database and brings its schema up to date.
+pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
+    let url = &config.database.url;
+    match config.database.variable {
+        Some(variable) => tracing::info!(%url, from = variable, backend = %url.backend(), "opening database"),
+        None => tracing::info!(%url, "no DATABASE_URL set: using a local SQLite file"),
+    }
+    let db = Db::connect(url, &config.pool).await.map_err(|source| connect_error(url, source))?;
+    if let Some(file) = db.sqlite_file() {
+        let shown = std::path::absolute(&file).unwrap_or(file);
+        tracing::info!(path = %shown.display(), "SQLite database file");
+        if config.database.variable.is_none() && std::env::var_os("PORT").is_some() {
+            tracing::warn!(
+                "PORT is set, as on a hosting platform, but DATABASE_URL is not: posts are kept \
+                 in a local file, which hosts with ephemeral disks delete on every deploy"
+            );
+        }
+    }
+    db.migrate().await?;
+    tracing::info!("database schema is up to date");
+    Ok(db)
+}
+
+fn connect_error(url: &DatabaseUrl, source: sqlx::Error) -> StartupError {
+    StartupError::Connect {
+        url: url.to_string(),
+        source,
+    }
+}
+
+pub async fn run(config: Config) -> Result<(), StartupError> {
+    let db = open_database(&config).await?;
+    let state = AppState {
+        leptos_options: config.leptos.clone(),
+        db: db.clone(),
+        site: Arc::new(config.site.clone()),
+    };
+    let app = router(state);
+
+    let listener = TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| StartupError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(StartupError::Serve)?;
+    // Tests and scripts wait for this line.
+    tracing::info!("listening on http://{addr}");
+
+    let stopping = Arc::new(Notify::new());
+    let server = axum::serve(listener, app).with_graceful_shutdown({
+        let stopping = stopping.clone();
+        async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing open requests");
+            stopping.notify_one();
+        }
+    });
+    let grace = config.shutdown_timeout;
+    tokio::select! {
+        result = server => result.map_err(StartupError::Serve)?,
+        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
+            tracing::warn!("requests still open after {grace:?}: closing them");
+        }
+    }
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM (what hosts and `docker stop` send).
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}
+
