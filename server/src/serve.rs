@@ -6,8 +6,13 @@ use std::sync::Arc;
 use app::db::{Db, DatabaseUrl};
 use app::state::AppState;
 use app::{shell, App};
+use app::error::AppError;
+use axum::body::Body;
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
@@ -110,7 +115,28 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::map_response(server_fn_error_status))
         .with_state(state)
+}
+
+/// Gives server-function errors raised before the function runs (undecodable arguments)
+/// the status their `AppError` names, instead of server_fn's blanket 500. Errors returned
+/// by the functions themselves already carry their status.
+async fn server_fn_error_status(response: Response) -> Response {
+    const LIMIT: usize = 64 * 1024;
+    if response.status() != StatusCode::INTERNAL_SERVER_ERROR
+        || !response.headers().contains_key(SERVER_FN_ERROR_HEADER)
+    {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, LIMIT).await else {
+        return Response::from_parts(parts, Body::empty());
+    };
+    if let Ok(err) = serde_json::from_slice::<AppError>(&bytes) {
+        parts.status = StatusCode::from_u16(err.status()).unwrap_or(parts.status);
+    }
+    Response::from_parts(parts, Body::from(bytes))
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM (what hosts and `docker stop` send).

@@ -1,0 +1,11 @@
+//! Integration tests: the real `quire` binary, started on a random port against a fresh
+//! database per test. Every test runs twice, on SQLite and on PostgreSQL (see `both!`).
+//!
+//! PostgreSQL comes from `QUIRE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`);
+//! each test creates its own database there and drops it afterwards.
+
+mod support;
+
+mod data;
+mod home;
+mod startup;

@@ -1,0 +1,60 @@
+//! Test support: fresh databases and running servers.
+
+mod database;
+pub mod server;
+
+
+pub use database::{Kind, TestDb};
+pub use server::TestServer;
+
+/// Runs each named test on both backends, as `<name>::sqlite` and `<name>::postgres`.
+/// Each test is an `async fn(TestDb)`.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::support::TestDb::new($crate::support::Kind::Sqlite).await).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::support::TestDb::new($crate::support::Kind::Postgres).await).await
+            }
+        }
+    )*};
+}
+pub(crate) use both;
+
+pub mod seed {
+    use app::db::{self, posts::NewPost, users::NewUser, Db};
+    use app::domain::{PostTitle, Role};
+    use chrono::{DateTime, Utc};
+
+    pub async fn author(db: &Db, name: &str) -> i64 {
+        let email = format!("{}@example.test", name.to_lowercase().replace(' ', "."));
+        db::users::create(
+            db,
+            &NewUser { name, email: &email, password_hash: "!", role: Role::Admin },
+        )
+        .await
+        .expect("create author")
+    }
+
+    /// Creates a post; `published_at: None` leaves it a draft. Returns its slug.
+    pub async fn post(db: &Db, author_id: i64, title: &str, published_at: Option<DateTime<Utc>>) -> String {
+        let title = PostTitle::parse(title).unwrap();
+        let post = NewPost {
+            author_id,
+            title: &title,
+            subtitle: "Subtitle of it",
+            body: "Body.",
+            cover_url: None,
+            published_at,
+        };
+        db::posts::create(db, &post).await.expect("create post").slug.as_str().to_owned()
+    }
+
+    pub fn days_ago(days: i64) -> Option<DateTime<Utc>> {
+        Some(db::now() - chrono::TimeDelta::days(days))
+    }
+}
