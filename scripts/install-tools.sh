@@ -31,9 +31,7 @@ install_patched() {
   (
     cd "$dir/$crate-$version"
     rm -f rust-toolchain.toml rust-toolchain
-    if cargo tree --locked -i "$dep" >/dev/null 2>&1; then
-      cargo update -p "$dep" --precise "$dep_version"
-    fi
+    cargo update -p "$dep" --precise "$dep_version"
     cargo install --path . --locked --force ${features:+--features "$features"}
   )
   rm -rf "$dir"

@@ -118,7 +118,10 @@ mod tests {
     #[test]
     fn field_errors_are_found_by_field_name() {
         let err = AppError::invalid("title", "A title is required.");
-        assert_eq!(err.for_field("title").as_deref(), Some("A title is required."));
+        assert_eq!(
+            err.for_field("title").as_deref(),
+            Some("A title is required.")
+        );
         assert_eq!(err.for_field("body"), None);
         assert_eq!(AppError::Internal.for_field("title"), None);
     }

@@ -7,7 +7,11 @@ use crate::config::Config;
 use crate::serve::{open_database, StartupError};
 
 #[derive(Debug, clap::Parser)]
-#[command(name = "quire", version, about = "Quire: a blog on SQLite or PostgreSQL")]
+#[command(
+    name = "quire",
+    version,
+    about = "Quire: a blog on SQLite or PostgreSQL"
+)]
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -82,7 +82,13 @@ impl Config {
 
         let defaults = PoolSettings::default();
         let pool = PoolSettings {
-            max_connections: number(&get, "QUIRE_DB_MAX_CONNECTIONS", defaults.max_connections, 1..=1000, "a number from 1 to 1000")?,
+            max_connections: number(
+                &get,
+                "QUIRE_DB_MAX_CONNECTIONS",
+                defaults.max_connections,
+                1..=1000,
+                "a number from 1 to 1000",
+            )?,
             acquire_timeout: Duration::from_secs(number(
                 &get,
                 "QUIRE_DB_ACQUIRE_TIMEOUT_SECS",
@@ -94,7 +100,13 @@ impl Config {
         };
 
         let site = SiteSettings {
-            page_size: number(&get, "QUIRE_PAGE_SIZE", SiteSettings::default().page_size, 1..=100, "a number from 1 to 100")?,
+            page_size: number(
+                &get,
+                "QUIRE_PAGE_SIZE",
+                SiteSettings::default().page_size,
+                1..=100,
+                "a number from 1 to 100",
+            )?,
         };
 
         let shutdown_timeout = Duration::from_secs(number(

@@ -41,7 +41,10 @@ fn main() -> ExitCode {
         }
     };
 
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(e) => {
             eprintln!("quire: could not start the async runtime: {e}");
@@ -65,7 +68,8 @@ fn main() -> ExitCode {
 }
 
 /// Leptos' settings (site root, address, …) from its `LEPTOS_*` variables.
-fn leptos_options() -> Result<leptos::config::LeptosOptions, leptos::config::errors::LeptosConfigError> {
+fn leptos_options(
+) -> Result<leptos::config::LeptosOptions, leptos::config::errors::LeptosConfigError> {
     // cargo-leptos sets the output name while it builds or serves; a binary built by plain
     // `cargo` (tests) or started on its own knows it from Cargo.toml's `output-name`.
     if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {

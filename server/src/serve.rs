@@ -2,11 +2,10 @@
 
 use std::sync::Arc;
 
-
-use app::db::{Db, DatabaseUrl};
+use app::db::{DatabaseUrl, Db};
+use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
-use app::error::AppError;
 use axum::body::Body;
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -40,10 +39,14 @@ pub enum StartupError {
 pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
     let url = &config.database.url;
     match config.database.variable {
-        Some(variable) => tracing::info!(%url, from = variable, backend = %url.backend(), "opening database"),
+        Some(variable) => {
+            tracing::info!(%url, from = variable, backend = %url.backend(), "opening database")
+        }
         None => tracing::info!(%url, "no DATABASE_URL set: using a local SQLite file"),
     }
-    let db = Db::connect(url, &config.pool).await.map_err(|source| connect_error(url, source))?;
+    let db = Db::connect(url, &config.pool)
+        .await
+        .map_err(|source| connect_error(url, source))?;
     if let Some(file) = db.sqlite_file() {
         let shown = std::path::absolute(&file).unwrap_or(file);
         tracing::info!(path = %shown.display(), "SQLite database file");
@@ -163,4 +166,3 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
 }
-

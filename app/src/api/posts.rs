@@ -8,11 +8,18 @@ use crate::error::AppError;
 pub async fn list_posts(page: u32) -> Result<PostPage, AppError> {
     use crate::{db, domain::PageNumber};
 
-    super::respond(async {
-        let state = super::state()?;
-        db::posts::list_published(&state.db, PageNumber::new(page), state.site.page_size, db::now())
+    super::respond(
+        async {
+            let state = super::state()?;
+            db::posts::list_published(
+                &state.db,
+                PageNumber::new(page),
+                state.site.page_size,
+                db::now(),
+            )
             .await
             .map_err(|e| AppError::from_db("listing posts", e))
-    }
-    .await)
+        }
+        .await,
+    )
 }

@@ -117,7 +117,9 @@ fn is_in_memory(url: &str) -> bool {
 
 fn create_parent_dir(file: &Path) -> Result<(), sqlx::Error> {
     match file.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => std::fs::create_dir_all(dir).map_err(sqlx::Error::Io),
+        Some(dir) if !dir.as_os_str().is_empty() => {
+            std::fs::create_dir_all(dir).map_err(sqlx::Error::Io)
+        }
         _ => Ok(()),
     }
 }

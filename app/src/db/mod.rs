@@ -119,7 +119,10 @@ pub fn unique_violation(err: &sqlx::Error) -> Option<&'static str> {
         return None;
     }
     if let Some(name) = db_err.constraint() {
-        return KEYS.iter().find(|(key, _)| *key == name).map(|(key, _)| *key);
+        return KEYS
+            .iter()
+            .find(|(key, _)| *key == name)
+            .map(|(key, _)| *key);
     }
     let message = db_err.message();
     KEYS.iter()

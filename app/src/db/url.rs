@@ -142,7 +142,10 @@ mod tests {
     fn rejects_other_schemes_naming_the_variable_and_the_accepted_ones() {
         let err = DatabaseUrl::parse("DB_URI", "mysql://bob:hunter2@db/quire").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.starts_with("DB_URI is not a supported database URL"), "{msg}");
+        assert!(
+            msg.starts_with("DB_URI is not a supported database URL"),
+            "{msg}"
+        );
         assert!(msg.contains("mysql://bob:****@db/quire"), "{msg}");
         assert!(!msg.contains("hunter2"), "{msg}");
         for scheme in ["sqlite:", "postgres://", "postgresql://"] {
@@ -152,14 +155,22 @@ mod tests {
 
     #[test]
     fn rejects_empty_and_schemeless_values() {
-        for bad in ["", "sqlite:", "postgres://", "localhost:5432", "quire.db", "sqlite3:x.db"] {
+        for bad in [
+            "",
+            "sqlite:",
+            "postgres://",
+            "localhost:5432",
+            "quire.db",
+            "sqlite3:x.db",
+        ] {
             assert!(DatabaseUrl::parse("DATABASE_URL", bad).is_err(), "{bad:?}");
         }
     }
 
     #[test]
     fn display_and_debug_hide_the_password() {
-        let url = DatabaseUrl::parse("DATABASE_URL", "postgres://app:s3cr3t@db:5432/quire").unwrap();
+        let url =
+            DatabaseUrl::parse("DATABASE_URL", "postgres://app:s3cr3t@db:5432/quire").unwrap();
         assert_eq!(url.to_string(), "postgres://app:****@db:5432/quire");
         assert!(!format!("{url:?}").contains("s3cr3t"));
     }
@@ -173,7 +184,10 @@ mod tests {
             "postgres://h/d?user=u&password=****&sslmode=require"
         );
         // An @ inside the password must not leak the part before it.
-        assert_eq!(mask_password("postgres://u:a@b@h/d"), "postgres://u:****@h/d");
+        assert_eq!(
+            mask_password("postgres://u:a@b@h/d"),
+            "postgres://u:****@h/d"
+        );
         assert_eq!(mask_password("not a url"), "not a url");
     }
 }

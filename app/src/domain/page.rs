@@ -41,7 +41,14 @@ mod tests {
 
     #[test]
     fn garbage_and_zero_mean_the_first_page() {
-        for raw in [None, Some(""), Some("abc"), Some("0"), Some("-3"), Some("1.5")] {
+        for raw in [
+            None,
+            Some(""),
+            Some("abc"),
+            Some("0"),
+            Some("-3"),
+            Some("1.5"),
+        ] {
             assert_eq!(PageNumber::parse(raw).get(), 1, "{raw:?}");
         }
     }
@@ -56,6 +63,9 @@ mod tests {
     fn offset_counts_whole_pages_before_this_one() {
         assert_eq!(PageNumber::new(1).offset(10), 0);
         assert_eq!(PageNumber::new(3).offset(10), 20);
-        assert_eq!(PageNumber::new(PageNumber::MAX).offset(u32::MAX), 99_999 * 4_294_967_295);
+        assert_eq!(
+            PageNumber::new(PageNumber::MAX).offset(u32::MAX),
+            99_999 * 4_294_967_295
+        );
     }
 }

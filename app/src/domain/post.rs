@@ -189,7 +189,10 @@ mod tests {
         let suffixed = base.with_suffix(12);
         assert!(suffixed.as_str().ends_with("-12"));
         assert_eq!(suffixed.as_str().chars().count(), 80);
-        assert_eq!(Slug::parse("hello").unwrap().with_suffix(2).as_str(), "hello-2");
+        assert_eq!(
+            Slug::parse("hello").unwrap().with_suffix(2).as_str(),
+            "hello-2"
+        );
     }
 
     #[test]

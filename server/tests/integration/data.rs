@@ -21,7 +21,13 @@ async fn concurrent_read_then_write_transactions_all_succeed(db: TestDb) {
             let pool = pool.clone();
             tokio::spawn(async move {
                 for n in 0..25 {
-                    seed::post(&pool, author, &format!("Writer {writer} post {n}"), seed::days_ago(1)).await;
+                    seed::post(
+                        &pool,
+                        author,
+                        &format!("Writer {writer} post {n}"),
+                        seed::days_ago(1),
+                    )
+                    .await;
                 }
             })
         })
@@ -38,7 +44,10 @@ async fn similar_titles_get_distinct_slugs(db: TestDb) {
     let a = seed::post(&pool, author, "Hello, World!", None).await;
     let b = seed::post(&pool, author, "Hello World?", None).await;
     let c = seed::post(&pool, author, "hello world", None).await;
-    assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("hello-world", "hello-world-2", "hello-world-3"));
+    assert_eq!(
+        (a.as_str(), b.as_str(), c.as_str()),
+        ("hello-world", "hello-world-2", "hello-world-3")
+    );
 }
 
 async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
@@ -54,7 +63,10 @@ async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
         cover_url: None,
         published_at: None,
     };
-    assert!(matches!(db::posts::create(&pool, &again).await, Err(CreatePostError::DuplicateTitle)));
+    assert!(matches!(
+        db::posts::create(&pool, &again).await,
+        Err(CreatePostError::DuplicateTitle)
+    ));
 }
 
 async fn timestamps_read_back_exactly(db: TestDb) {
@@ -62,6 +74,8 @@ async fn timestamps_read_back_exactly(db: TestDb) {
     let author = seed::author(&pool, "Ada").await;
     let at = db::now() - chrono::TimeDelta::minutes(5);
     seed::post(&pool, author, "Timed", Some(at)).await;
-    let page = db::posts::list_published(&pool, PageNumber::new(1), 10, db::now()).await.unwrap();
+    let page = db::posts::list_published(&pool, PageNumber::new(1), 10, db::now())
+        .await
+        .unwrap();
     assert_eq!(page.posts[0].published_at, at);
 }

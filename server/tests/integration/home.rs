@@ -16,7 +16,11 @@ both!(
 fn positions(haystack: &str, needles: &[&str]) -> Vec<usize> {
     needles
         .iter()
-        .map(|n| haystack.find(n).unwrap_or_else(|| panic!("{n:?} not in page:\n{haystack}")))
+        .map(|n| {
+            haystack
+                .find(n)
+                .unwrap_or_else(|| panic!("{n:?} not in page:\n{haystack}"))
+        })
         .collect()
 }
 
@@ -24,17 +28,29 @@ async fn lists_published_posts_newest_first_with_author_and_date(db: TestDb) {
     let pool = db.connect().await;
     let ada = seed::author(&pool, "Ada Lovelace").await;
     seed::post(&pool, ada, "Middle post", seed::days_ago(2)).await;
-    seed::post(&pool, ada, "Oldest post", Some("2019-08-31T10:00:00Z".parse().unwrap())).await;
+    seed::post(
+        &pool,
+        ada,
+        "Oldest post",
+        Some("2019-08-31T10:00:00Z".parse().unwrap()),
+    )
+    .await;
     seed::post(&pool, ada, "Newest post", seed::days_ago(1)).await;
     let server = TestServer::start(&db).await;
 
     let (status, html) = server.get("/").await;
     assert_eq!(status, 200);
     let order = positions(&html, &[">Newest post<", ">Middle post<", ">Oldest post<"]);
-    assert!(order.windows(2).all(|w| w[0] < w[1]), "not newest first: {order:?}");
+    assert!(
+        order.windows(2).all(|w| w[0] < w[1]),
+        "not newest first: {order:?}"
+    );
     assert!(html.contains("Ada Lovelace"));
     assert!(html.contains("Subtitle of it"));
-    assert!(html.contains("August 31, 2019"), "date in the original blog's format");
+    assert!(
+        html.contains("August 31, 2019"),
+        "date in the original blog's format"
+    );
     assert!(html.contains(r#"href="/posts/newest-post""#));
     assert!(!html.contains("No posts yet"));
 }
@@ -44,7 +60,10 @@ async fn shows_an_empty_state_without_posts(db: TestDb) {
     let (status, html) = server.get("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("No posts yet"), "{html}");
-    assert!(html.contains(r#"href="/pkg/quire.css""#), "stylesheet linked");
+    assert!(
+        html.contains(r#"href="/pkg/quire.css""#),
+        "stylesheet linked"
+    );
     assert!(html.contains("/pkg/quire.js"), "hydration script linked");
 }
 
@@ -66,17 +85,40 @@ async fn paginates_with_older_and_newer_links(db: TestDb) {
     let pool = db.connect().await;
     let ada = seed::author(&pool, "Ada").await;
     for n in 1..=5 {
-        seed::post(&pool, ada, &format!("Post number {n}"), seed::days_ago(10 - n)).await;
+        seed::post(
+            &pool,
+            ada,
+            &format!("Post number {n}"),
+            seed::days_ago(10 - n),
+        )
+        .await;
     }
     let server = TestServer::start_with(&db, &[("QUIRE_PAGE_SIZE", "2")]).await;
 
     let (_, first) = server.get("/").await;
-    positions(&first, &["Post number 5", "Post number 4", r#"href="/?page=2""#, "Older posts"]);
+    positions(
+        &first,
+        &[
+            "Post number 5",
+            "Post number 4",
+            r#"href="/?page=2""#,
+            "Older posts",
+        ],
+    );
     assert!(!first.contains("Post number 3"));
     assert!(!first.contains("Newer posts"));
 
     let (_, second) = server.get("/?page=2").await;
-    positions(&second, &["Post number 3", "Post number 2", r#"href="/""#, "Newer posts", r#"href="/?page=3""#]);
+    positions(
+        &second,
+        &[
+            "Post number 3",
+            "Post number 2",
+            r#"href="/""#,
+            "Newer posts",
+            r#"href="/?page=3""#,
+        ],
+    );
 
     let (_, last) = server.get("/?page=3").await;
     positions(&last, &["Post number 1", "Newer posts"]);
@@ -92,7 +134,13 @@ async fn treats_a_nonsense_page_number_as_the_first_page(db: TestDb) {
     let ada = seed::author(&pool, "Ada").await;
     seed::post(&pool, ada, "Only post", seed::days_ago(1)).await;
     let server = TestServer::start(&db).await;
-    for query in ["?page=abc", "?page=-1", "?page=0", "?page=99999999999999999999", "?page=%00"] {
+    for query in [
+        "?page=abc",
+        "?page=-1",
+        "?page=0",
+        "?page=99999999999999999999",
+        "?page=%00",
+    ] {
         let (status, html) = server.get(&format!("/{query}")).await;
         assert_eq!(status, 200, "{query}");
         assert!(html.contains("Only post"), "{query}");

@@ -20,8 +20,16 @@ async fn serves_from_the_configured_database(db: TestDb) {
     let (status, html) = server.get("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("Stored in the test database"));
-    let backend = if db.kind == Kind::Sqlite { "SQLite" } else { "PostgreSQL" };
-    assert!(server.log().contains(&format!("backend={backend}")), "{}", server.log());
+    let backend = if db.kind == Kind::Sqlite {
+        "SQLite"
+    } else {
+        "PostgreSQL"
+    };
+    assert!(
+        server.log().contains(&format!("backend={backend}")),
+        "{}",
+        server.log()
+    );
     let (status, body) = server.get("/healthz").await;
     assert_eq!((status, body.as_str()), (200, "ok"));
 }
@@ -66,7 +74,10 @@ async fn acknowledged_writes_survive_a_killed_server(db: TestDb) {
     let server = TestServer::start(&db).await;
     let (_, html) = server.get("/").await;
     for n in 1..=3 {
-        assert!(html.contains(&format!("Demo post {n}")), "post {n} lost:\n{html}");
+        assert!(
+            html.contains(&format!("Demo post {n}")),
+            "post {n} lost:\n{html}"
+        );
     }
 }
 
@@ -88,9 +99,18 @@ fn a_bad_database_url_exits_with_a_clear_message() {
         let out = run_with(&[(var, "mysql://blog:hunter2@db.example.com:3306/blog")]);
         assert_eq!(out.status.code(), Some(2), "{var}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains(&format!("{var} is not a supported database URL")), "{stderr}");
-        assert!(stderr.contains("mysql://blog:****@db.example.com:3306/blog"), "{stderr}");
-        assert!(stderr.contains("sqlite:, postgres://, postgresql://"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("{var} is not a supported database URL")),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("mysql://blog:****@db.example.com:3306/blog"),
+            "{stderr}"
+        );
+        assert!(
+            stderr.contains("sqlite:, postgres://, postgresql://"),
+            "{stderr}"
+        );
         let stdout = String::from_utf8_lossy(&out.stdout);
         assert!(!stderr.contains("hunter2") && !stdout.contains("hunter2"));
     }
@@ -107,12 +127,22 @@ fn a_bad_port_exits_naming_the_variable() {
 #[test]
 fn an_unreachable_database_fails_without_leaking_the_password() {
     let out = run_with(&[
-        ("DATABASE_URL", "postgres://quire:topsecret@127.0.0.1:1/quire"),
+        (
+            "DATABASE_URL",
+            "postgres://quire:topsecret@127.0.0.1:1/quire",
+        ),
         ("QUIRE_DB_ACQUIRE_TIMEOUT_SECS", "1"),
     ]);
     assert_eq!(out.status.code(), Some(1));
-    let all = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(all.contains("could not open the database postgres://quire:****@127.0.0.1:1/quire"), "{all}");
+    let all = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        all.contains("could not open the database postgres://quire:****@127.0.0.1:1/quire"),
+        "{all}"
+    );
     assert!(!all.contains("topsecret"), "{all}");
 }
 
@@ -147,5 +177,9 @@ async fn db_uri_with_the_postgresql_scheme_is_accepted() {
     let server = TestServer::spawn(cmd).await;
     let (_, html) = server.get("/").await;
     assert!(html.contains("Reached through DB_URI"));
-    assert!(server.log().contains("from=\"DB_URI\"") || server.log().contains("from=DB_URI"), "{}", server.log());
+    assert!(
+        server.log().contains("from=\"DB_URI\"") || server.log().contains("from=DB_URI"),
+        "{}",
+        server.log()
+    );
 }

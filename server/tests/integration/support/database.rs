@@ -32,7 +32,12 @@ impl TestDb {
         match kind {
             Kind::Sqlite => {
                 let url = format!("sqlite://{}", dir.path().join("quire.db").display());
-                TestDb { kind, url, dir, pg_name: None }
+                TestDb {
+                    kind,
+                    url,
+                    dir,
+                    pg_name: None,
+                }
             }
             Kind::Postgres => {
                 let name = format!(
@@ -54,10 +59,17 @@ impl TestDb {
                     .await
                     .expect("create the test database");
                 let url = match admin.rfind('/') {
-                    Some(slash) if slash > "postgres://".len() => format!("{}/{name}", &admin[..slash]),
+                    Some(slash) if slash > "postgres://".len() => {
+                        format!("{}/{name}", &admin[..slash])
+                    }
                     _ => panic!("QUIRE_TEST_PG_URL must end in /DATABASE"),
                 };
-                TestDb { kind, url, dir, pg_name: Some(name) }
+                TestDb {
+                    kind,
+                    url,
+                    dir,
+                    pg_name: Some(name),
+                }
             }
         }
     }
@@ -65,7 +77,9 @@ impl TestDb {
     /// A migrated pool onto this database, for seeding and inspecting it.
     pub async fn connect(&self) -> Db {
         let url = DatabaseUrl::parse("DATABASE_URL", &self.url).unwrap();
-        let db = Db::connect(&url, &PoolSettings::default()).await.expect("connect");
+        let db = Db::connect(&url, &PoolSettings::default())
+            .await
+            .expect("connect");
         db.migrate().await.expect("migrate");
         db
     }
@@ -73,14 +87,21 @@ impl TestDb {
 
 impl Drop for TestDb {
     fn drop(&mut self) {
-        let Some(name) = self.pg_name.take() else { return };
+        let Some(name) = self.pg_name.take() else {
+            return;
+        };
         // Drop runs outside async code: use a runtime of our own on a thread of its own.
         let _ = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
             runtime.block_on(async {
                 if let Ok(mut conn) = PgConnection::connect(&pg_admin_url()).await {
                     let _ = conn
-                        .execute(format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str())
+                        .execute(
+                            format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#).as_str(),
+                        )
                         .await;
                 }
             })

@@ -3,7 +3,6 @@
 mod database;
 pub mod server;
 
-
 pub use database::{Kind, TestDb};
 pub use server::TestServer;
 
@@ -34,14 +33,24 @@ pub mod seed {
         let email = format!("{}@example.test", name.to_lowercase().replace(' ', "."));
         db::users::create(
             db,
-            &NewUser { name, email: &email, password_hash: "!", role: Role::Admin },
+            &NewUser {
+                name,
+                email: &email,
+                password_hash: "!",
+                role: Role::Admin,
+            },
         )
         .await
         .expect("create author")
     }
 
     /// Creates a post; `published_at: None` leaves it a draft. Returns its slug.
-    pub async fn post(db: &Db, author_id: i64, title: &str, published_at: Option<DateTime<Utc>>) -> String {
+    pub async fn post(
+        db: &Db,
+        author_id: i64,
+        title: &str,
+        published_at: Option<DateTime<Utc>>,
+    ) -> String {
         let title = PostTitle::parse(title).unwrap();
         let post = NewPost {
             author_id,
@@ -51,7 +60,12 @@ pub mod seed {
             cover_url: None,
             published_at,
         };
-        db::posts::create(db, &post).await.expect("create post").slug.as_str().to_owned()
+        db::posts::create(db, &post)
+            .await
+            .expect("create post")
+            .slug
+            .as_str()
+            .to_owned()
     }
 
     pub fn days_ago(days: i64) -> Option<DateTime<Utc>> {

@@ -73,9 +73,16 @@ impl TestServer {
             }
             if let Ok(Some(status)) = child.try_wait() {
                 std::thread::sleep(Duration::from_millis(100));
-                panic!("quire exited with {status} before listening:\n{}", log.lock().unwrap().join("\n"));
+                panic!(
+                    "quire exited with {status} before listening:\n{}",
+                    log.lock().unwrap().join("\n")
+                );
             }
-            assert!(Instant::now() < deadline, "quire did not listen within 30 s:\n{}", log.lock().unwrap().join("\n"));
+            assert!(
+                Instant::now() < deadline,
+                "quire did not listen within 30 s:\n{}",
+                log.lock().unwrap().join("\n")
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
         TestServer {
@@ -113,7 +120,11 @@ impl TestServer {
             if let Some(status) = self.child.try_wait().unwrap() {
                 return status;
             }
-            assert!(Instant::now() < deadline, "quire did not stop within {within:?} of SIGTERM:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "quire did not stop within {within:?} of SIGTERM:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
     }
@@ -126,7 +137,11 @@ impl TestServer {
 }
 
 pub fn signal(pid: u32, name: &str) {
-    let status = Command::new("kill").arg(format!("-{name}")).arg(pid.to_string()).status().unwrap();
+    let status = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(pid.to_string())
+        .status()
+        .unwrap();
     assert!(status.success());
 }
 

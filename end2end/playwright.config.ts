@@ -1,0 +1,55 @@
+import { defineConfig } from '@playwright/test';
+
+// Run through scripts/e2e.sh, which builds nothing itself but prepares a fresh, seeded
+// database per backend and passes it in QUIRE_E2E_DATABASE_URL.
+const databaseUrl = process.env.QUIRE_E2E_DATABASE_URL;
+if (!databaseUrl) {
+  throw new Error('QUIRE_E2E_DATABASE_URL is not set: run the browser tests with scripts/e2e.sh');
+}
+const port = Number(process.env.QUIRE_E2E_PORT ?? 3456);
+const baseURL = `http://127.0.0.1:${port}`;
+
+export default defineConfig({
+  testDir: './tests',
+  timeout: 30_000,
+  expect: { timeout: 10_000 },
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      // Debian's Chromium: Playwright's own browser download cannot work on these machines.
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  webServer: {
+    command: process.env.QUIRE_BIN ?? '../target/release/quire',
+    url: `${baseURL}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: {
+      DATABASE_URL: databaseUrl,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
+      QUIRE_PAGE_SIZE: '2',
+      RUST_LOG: 'info',
+    },
+  },
+});
