@@ -15,6 +15,7 @@ site_root="$PWD/target/site"
 pg_admin=${QUIRE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 
 [ -x "$bin" ] || { echo "e2e: $bin is missing: run 'cargo leptos build --release' first" >&2; exit 1; }
+bin=$(realpath "$bin")
 [ -f "$site_root/pkg/quire.wasm" ] || { echo "e2e: $site_root/pkg has no client build: run 'cargo leptos build --release' first" >&2; exit 1; }
 
 run_backend() {
@@ -35,7 +36,7 @@ run_backend() {
   local status=0
   DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null || status=$?
   if [ $status -eq 0 ]; then
-    (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$PWD/../$bin" QUIRE_SITE_ROOT="$site_root" \
+    (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$bin" QUIRE_SITE_ROOT="$site_root" \
       npx playwright test) || status=$?
   fi
   [ -n "$dbname" ] && PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" || true
