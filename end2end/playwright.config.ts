@@ -49,6 +49,8 @@ export default defineConfig({
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
       LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
       QUIRE_PAGE_SIZE: '2',
+      // Every test registers from 127.0.0.1.
+      QUIRE_REGISTRATIONS_PER_HOUR: '1000',
       RUST_LOG: 'info',
     },
   },

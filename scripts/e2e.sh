@@ -35,6 +35,9 @@ run_backend() {
   echo "=== Playwright on $backend ==="
   local status=0
   DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null || status=$?
+  # The admin the tests log in as (tests/accounts.spec.ts).
+  [ $status -eq 0 ] && { printf '%s\n' 'admin passphrase 42' |
+    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null || status=$?; }
   if [ $status -eq 0 ]; then
     (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$bin" QUIRE_SITE_ROOT="$site_root" \
       npx playwright test) || status=$?

@@ -8,20 +8,43 @@ use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
+/// A message about one form field (`field` is the input's `name`; `"form"` for the whole form).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum AppError {
-    /// The input was wrong; `field` names the form field to show the message next to.
-    #[error("{message}")]
+    /// Some input was wrong. `values` echoes what was typed (never a password), so a form
+    /// re-rendered after a plain HTML post, without JavaScript, keeps it.
+    #[error("{}", first_message(errors))]
     Invalid {
-        field: Option<String>,
-        message: String,
+        errors: Vec<FieldError>,
+        values: Vec<(String, String)>,
     },
+    /// The input clashes with what exists (an email already registered, a title taken).
+    #[error("{}", first_message(errors))]
+    Conflict {
+        errors: Vec<FieldError>,
+        values: Vec<(String, String)>,
+    },
+    /// The request itself was malformed (not something a form can produce).
+    #[error("{0}")]
+    BadRequest(String),
+    /// A login that failed: the same message whether the account exists or not. Echoes
+    /// the email, as `Invalid` does.
+    #[error("That email and password do not match an account.")]
+    LoginFailed { email: String },
     #[error("{0}")]
     NotFound(String),
     #[error("Please log in to continue.")]
     Unauthorized,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    #[error("{0}")]
+    TooManyRequests(String),
     /// The server is up but cannot serve right now (e.g. the database is unreachable).
     #[error("The blog is busy right now. Please try again in a moment.")]
     Unavailable,
@@ -32,35 +55,122 @@ pub enum AppError {
     Network,
 }
 
+fn first_message(errors: &[FieldError]) -> &str {
+    errors
+        .first()
+        .map_or("Please correct the form.", |e| e.message.as_str())
+}
+
 impl AppError {
+    /// A single field error.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         AppError::Invalid {
-            field: Some(field.into()),
-            message: message.into(),
+            errors: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+            values: Vec::new(),
         }
+    }
+
+    pub fn conflict(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Conflict {
+            errors: vec![FieldError {
+                field: field.into(),
+                message: message.into(),
+            }],
+            values: Vec::new(),
+        }
+    }
+
+    /// Attaches the submitted values to echo back (pass no passwords).
+    pub fn with_values(mut self, submitted: &[(&str, &str)]) -> Self {
+        if let AppError::Invalid { values, .. } | AppError::Conflict { values, .. } = &mut self {
+            *values = submitted
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect();
+        }
+        self
     }
 
     /// The HTTP status this error is answered with.
     pub fn status(&self) -> u16 {
         match self {
-            AppError::Invalid { .. } => 400,
-            AppError::NotFound(_) => 404,
-            AppError::Unauthorized => 401,
+            AppError::BadRequest(_) => 400,
+            AppError::Unauthorized | AppError::LoginFailed { .. } => 401,
             AppError::Forbidden => 403,
+            AppError::NotFound(_) => 404,
+            AppError::Conflict { .. } => 409,
+            AppError::Invalid { .. } => 422,
+            AppError::TooManyRequests(_) => 429,
             AppError::Unavailable => 503,
             AppError::Internal | AppError::Network => 500,
         }
     }
 
+    fn field_errors(&self) -> &[FieldError] {
+        match self {
+            AppError::Invalid { errors, .. } | AppError::Conflict { errors, .. } => errors,
+            _ => &[],
+        }
+    }
+
     /// The message for `field`, if this error is about that form field.
     pub fn for_field(&self, name: &str) -> Option<String> {
+        self.field_errors()
+            .iter()
+            .find(|e| e.field == name)
+            .map(|e| e.message.clone())
+    }
+
+    /// What was typed into `field`, if the error echoes it.
+    pub fn value(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Invalid {
-                field: Some(f),
-                message,
-            } if f == name => Some(message.clone()),
+            AppError::Invalid { values, .. } | AppError::Conflict { values, .. } => values
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone()),
+            AppError::LoginFailed { email } if name == "email" => Some(email.clone()),
             _ => None,
         }
+    }
+
+    /// A message for the whole form: anything that is not about one field.
+    pub fn form_message(&self) -> Option<String> {
+        match self {
+            AppError::Invalid { .. } | AppError::Conflict { .. } => self.for_field("form"),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+/// Collects field errors from parsing several inputs, to report them all at once.
+#[derive(Debug, Default)]
+pub struct FormErrors(Vec<FieldError>);
+
+impl FormErrors {
+    /// Records the error of `result` under `field` and returns its value, if any.
+    pub fn check<T>(&mut self, field: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.0.push(FieldError {
+                    field: field.to_owned(),
+                    message,
+                });
+                None
+            }
+        }
+    }
+
+    /// The recorded errors as one `Invalid` error that echoes `values`.
+    pub fn into_error(self, values: &[(&str, &str)]) -> AppError {
+        AppError::Invalid {
+            errors: self.0,
+            values: Vec::new(),
+        }
+        .with_values(values)
     }
 }
 
@@ -91,10 +201,9 @@ impl FromServerFnError for AppError {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         match value {
             // Raised on the server when the request's arguments cannot be decoded: the caller's mistake.
-            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => AppError::Invalid {
-                field: None,
-                message: "The request was malformed.".into(),
-            },
+            ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest("The request was malformed.".into())
+            }
             ServerFnErrorErr::Request(_) => AppError::Network,
             _ => AppError::Internal,
         }
@@ -107,7 +216,17 @@ mod tests {
 
     #[test]
     fn user_mistakes_are_4xx_and_failures_5xx() {
-        assert_eq!(AppError::invalid("title", "Required").status(), 400);
+        assert_eq!(AppError::BadRequest("x".into()).status(), 400);
+        assert_eq!(AppError::invalid("title", "Required").status(), 422);
+        assert_eq!(AppError::conflict("email", "Taken").status(), 409);
+        assert_eq!(
+            AppError::LoginFailed {
+                email: String::new()
+            }
+            .status(),
+            401
+        );
+        assert_eq!(AppError::TooManyRequests("slow down".into()).status(), 429);
         assert_eq!(AppError::NotFound("No such post".into()).status(), 404);
         assert_eq!(AppError::Unauthorized.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
@@ -124,6 +243,35 @@ mod tests {
         );
         assert_eq!(err.for_field("body"), None);
         assert_eq!(AppError::Internal.for_field("title"), None);
+    }
+
+    #[test]
+    fn form_errors_collect_every_field_and_echo_values() {
+        let mut errors = FormErrors::default();
+        assert_eq!(errors.check("name", Ok::<_, String>(1)), Some(1));
+        assert_eq!(errors.check::<()>("email", Err("Bad email".into())), None);
+        assert_eq!(
+            errors.check::<()>("password", Err("Too short".into())),
+            None
+        );
+        let err = errors.into_error(&[("name", "Ada"), ("email", "nope")]);
+        assert_eq!(err.for_field("email").as_deref(), Some("Bad email"));
+        assert_eq!(err.for_field("password").as_deref(), Some("Too short"));
+        assert_eq!(err.value("email").as_deref(), Some("nope"));
+        assert_eq!(err.value("password"), None);
+    }
+
+    #[test]
+    fn non_field_errors_are_form_messages() {
+        assert_eq!(
+            AppError::LoginFailed {
+                email: "a@b.co".into()
+            }
+            .form_message()
+            .as_deref(),
+            Some("That email and password do not match an account.")
+        );
+        assert_eq!(AppError::invalid("email", "Bad").form_message(), None);
     }
 
     #[test]

@@ -6,7 +6,10 @@ pub mod components;
 pub mod domain;
 pub mod error;
 pub mod pages;
+pub mod session;
 
+#[cfg(feature = "ssr")]
+pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
@@ -15,10 +18,10 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
-use pages::{HomePage, NotFound};
+use pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFound, RegisterPage};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -43,6 +46,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    session::Session::provide();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/quire.css"/>
@@ -51,7 +55,14 @@ pub fn App() -> impl IntoView {
             <SiteHeader/>
             <main id="main">
                 <Routes fallback=|| view! { <NotFound/> }>
-                    <Route path=path!("") view=HomePage/>
+                    // Pages are rendered whole before they are sent (`Async`), not streamed:
+                    // they read little, and so they work without JavaScript and carry the
+                    // right status code (401, 403, 404) in their headers.
+                    <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
+                    <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

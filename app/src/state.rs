@@ -13,11 +13,24 @@ use crate::db::Db;
 pub struct SiteSettings {
     /// Posts on one page of the home page.
     pub page_size: u32,
+    /// The only email that becomes admin when it registers (`ADMIN_EMAIL`). When unset, the
+    /// first account on a blog without an admin does.
+    pub admin_email: Option<String>,
+    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a
+    /// proxy that writes it, or clients could pick their own address to dodge rate limits).
+    pub trust_forwarded_for: bool,
+    /// New accounts allowed per client address per hour.
+    pub registrations_per_hour: u32,
 }
 
 impl Default for SiteSettings {
     fn default() -> Self {
-        SiteSettings { page_size: 10 }
+        SiteSettings {
+            page_size: 10,
+            admin_email: None,
+            trust_forwarded_for: false,
+            registrations_per_hour: 5,
+        }
     }
 }
 

@@ -20,6 +20,17 @@ pub struct Config {
     pub site: SiteSettings,
     /// How long open connections may take to finish after a shutdown signal.
     pub shutdown_timeout: Duration,
+    pub sessions: SessionSettings,
+    /// The blog's public address (`QUIRE_PUBLIC_URL`), e.g. `https://blog.example.com`.
+    pub public_url: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionSettings {
+    /// Send the cookie only over HTTPS. Defaults to on when the public URL is https.
+    pub secure_cookie: bool,
+    /// A session ends after this long without a request.
+    pub idle_timeout: Duration,
 }
 
 /// The database URL and where it came from, for the start-up log.
@@ -107,6 +118,7 @@ impl Config {
                 1..=100,
                 "a number from 1 to 100",
             )?,
+            ..SiteSettings::default()
         };
 
         let shutdown_timeout = Duration::from_secs(number(
@@ -117,7 +129,53 @@ impl Config {
             "a number of seconds from 0 to 600",
         )?);
 
+        let public_url = match get("QUIRE_PUBLIC_URL") {
+            Some(url) => Some(parse_public_url(&url)?),
+            None => None,
+        };
+        let secure_default = public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://"));
+        let sessions = SessionSettings {
+            secure_cookie: flag(&get, "QUIRE_SECURE_COOKIE", secure_default)?,
+            idle_timeout: Duration::from_secs(
+                60 * number(
+                    &get,
+                    "QUIRE_SESSION_IDLE_MINUTES",
+                    7 * 24 * 60,
+                    5..=525_600,
+                    "a number of minutes from 5 to 525600",
+                )?,
+            ),
+        };
+        let site = SiteSettings {
+            admin_email: match get("ADMIN_EMAIL") {
+                Some(raw) => Some(
+                    app::domain::Email::parse(&raw)
+                        .map_err(|_| ConfigError::Invalid {
+                            variable: "ADMIN_EMAIL",
+                            expected: "an email address",
+                            value: raw.clone(),
+                        })?
+                        .as_str()
+                        .to_owned(),
+                ),
+                None => None,
+            },
+            trust_forwarded_for: flag(&get, "QUIRE_TRUST_FORWARDED_FOR", false)?,
+            registrations_per_hour: number(
+                &get,
+                "QUIRE_REGISTRATIONS_PER_HOUR",
+                SiteSettings::default().registrations_per_hour,
+                1..=100_000,
+                "a number from 1 to 100000",
+            )?,
+            ..site
+        };
+
         Ok(Config {
+            sessions,
+            public_url,
             database,
             listen,
             leptos,
@@ -144,6 +202,41 @@ fn parse<T: FromStr>(
             expected,
             value: value.to_owned(),
         })
+}
+
+fn flag(
+    get: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(variable).map(|v| v.trim().to_ascii_lowercase()) {
+        None => Ok(default),
+        Some(v) if matches!(v.as_str(), "1" | "true" | "yes" | "on") => Ok(true),
+        Some(v) if matches!(v.as_str(), "0" | "false" | "no" | "off") => Ok(false),
+        Some(v) => Err(ConfigError::Invalid {
+            variable,
+            expected: "true or false",
+            value: v,
+        }),
+    }
+}
+
+/// `scheme://host[:port]`, without a trailing slash: the form browsers send in `Origin`.
+fn parse_public_url(raw: &str) -> Result<String, ConfigError> {
+    let url = raw.trim().trim_end_matches('/');
+    let ok = ["http://", "https://"].iter().any(|scheme| {
+        url.strip_prefix(scheme)
+            .is_some_and(|rest| !rest.is_empty() && !rest.contains(['/', '?', '#', ' ', '@']))
+    });
+    if ok {
+        Ok(url.to_owned())
+    } else {
+        Err(ConfigError::Invalid {
+            variable: "QUIRE_PUBLIC_URL",
+            expected: "an http(s) address without a path, like https://blog.example.com",
+            value: raw.to_owned(),
+        })
+    }
 }
 
 fn number<T: FromStr + PartialOrd + Copy>(
@@ -237,6 +330,49 @@ mod tests {
             assert!(err.starts_with(var), "{err}");
             assert!(err.contains(value), "{err}");
         }
+    }
+
+    #[test]
+    fn cookies_are_secure_by_default_behind_an_https_public_url() {
+        assert!(!config(&[]).unwrap().sessions.secure_cookie);
+        let https = config(&[("QUIRE_PUBLIC_URL", "https://blog.example.com/")]).unwrap();
+        assert!(https.sessions.secure_cookie);
+        assert_eq!(
+            https.public_url.as_deref(),
+            Some("https://blog.example.com")
+        );
+        let overridden = config(&[
+            ("QUIRE_PUBLIC_URL", "https://blog.example.com"),
+            ("QUIRE_SECURE_COOKIE", "false"),
+        ])
+        .unwrap();
+        assert!(!overridden.sessions.secure_cookie);
+        assert!(
+            config(&[("QUIRE_SECURE_COOKIE", "yes")])
+                .unwrap()
+                .sessions
+                .secure_cookie
+        );
+    }
+
+    #[test]
+    fn bad_account_settings_are_refused() {
+        for (var, value) in [
+            ("QUIRE_PUBLIC_URL", "blog.example.com"),
+            ("QUIRE_PUBLIC_URL", "https://blog.example.com/path"),
+            ("QUIRE_SECURE_COOKIE", "maybe"),
+            ("ADMIN_EMAIL", "not-an-email"),
+            ("QUIRE_SESSION_IDLE_MINUTES", "1"),
+        ] {
+            let err = config(&[(var, value)]).unwrap_err().to_string();
+            assert!(err.starts_with(var), "{err}");
+        }
+    }
+
+    #[test]
+    fn admin_email_is_normalized() {
+        let c = config(&[("ADMIN_EMAIL", " Boss@Example.COM ")]).unwrap();
+        assert_eq!(c.site.admin_email.as_deref(), Some("boss@example.com"));
     }
 
     #[test]

@@ -54,7 +54,7 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match args.command.unwrap_or_default() {
             cli::Command::Serve => serve::run(config).await,
-            cli::Command::Demo { posts } => cli::demo(config, posts).await,
+            command => cli::run(config, command).await,
         }
     });
     match result {

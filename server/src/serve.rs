@@ -3,6 +3,10 @@
 use std::sync::Arc;
 
 use app::db::{DatabaseUrl, Db};
+use std::net::SocketAddr;
+
+use app::auth::csrf::{self, TrustedOrigins};
+use app::auth::{SessionStore, Users};
 use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
@@ -11,10 +15,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use axum_login::AuthManagerLayerBuilder;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tokio::sync::Notify;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::session_store::ExpiredDeletion;
+use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 
@@ -31,8 +39,8 @@ pub enum StartupError {
     },
     #[error("server error: {0}")]
     Serve(std::io::Error),
-    #[error("could not add the demo posts: {0}")]
-    Seed(sqlx::Error),
+    #[error("{0}")]
+    Command(String),
 }
 
 /// Connects to the configured database and brings its schema up to date.
@@ -76,7 +84,7 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
         db: db.clone(),
         site: Arc::new(config.site.clone()),
     };
-    let app = router(state);
+    let app = router(state, &config);
 
     let listener = TcpListener::bind(config.listen)
         .await
@@ -89,7 +97,11 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
     tracing::info!("listening on http://{addr}");
 
     let stopping = Arc::new(Notify::new());
-    let server = axum::serve(listener, app).with_graceful_shutdown({
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown({
         let stopping = stopping.clone();
         async move {
             shutdown_signal().await;
@@ -109,8 +121,34 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
     Ok(())
 }
 
-fn router(state: AppState) -> Router {
+fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
+
+    let store = SessionStore::new(&state.db);
+    // Expired sessions are deleted in the background; every instance may do it.
+    tokio::spawn(
+        store
+            .clone()
+            .continuously_delete_expired(std::time::Duration::from_secs(3600)),
+    );
+    tokio::spawn(prune_rate_events(state.db.clone()));
+    let idle = tower_sessions::cookie::time::Duration::try_from(config.sessions.idle_timeout)
+        .unwrap_or(tower_sessions::cookie::time::Duration::days(7));
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("quire_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(config.sessions.secure_cookie)
+        .with_expiry(Expiry::OnInactivity(idle));
+    let auth = AuthManagerLayerBuilder::new(
+        Users {
+            db: state.db.clone(),
+        },
+        sessions,
+    )
+    .build();
+    let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
+
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
         .leptos_routes(&state, routes, {
@@ -119,7 +157,24 @@ fn router(state: AppState) -> Router {
         })
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
+        .layer(auth)
+        .layer(axum::middleware::from_fn_with_state(
+            trusted,
+            csrf::refuse_cross_site,
+        ))
         .with_state(state)
+}
+
+/// Deletes rate-limit events older than any limit looks at, once an hour.
+async fn prune_rate_events(db: Db) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let day_ago = app::db::now() - chrono::TimeDelta::days(1);
+        if let Err(e) = app::db::rate::prune(&db, day_ago).await {
+            tracing::warn!(error = %e, "could not prune rate-limit events");
+        }
+    }
 }
 
 /// Gives server-function errors raised before the function runs (undecodable arguments)

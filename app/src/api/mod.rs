@@ -1,26 +1,99 @@
 //! Server functions: the browser's API. Each one is a public HTTP endpoint, so each one checks
-//! its caller and input itself, then calls one `db::` function and maps the error.
+//! its caller and input itself, then calls one `db::` function (or one account operation) and
+//! maps the error. Every one is a POST (the default encoding): none changes state on a GET.
 
+mod account;
+mod auth;
 mod posts;
 
+pub use account::*;
+pub use auth::*;
 pub use posts::*;
 
-/// The shared state, as provided to every server function.
 #[cfg(feature = "ssr")]
-fn state() -> Result<crate::state::AppState, crate::error::AppError> {
-    leptos::prelude::use_context::<crate::state::AppState>()
-        .ok_or_else(|| crate::error::AppError::internal("reading app state", "not provided"))
-}
+mod guard {
+    use crate::auth::{AuthSession, SessionUser};
+    use crate::domain::Role;
+    use crate::error::AppError;
+    use crate::state::AppState;
 
-/// Answers an error with its own HTTP status rather than the default 500.
-#[cfg(feature = "ssr")]
-fn respond<T>(result: Result<T, crate::error::AppError>) -> Result<T, crate::error::AppError> {
-    if let Err(err) = &result {
-        if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-            let status = axum::http::StatusCode::from_u16(err.status())
-                .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-            response.set_status(status);
+    /// The shared state, as provided to every server function.
+    pub fn state() -> Result<AppState, AppError> {
+        leptos::prelude::use_context::<AppState>()
+            .ok_or_else(|| AppError::internal("reading app state", "not provided"))
+    }
+
+    /// Answers an error with its own HTTP status rather than the default 500 — except to a
+    /// plain HTML form post, which Leptos answers with a redirect back to the form (carrying
+    /// the error), and a redirect needs its 3xx status.
+    pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() {
+            let api_call = parts.uri.path().starts_with("/api/");
+            let html_form = parts
+                .headers
+                .get(axum::http::header::ACCEPT)
+                .and_then(|a| a.to_str().ok())
+                .is_some_and(|a| a.contains("text/html"));
+            if api_call && html_form {
+                return result;
+            }
+        }
+        if let Err(err) = &result {
+            if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+                let status = axum::http::StatusCode::from_u16(err.status())
+                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
+                response.set_status(status);
+            }
+        }
+        result
+    }
+
+    pub async fn auth_session() -> Result<AuthSession, AppError> {
+        leptos_axum::extract::<AuthSession>()
+            .await
+            .map_err(|e| AppError::internal("reading the session", format!("{e:?}")))
+    }
+
+    /// The logged-in user, or 401.
+    pub async fn require_user() -> Result<(AuthSession, SessionUser), AppError> {
+        let session = auth_session().await?;
+        match session.user.clone() {
+            Some(user) => Ok((session, user)),
+            None => Err(AppError::Unauthorized),
         }
     }
-    result
+
+    /// The logged-in admin, or 401 (nobody logged in) / 403 (not an admin).
+    pub async fn require_admin() -> Result<SessionUser, AppError> {
+        let (_, user) = require_user().await?;
+        if user.role == Role::Admin {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// The client's address, for rate limits.
+    pub async fn client_address(trust_forwarded_for: bool) -> String {
+        use axum::extract::ConnectInfo;
+        use std::net::SocketAddr;
+        if trust_forwarded_for {
+            if let Ok(headers) = leptos_axum::extract::<axum::http::HeaderMap>().await {
+                let last = headers
+                    .get_all("x-forwarded-for")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .flat_map(|v| v.split(','))
+                    .map(str::trim)
+                    .rfind(|v| !v.is_empty());
+                if let Some(address) = last {
+                    return address.to_owned();
+                }
+            }
+        }
+        match leptos_axum::extract::<ConnectInfo<SocketAddr>>().await {
+            Ok(ConnectInfo(addr)) => addr.ip().to_string(),
+            Err(_) => "unknown".to_owned(),
+        }
+    }
 }

@@ -6,11 +6,12 @@ use crate::error::AppError;
 /// One page of published posts, newest first.
 #[server(endpoint = "list_posts")]
 pub async fn list_posts(page: u32) -> Result<PostPage, AppError> {
+    use super::guard;
     use crate::{db, domain::PageNumber};
 
-    super::respond(
+    guard::respond(
         async {
-            let state = super::state()?;
+            let state = guard::state()?;
             db::posts::list_published(
                 &state.db,
                 PageNumber::new(page),

@@ -1,10 +1,15 @@
+use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::ThemeToggle;
+use crate::session::Session;
 
 /// The banner on every page: the blog's name, navigation and the theme switch.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    let session = Session::get();
+    let user = session.user;
+    let logout = session.logout;
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="site-header">
@@ -12,6 +17,30 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li><a href="/">"Home"</a></li>
+                    <Transition fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            match user.await {
+                                Ok(Some(me)) => view! {
+                                    {me.is_admin().then(|| view! {
+                                        <li><a href="/admin/posts/new">"New post"</a></li>
+                                        <li><a href="/admin/users">"Users"</a></li>
+                                    })}
+                                    <li><a href="/account" class="account-link">{me.name}</a></li>
+                                    <li>
+                                        <ActionForm action=logout>
+                                            <button type="submit" class="link-button">"Log out"</button>
+                                        </ActionForm>
+                                    </li>
+                                }
+                                .into_any(),
+                                _ => view! {
+                                    <li><a href="/login">"Log in"</a></li>
+                                    <li><a href="/register">"Register"</a></li>
+                                }
+                                .into_any(),
+                            }
+                        })}
+                    </Transition>
                 </ul>
             </nav>
             <ThemeToggle/>

@@ -1,9 +1,11 @@
 //! Building blocks shared by pages.
 
+mod form;
 mod layout;
 mod post_list;
 mod theme_toggle;
 
+pub use form::{last_error, Field, FormMessage, SubmitButton};
 pub use layout::{SiteFooter, SiteHeader};
 pub use post_list::PostList;
 pub use theme_toggle::ThemeToggle;

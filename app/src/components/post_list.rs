@@ -13,14 +13,16 @@ pub fn PostList(page: PostPage) -> impl IntoView {
         <ol class="post-list" aria-label="Posts">
             {page.posts.into_iter().map(|post| view! { <li><PostCard post/></li> }).collect_view()}
         </ol>
-        <nav class="pager" aria-label="Pagination">
-            {page.has_newer.then(|| view! {
-                <a rel="prev" href=page_href(number - 1)>"← Newer posts"</a>
-            })}
-            {page.has_older.then(|| view! {
-                <a rel="next" class="older" href=page_href(number + 1)>"Older posts →"</a>
-            })}
-        </nav>
+        {(page.has_newer || page.has_older).then(|| view! {
+            <nav class="pager" aria-label="Pagination">
+                {page.has_newer.then(|| view! {
+                    <a rel="prev" href=page_href(number - 1)>"← Newer posts"</a>
+                })}
+                {page.has_older.then(|| view! {
+                    <a rel="next" class="older" href=page_href(number + 1)>"Older posts →"</a>
+                })}
+            </nav>
+        })}
     }
     .into_any()
 }

@@ -7,6 +7,7 @@
 
 mod connect;
 pub mod posts;
+pub mod rate;
 mod url;
 pub mod users;
 

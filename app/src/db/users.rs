@@ -1,8 +1,10 @@
-//! Users. Accounts proper (passwords, sessions) arrive with the accounts feature; this is
-//! what posts need: an author.
+//! Users and their accounts.
 
-use super::{now, on_pool, Db};
-use crate::domain::Role;
+use chrono::{DateTime, Utc};
+
+use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
+use crate::auth::SessionUser;
+use crate::domain::{Role, UserListing};
 
 pub struct NewUser<'a> {
     pub name: &'a str,
@@ -12,8 +14,47 @@ pub struct NewUser<'a> {
     pub role: Role,
 }
 
-/// Inserts a user and returns its id.
-pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, sqlx::Error> {
+#[derive(Debug, thiserror::Error)]
+pub enum CreateUserError {
+    #[error("an account with this email exists")]
+    DuplicateEmail,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
+fn map_insert_error(e: sqlx::Error) -> CreateUserError {
+    match unique_violation(&e) {
+        Some("users_email_key") => CreateUserError::DuplicateEmail,
+        _ => CreateUserError::Db(e),
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+    password_hash: String,
+}
+
+impl UserRow {
+    fn into_session_user(self) -> SessionUser {
+        SessionUser {
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            // The CHECK constraint allows nothing else; should it ever, the least power wins.
+            role: Role::parse(&self.role).unwrap_or(Role::Reader),
+            password_hash: self.password_hash,
+        }
+    }
+}
+
+const USER_COLUMNS: &str = "id, name, email, role, password_hash";
+
+/// Inserts a user with the given role and returns its id.
+pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateUserError> {
     on_pool!(db, pool => {
         sqlx::query_scalar(
             "INSERT INTO users (name, email, password_hash, role, created_at)
@@ -27,6 +68,80 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, sqlx::Error> {
         .fetch_one(pool)
         .await
     })
+    .map_err(map_insert_error)
+}
+
+/// Registers a reader — or an admin: the account whose email is `admin_email` when that is
+/// set, else the first account while the blog has no admin.
+pub async fn register(
+    db: &Db,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+    admin_email: Option<&str>,
+) -> Result<SessionUser, CreateUserError> {
+    let mut tx = db.begin_write().await?;
+    if let WriteTx::Postgres(tx) = &mut tx {
+        // Two first sign-ups at once must not both see "no admin yet". (SQLite's
+        // BEGIN IMMEDIATE already serializes writers.)
+        sqlx::query("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE")
+            .execute(&mut **tx)
+            .await?;
+    }
+    let role = match admin_email {
+        Some(admin) => {
+            if admin == email {
+                Role::Admin
+            } else {
+                Role::Reader
+            }
+        }
+        None => {
+            let has_admin: bool = on_tx!(&mut tx, conn => {
+                sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE role = 'admin')")
+                    .fetch_one(conn)
+                    .await
+            })?;
+            if has_admin {
+                Role::Reader
+            } else {
+                Role::Admin
+            }
+        }
+    };
+    let sql = format!(
+        "INSERT INTO users (name, email, password_hash, role, created_at)
+         VALUES ($1, $2, $3, $4, $5) RETURNING {USER_COLUMNS}"
+    );
+    let row: UserRow = on_tx!(&mut tx, conn => {
+        sqlx::query_as(&sql)
+            .bind(name)
+            .bind(email)
+            .bind(password_hash)
+            .bind(role.as_str())
+            .bind(now())
+            .fetch_one(conn)
+            .await
+    })
+    .map_err(map_insert_error)?;
+    tx.commit().await?;
+    Ok(row.into_session_user())
+}
+
+pub async fn by_email(db: &Db, email: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
+    let row: Option<UserRow> = on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(email).fetch_optional(pool).await
+    })?;
+    Ok(row.map(UserRow::into_session_user))
+}
+
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1");
+    let row: Option<UserRow> = on_pool!(db, pool => {
+        sqlx::query_as(&sql).bind(id).fetch_optional(pool).await
+    })?;
+    Ok(row.map(UserRow::into_session_user))
 }
 
 pub async fn id_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
@@ -36,4 +151,65 @@ pub async fn id_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Erro
             .fetch_optional(pool)
             .await
     })
+}
+
+pub async fn rename(db: &Db, id: i64, name: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
+            .bind(name)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+            .bind(password_hash)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Makes the account with `email` an admin. Returns whether such an account exists.
+pub async fn promote(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE users SET role = 'admin' WHERE email = $1")
+            .bind(email)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })
+}
+
+#[derive(sqlx::FromRow)]
+struct ListingRow {
+    id: i64,
+    name: String,
+    email: String,
+    role: String,
+    created_at: DateTime<Utc>,
+}
+
+/// Every user, oldest account first.
+pub async fn list(db: &Db) -> Result<Vec<UserListing>, sqlx::Error> {
+    let rows: Vec<ListingRow> = on_pool!(db, pool => {
+        sqlx::query_as("SELECT id, name, email, role, created_at FROM users ORDER BY id")
+            .fetch_all(pool)
+            .await
+    })?;
+    Ok(rows
+        .into_iter()
+        .map(|r| UserListing {
+            id: r.id,
+            name: r.name,
+            email: r.email,
+            role: Role::parse(&r.role).unwrap_or(Role::Reader),
+            created_at: r.created_at,
+        })
+        .collect())
 }

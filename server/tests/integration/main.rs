@@ -6,6 +6,9 @@
 
 mod support;
 
+mod accounts;
+mod authorization;
 mod data;
 mod home;
+mod sessions;
 mod startup;

@@ -1,8 +1,10 @@
 //! Test support: fresh databases and running servers.
 
+mod browser;
 mod database;
 pub mod server;
 
+pub use browser::Browser;
 pub use database::{Kind, TestDb};
 pub use server::TestServer;
 

@@ -1,0 +1,79 @@
+//! The login backend for axum-login: finds users and checks their passwords.
+
+use crate::db::{self, Db};
+use crate::domain::{CurrentUser, Email, Role};
+
+use super::password;
+
+/// The user a session belongs to, as the server knows them. Never sent to the browser (that
+/// is [`CurrentUser`]), and its `Debug` hides the password hash.
+#[derive(Clone)]
+pub struct SessionUser {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    pub password_hash: String,
+}
+
+impl std::fmt::Debug for SessionUser {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionUser")
+            .field("id", &self.id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SessionUser {
+    pub fn to_current(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.id,
+            name: self.name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+        }
+    }
+}
+
+impl axum_login::AuthUser for SessionUser {
+    type Id = i64;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    /// Sessions are bound to the password hash: when the password changes, every other
+    /// session of the user stops being valid.
+    fn session_auth_hash(&self) -> &[u8] {
+        self.password_hash.as_bytes()
+    }
+}
+
+pub struct Credentials {
+    pub email: Email,
+    pub password: String,
+}
+
+#[derive(Clone)]
+pub struct Users {
+    pub db: Db,
+}
+
+impl axum_login::AuthnBackend for Users {
+    type User = SessionUser;
+    type Credentials = Credentials;
+    type Error = sqlx::Error;
+
+    async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, sqlx::Error> {
+        let user = db::users::by_email(&self.db, creds.email.as_str()).await?;
+        // Unknown emails are checked against an unusable hash, which costs the same time.
+        let stored_hash = user.as_ref().map_or("!", |u| u.password_hash.as_str());
+        let matches = password::verify(&creds.password, stored_hash).await;
+        Ok(user.filter(|_| matches))
+    }
+
+    async fn get_user(&self, id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {
+        db::users::by_id(&self.db, *id).await
+    }
+}

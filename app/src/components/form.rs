@@ -1,0 +1,94 @@
+use leptos::prelude::*;
+
+use crate::error::AppError;
+
+/// The error of an action's last run, if it failed.
+pub fn last_error<T, S>(value: S) -> Signal<Option<AppError>>
+where
+    T: Clone + Send + Sync + 'static,
+    S: Get<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(|r| r.err()))
+}
+
+/// A labelled input with its error message beside it. `value` is what to show in it (what was
+/// typed, echoed back after a failed submit); pass none for passwords.
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] kind: &'static str,
+    autocomplete: &'static str,
+    error: Signal<Option<AppError>>,
+    #[prop(optional)] echo: bool,
+    #[prop(optional)] hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let error_id = format!("{id}-error");
+    let hint_id = format!("{id}-hint");
+    let message = Signal::derive(move || error.get().and_then(|e| e.for_field(name)));
+    let value = move || {
+        if echo {
+            error.get().and_then(|e| e.value(name))
+        } else {
+            None
+        }
+    };
+    let described_by = {
+        let error_id = error_id.clone();
+        let hint_id = hint_id.clone();
+        move || {
+            let mut ids = Vec::new();
+            if hint.is_some() {
+                ids.push(hint_id.clone());
+            }
+            if message.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    view! {
+        <div class="field" class:has-error=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint" id=hint_id.clone()>{h}</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                autocomplete=autocomplete
+                required
+                value=value
+                aria-invalid=move || message.get().is_some().to_string()
+                aria-describedby=described_by
+            />
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
+        </div>
+    }
+}
+
+/// A message about the whole form (not one field), announced to screen readers.
+#[component]
+pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
+    move || {
+        error
+            .get()
+            .and_then(|e| e.form_message())
+            .map(|m| view! { <p class="form-error" role="alert">{m}</p> })
+    }
+}
+
+/// The submit button; while the action runs it is disabled and says so.
+#[component]
+pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView {
+    view! {
+        <div class="form-actions">
+            <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+                {label}
+            </button>
+            <Show when=move || pending.get()>
+                <span class="progress" role="status">"Working…"</span>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,72 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::Restricted;
+use crate::api::{account, ChangePassword, UpdateName};
+use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::session::Session;
+
+/// The logged-in user's own page: change the name or the password.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let rename = ServerAction::<UpdateName>::new();
+    let change_password = ServerAction::<ChangePassword>::new();
+    Session::get().refresh_after(rename.into());
+    let details = Resource::new(move || rename.version().get(), |_| account());
+    let rename_error = last_error(rename.value());
+    let password_error = last_error(change_password.value());
+    let renamed = move || matches!(rename.value().get(), Some(Ok(())));
+    let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
+
+    view! {
+        <Title text="Your account · Quire"/>
+        <section class="form-page">
+            <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match details.await {
+                        Err(error) => view! { <Restricted error/> }.into_any(),
+                        Ok(user) => view! {
+                            <h1>"Your account"</h1>
+                            <p>"Signed in as " <strong>{user.email}</strong> "."</p>
+
+                            <h2 id="name-title">"Name"</h2>
+                            <ActionForm action=rename>
+                                <FormMessage error=rename_error/>
+                                <Show when=renamed>
+                                    <p class="form-ok" role="status">"Your name was saved."</p>
+                                </Show>
+                                <div class="field">
+                                    <label for="field-name">"Name"</label>
+                                    <input
+                                        id="field-name"
+                                        name="name"
+                                        autocomplete="name"
+                                        required
+                                        value=move || rename_error.get().and_then(|e| e.value("name")).unwrap_or_else(|| user.name.clone())
+                                        aria-invalid=move || rename_error.get().and_then(|e| e.for_field("name")).is_some().to_string()
+                                    />
+                                    {move || rename_error.get().and_then(|e| e.for_field("name")).map(|m| view! { <p class="field-error">{m}</p> })}
+                                </div>
+                                <SubmitButton label="Save name" pending=rename.pending().into()/>
+                            </ActionForm>
+
+                            <h2>"Password"</h2>
+                            <p>"Changing it logs you out everywhere else."</p>
+                            <ActionForm action=change_password>
+                                <FormMessage error=password_error/>
+                                <Show when=password_changed>
+                                    <p class="form-ok" role="status">"Your password was changed."</p>
+                                </Show>
+                                <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=password_error/>
+                                <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=password_error hint="At least 8 characters."/>
+                                <SubmitButton label="Change password" pending=change_password.pending().into()/>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

@@ -1,0 +1,28 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::Login;
+use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::session::Session;
+
+#[component]
+pub fn LoginPage() -> impl IntoView {
+    let action = ServerAction::<Login>::new();
+    Session::get().refresh_after(action.into());
+    let error = last_error(action.value());
+
+    view! {
+        <Title text="Log in · Quire"/>
+        <section class="form-page" aria-labelledby="login-title">
+            <h1 id="login-title">"Log in"</h1>
+            <ActionForm action>
+                <FormMessage error/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" error echo=true/>
+                <Field label="Password" name="password" kind="password" autocomplete="current-password" error/>
+                <SubmitButton label="Log in" pending=action.pending().into()/>
+            </ActionForm>
+            <p>"New here? " <a href="/register">"Register"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,42 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use crate::api::{Register, ALREADY_REGISTERED};
+use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::session::Session;
+
+#[component]
+pub fn RegisterPage() -> impl IntoView {
+    let action = ServerAction::<Register>::new();
+    Session::get().refresh_after(action.into());
+    let error = last_error(action.value());
+    let already = move || {
+        error.get().and_then(|e| e.for_field("email")).as_deref() == Some(ALREADY_REGISTERED)
+    };
+
+    view! {
+        <Title text="Register · Quire"/>
+        <section class="form-page" aria-labelledby="register-title">
+            <h1 id="register-title">"Register"</h1>
+            <ActionForm action>
+                <FormMessage error/>
+                <Field label="Name" name="name" autocomplete="name" error echo=true/>
+                <Field label="Email" name="email" kind="email" autocomplete="email" error echo=true/>
+                <Show when=already>
+                    <p class="field-note"><a href="/login">"Log in"</a></p>
+                </Show>
+                <Field
+                    label="Password"
+                    name="password"
+                    kind="password"
+                    autocomplete="new-password"
+                    error
+                    hint="At least 8 characters."
+                />
+                <SubmitButton label="Sign me up" pending=action.pending().into()/>
+            </ActionForm>
+            <p>"Already have an account? " <a href="/login">"Log in"</a></p>
+        </section>
+    }
+}

@@ -1,0 +1,122 @@
+import { test, expect, type Page } from '@playwright/test';
+
+// Each test registers its own accounts; the admin is created by scripts/e2e.sh with
+// `quire admin create` before the server starts, so no test depends on registering first.
+
+const PASSWORD = 'correct horse battery';
+const ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
+
+function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
+}
+
+async function register(page: Page, name: string, email: string) {
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign me up' }).click();
+  await expect(page).toHaveURL(/\/$/);
+}
+
+async function logIn(page: Page, email: string, password: string) {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+test('registering logs the reader in; logging out and in again works', async ({ page }) => {
+  const email = uniqueEmail('reader');
+  await register(page, 'Grace Reader', email);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'Grace Reader' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'New post' })).toHaveCount(0);
+
+  await nav.getByRole('button', { name: 'Log out' }).click();
+  await expect(nav.getByRole('link', { name: 'Log in' })).toBeVisible();
+  await expect(nav.getByRole('link', { name: 'Grace Reader' })).toHaveCount(0);
+
+  await logIn(page, email, PASSWORD);
+  await expect(page).toHaveURL(/\/$/);
+  await expect(nav.getByRole('link', { name: 'Grace Reader' })).toBeVisible();
+});
+
+test('a wrong password shows the generic message and keeps the email', async ({ page }) => {
+  const email = uniqueEmail('typo');
+  await register(page, 'Typo Tester', email);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' }).click();
+
+  await logIn(page, email, 'definitely not it');
+  await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await expect(page).toHaveURL(/\/login/);
+
+  await logIn(page, uniqueEmail('nobody'), 'definitely not it');
+  await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+});
+
+test('registration errors appear next to their fields', async ({ page }) => {
+  const email = uniqueEmail('dupe');
+  await register(page, 'First', email);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('button', { name: 'Log out' }).click();
+
+  await page.goto('/register');
+  await hydrated(page);
+  await page.getByLabel('Name').fill('Second');
+  await page.getByLabel('Email').fill(email.toUpperCase());
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign me up' }).click();
+  await expect(page.getByText("You've already signed up with that email, log in instead!")).toBeVisible();
+  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByLabel('Name')).toHaveValue('Second');
+
+  await page.getByLabel('Email').fill(uniqueEmail('fresh'));
+  await page.getByLabel('Password').fill('password123');
+  await page.getByRole('button', { name: 'Sign me up' }).click();
+  await expect(page.getByText('That password is one of the most common ones. Choose another.')).toBeVisible();
+});
+
+test('the admin sees New post and the user list; a reader does not', async ({ page }) => {
+  await logIn(page, ADMIN.email, ADMIN.password);
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await expect(nav.getByRole('link', { name: 'New post' })).toBeVisible();
+  await nav.getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();
+  await nav.getByRole('button', { name: 'Log out' }).click();
+
+  await register(page, 'Plain Reader', uniqueEmail('plain'));
+  await expect(nav.getByRole('link', { name: 'New post' })).toHaveCount(0);
+  const response = await page.goto('/admin/users');
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
+});
+
+test('forms work without JavaScript', async ({ browser }) => {
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  const page = await context.newPage();
+  const email = uniqueEmail('nojs');
+  await page.goto('/register');
+  await page.getByLabel('Name').fill('No Script');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('short');
+  await page.getByRole('button', { name: 'Sign me up' }).click();
+  await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
+  await expect(page.getByLabel('Name')).toHaveValue('No Script');
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await expect(page.getByLabel('Password')).toHaveValue('');
+
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign me up' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'No Script' })).toBeVisible();
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })).toBeVisible();
+  await context.close();
+});

@@ -1,0 +1,136 @@
+//! A minimal browser: keeps the session cookie and sends the headers a same-origin page would.
+
+use super::TestServer;
+
+pub struct Browser<'a> {
+    server: &'a TestServer,
+    /// `quire_session=…`, once the server has set it.
+    pub cookie: Option<String>,
+}
+
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub location: Option<String>,
+    pub set_cookie: Option<String>,
+}
+
+impl<'a> Browser<'a> {
+    pub fn new(server: &'a TestServer) -> Self {
+        Browser {
+            server,
+            cookie: None,
+        }
+    }
+
+    pub fn with_cookie(server: &'a TestServer, cookie: Option<String>) -> Self {
+        Browser { server, cookie }
+    }
+
+    /// Calls a server function the way the WASM client does (fetch, same origin).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let request = self
+            .server
+            .client
+            .post(self.server.url(&format!("/api/{endpoint}")))
+            .header("origin", &self.server.base)
+            .header("sec-fetch-site", "same-origin")
+            .form(form);
+        self.send(request).await
+    }
+
+    /// Submits a form the way a browser without JavaScript does (a plain HTML post).
+    pub async fn submit(
+        &mut self,
+        endpoint: &str,
+        from_page: &str,
+        form: &[(&str, &str)],
+    ) -> Reply {
+        let request = self
+            .server
+            .client
+            .post(self.server.url(&format!("/api/{endpoint}")))
+            .header("origin", &self.server.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html")
+            .header("referer", self.server.url(from_page))
+            .form(form);
+        self.send(request).await
+    }
+
+    pub async fn page(&mut self, path: &str) -> Reply {
+        let request = self
+            .server
+            .client
+            .get(self.server.url(path))
+            .header("accept", "text/html");
+        self.send(request).await
+    }
+
+    async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Reply {
+        if let Some(cookie) = &self.cookie {
+            request = request.header("cookie", cookie);
+        }
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let location = header("location");
+        let set_cookie = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with("quire_session="))
+            .map(str::to_owned);
+        if let Some(set) = &set_cookie {
+            let pair = set.split(';').next().unwrap_or_default().to_owned();
+            // An expired cookie is the server deleting it.
+            self.cookie = if set.contains("Max-Age=0") || pair == "quire_session=" {
+                None
+            } else {
+                Some(pair)
+            };
+        }
+        let body = response.text().await.unwrap_or_default();
+        Reply {
+            status,
+            body,
+            location,
+            set_cookie,
+        }
+    }
+
+    /// Registers through the API; panics unless it succeeds.
+    pub async fn register(&mut self, name: &str, email: &str, password: &str) {
+        let reply = self
+            .call(
+                "register",
+                &[("name", name), ("email", email), ("password", password)],
+            )
+            .await;
+        assert!(
+            reply.status < 400,
+            "register {email}: {} {}",
+            reply.status,
+            reply.body
+        );
+    }
+
+    pub async fn login(&mut self, email: &str, password: &str) -> Reply {
+        self.call("login", &[("email", email), ("password", password)])
+            .await
+    }
+
+    /// Who the server thinks is logged in: the JSON of `get_current_user`.
+    pub async fn whoami(&mut self) -> serde_json::Value {
+        let reply = self.call("current_user", &[]).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        serde_json::from_str(&reply.body).unwrap()
+    }
+}
