@@ -51,9 +51,14 @@ impl Db {
                     .busy_timeout(settings.sqlite_busy_timeout)
                     .foreign_keys(true);
                 let in_memory = is_in_memory(url.expose());
-                if !in_memory {
+                // Turning a new database file to WAL takes an exclusive lock that the busy
+                // timeout does not wait for, so instances starting at once take turns here.
+                let _guard = if in_memory {
+                    None
+                } else {
                     create_parent_dir(options.get_filename())?;
-                }
+                    Some(StartupLock::acquire(options.get_filename()).await.map_err(sqlx::Error::Io)?)
+                };
                 let mut pool = SqlitePoolOptions::new()
                     .max_connections(settings.max_connections)
                     .acquire_timeout(settings.acquire_timeout);
@@ -101,7 +106,11 @@ impl Db {
             Db::Postgres(pool) => POSTGRES_MIGRATIONS.run(pool).await,
             Db::Sqlite(pool) => {
                 let _guard = match self.sqlite_file() {
-                    Some(db_file) => Some(MigrationLock::acquire(&db_file).await?),
+                    Some(db_file) => Some(
+                        StartupLock::acquire(&db_file)
+                            .await
+                            .map_err(|e| MigrateError::Source(Box::new(e)))?,
+                    ),
                     None => None,
                 };
                 SQLITE_MIGRATIONS.run(pool).await
@@ -124,29 +133,28 @@ fn create_parent_dir(file: &Path) -> Result<(), sqlx::Error> {
     }
 }
 
-/// An exclusive advisory lock on `<database>.migrate-lock`, released on drop (or when the
-/// process dies, so a crashed instance never leaves it stuck).
-struct MigrationLock(std::fs::File);
+/// An exclusive advisory lock on `<database>.migrate-lock`, held while an instance opens a
+/// SQLite database and while it migrates it. Released on drop, or when the process dies, so
+/// a crashed instance never leaves it stuck.
+struct StartupLock(std::fs::File);
 
-impl MigrationLock {
-    async fn acquire(db_file: &Path) -> Result<Self, MigrateError> {
+impl StartupLock {
+    async fn acquire(db_file: &Path) -> std::io::Result<Self> {
         let mut lock_path = db_file.as_os_str().to_owned();
         lock_path.push(".migrate-lock");
         let file = std::fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&lock_path)
-            .map_err(|e| MigrateError::Source(Box::new(e)))?;
+            .open(&lock_path)?;
         let file = tokio::task::spawn_blocking(move || file.lock().map(|()| file))
             .await
-            .map_err(|e| MigrateError::Source(Box::new(e)))?
-            .map_err(|e| MigrateError::Source(Box::new(e)))?;
-        Ok(MigrationLock(file))
+            .map_err(std::io::Error::other)??;
+        Ok(StartupLock(file))
     }
 }
 
-impl Drop for MigrationLock {
+impl Drop for StartupLock {
     fn drop(&mut self) {
         let _ = self.0.unlock();
     }

@@ -35,8 +35,8 @@ async fn serves_from_the_configured_database(db: TestDb) {
 }
 
 async fn several_instances_can_start_at_once(db: TestDb) {
-    // Four processes race to migrate the same, empty database.
-    let starts = (0..4).map(|_| TestServer::start(&db));
+    // Six processes race to create, convert to WAL (SQLite) and migrate the same database.
+    let starts = (0..6).map(|_| TestServer::start(&db));
     let servers = futures::future::join_all(starts).await;
     for server in &servers {
         let (status, _) = server.get("/").await;
