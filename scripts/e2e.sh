@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the Playwright tests against the release build, once per database backend, each time
-# on a fresh database seeded with three demo posts.
+# Runs the Playwright tests against the release build, once per database backend:
+#   1. the main suite, on a fresh database seeded with three demo posts and an admin;
+#   2. the Flask tutorial's walk-through, on an empty database, in two runs with a server
+#      restart between them (what was written must still be there).
 #
 #   scripts/e2e.sh [sqlite|postgres|all]     (default: all)
 #
@@ -13,39 +15,55 @@ target_dir=${CARGO_TARGET_DIR:-target}
 bin="$target_dir/release/quire"
 site_root="$PWD/target/site"
 pg_admin=${QUIRE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+export PGOPTIONS=--client-min-messages=warning
 
 [ -x "$bin" ] || { echo "e2e: $bin is missing: run 'cargo leptos build --release' first" >&2; exit 1; }
 bin=$(realpath "$bin")
 [ -f "$site_root/pkg/quire.wasm" ] || { echo "e2e: $site_root/pkg has no client build: run 'cargo leptos build --release' first" >&2; exit 1; }
 
-run_backend() {
-  local backend=$1 url workdir dbname=""
-  workdir=$(mktemp -d)
+workdir=$(mktemp -d)
+pg_dbs=()
+cleanup() {
+  for db in "${pg_dbs[@]}"; do psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS $db WITH (FORCE)" || true; done
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+# Prints the URL of a new, empty database of the given backend.
+fresh_db() {
+  local backend=$1 name=$2
   case $backend in
-    sqlite)
-      url="sqlite://$workdir/e2e.db"
-      ;;
+    sqlite) echo "sqlite://$workdir/$name.db" ;;
     postgres)
-      dbname="quire_e2e_$$"
-      PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $dbname" -c "CREATE DATABASE $dbname"
-      url="${pg_admin%/*}/$dbname"
+      local db="quire_e2e_$$_$name"
+      psql "$pg_admin" -q -v ON_ERROR_STOP=1 -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >&2
+      pg_dbs+=("$db")
+      echo "${pg_admin%/*}/$db"
       ;;
     *) echo "e2e: unknown backend '$backend' (sqlite or postgres)" >&2; return 2 ;;
   esac
+}
+
+playwright() {
+  local url=$1; shift
+  (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$bin" QUIRE_SITE_ROOT="$site_root" npx playwright test "$@")
+}
+
+run_backend() {
+  local backend=$1 url
   echo "=== Playwright on $backend ==="
-  local status=0
-  DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null || status=$?
-  # The admin the tests log in as (tests/accounts.spec.ts).
-  [ $status -eq 0 ] && { printf '%s\n' 'admin passphrase 42' |
-    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null || status=$?; }
-  if [ $status -eq 0 ]; then
-    (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$bin" QUIRE_SITE_ROOT="$site_root" \
-      npx playwright test) || status=$?
-  fi
-  [ -n "$dbname" ] && PGOPTIONS=--client-min-messages=warning psql "$pg_admin" -q -c "DROP DATABASE IF EXISTS $dbname WITH (FORCE)" || true
-  rm -rf "$workdir"
-  [ $status -eq 0 ] && echo "=== Playwright on $backend: passed ===" || echo "=== Playwright on $backend: FAILED ===" >&2
-  return $status
+  url=$(fresh_db "$backend" main)
+  DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null
+  # The admin the tests log in as (tests/accounts.spec.ts, tests/blog.spec.ts).
+  printf '%s\n' 'admin passphrase 42' |
+    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null
+  playwright "$url" --grep-invert @tutorial
+
+  echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
+  url=$(fresh_db "$backend" tutorial)
+  playwright "$url" --grep @tutorial-before-restart
+  playwright "$url" --grep @tutorial-after-restart
+  echo "=== Playwright on $backend: passed ==="
 }
 
 case ${1:-all} in

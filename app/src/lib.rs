@@ -13,6 +13,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod render;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;
@@ -21,7 +23,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
-use pages::{AccountPage, AdminUsersPage, HomePage, LoginPage, NotFound, RegisterPage};
+use pages::{
+    AccountPage, AdminUsersPage, DeletePostPage, EditPostPage, HomePage, LoginPage, NewPostPage,
+    NotFound, PostPage, RegisterPage,
+};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -63,6 +68,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:slug/edit") view=EditPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:slug/delete") view=DeletePostPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

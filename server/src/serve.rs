@@ -11,8 +11,11 @@ use app::error::AppError;
 use app::state::AppState;
 use app::{shell, App};
 use axum::body::Body;
+use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
+use axum::http::Uri;
 use axum::response::Response;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
@@ -151,6 +154,7 @@ fn router(state: AppState, config: &Config) -> Router {
 
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/post/{id}", get(old_post_address))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -163,6 +167,35 @@ fn router(state: AppState, config: &Config) -> Router {
             csrf::refuse_cross_site,
         ))
         .with_state(state)
+}
+
+/// `/post/<id>`, the Flask blog's post addresses: a permanent redirect to `/posts/<slug>`, so
+/// old links and bookmarks keep working. Unknown ids get the usual 404 page.
+async fn old_post_address(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    uri: Uri,
+    request: Request,
+) -> Response {
+    let slug = match id.parse::<i64>() {
+        Ok(id) => app::db::posts::slug_by_id(&state.db, id).await,
+        Err(_) => Ok(None),
+    };
+    match slug {
+        Ok(Some(slug)) => Redirect::permanent(&format!("/posts/{slug}")).into_response(),
+        Ok(None) => {
+            leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, State(state), request)
+                .await
+        }
+        Err(e) => {
+            let err = AppError::from_db("looking up an old post address", e);
+            (
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                err.to_string(),
+            )
+                .into_response()
+        }
+    }
 }
 
 /// Deletes rate-limit events older than any limit looks at, once an hour.

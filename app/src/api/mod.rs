@@ -4,11 +4,15 @@
 
 mod account;
 mod auth;
+mod editor;
 mod posts;
+mod reading;
 
 pub use account::*;
 pub use auth::*;
+pub use editor::*;
 pub use posts::*;
+pub use reading::*;
 
 #[cfg(feature = "ssr")]
 mod guard {

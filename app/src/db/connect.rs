@@ -57,7 +57,11 @@ impl Db {
                     None
                 } else {
                     create_parent_dir(options.get_filename())?;
-                    Some(StartupLock::acquire(options.get_filename()).await.map_err(sqlx::Error::Io)?)
+                    Some(
+                        StartupLock::acquire(options.get_filename())
+                            .await
+                            .map_err(sqlx::Error::Io)?,
+                    )
                 };
                 let mut pool = SqlitePoolOptions::new()
                     .max_connections(settings.max_connections)

@@ -5,6 +5,7 @@
 //! same query text on whichever it is. Write only SQL that both backends accept: `$1`
 //! placeholders, `RETURNING`, `ON CONFLICT`, no `ILIKE` (see README, "Data layer").
 
+pub mod comments;
 mod connect;
 pub mod posts;
 pub mod rate;

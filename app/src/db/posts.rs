@@ -103,6 +103,7 @@ struct SummaryRow {
     slug: String,
     title: String,
     subtitle: String,
+    cover_url: Option<String>,
     author_name: String,
     published_at: DateTime<Utc>,
 }
@@ -117,7 +118,7 @@ pub async fn list_published(
     // One row more than a page tells whether an older page exists.
     let rows: Vec<SummaryRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT p.slug, p.title, p.subtitle, u.name AS author_name, p.published_at
+            "SELECT p.slug, p.title, p.subtitle, p.cover_url, u.name AS author_name, p.published_at
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.published_at IS NOT NULL AND p.published_at <= $1
              ORDER BY p.published_at DESC, p.id DESC
@@ -137,6 +138,7 @@ pub async fn list_published(
             slug: r.slug,
             title: r.title,
             subtitle: r.subtitle,
+            cover_url: r.cover_url,
             author_name: r.author_name,
             published_at: r.published_at,
         })
@@ -152,4 +154,87 @@ pub async fn list_published(
 /// How many posts exist, drafts included.
 pub async fn count(db: &Db) -> Result<i64, sqlx::Error> {
     on_pool!(db, pool => sqlx::query_scalar("SELECT COUNT(*) FROM posts").fetch_one(pool).await)
+}
+
+/// A post's stored fields, for its page and its editor.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PostRecord {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: String,
+    pub body: String,
+    pub cover_url: Option<String>,
+    pub author_name: String,
+    pub published_at: Option<DateTime<Utc>>,
+}
+
+/// The post at `slug`, drafts and scheduled posts included (callers decide who sees them).
+pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.cover_url, u.name AS author_name, p.published_at
+             FROM posts p JOIN users u ON u.id = p.author_id
+             WHERE p.slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+    })
+}
+
+/// The slug of the post with `id`, for redirects from the old `/post/<id>` addresses.
+pub async fn slug_by_id(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT slug FROM posts WHERE id = $1").bind(id).fetch_optional(pool).await
+    })
+}
+
+pub struct PostChanges<'a> {
+    pub title: &'a PostTitle,
+    pub subtitle: &'a str,
+    pub body: &'a str,
+    pub cover_url: Option<&'a str>,
+}
+
+/// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
+/// Returns whether the post exists.
+pub async fn update(
+    db: &Db,
+    slug: &str,
+    changes: &PostChanges<'_>,
+) -> Result<bool, CreatePostError> {
+    let result = on_pool!(db, pool => {
+        sqlx::query(
+            "UPDATE posts SET title = $1, subtitle = $2, body = $3, cover_url = $4, updated_at = $5
+             WHERE slug = $6",
+        )
+        .bind(changes.title.as_str())
+        .bind(changes.subtitle)
+        .bind(changes.body)
+        .bind(changes.cover_url)
+        .bind(now())
+        .bind(slug)
+        .execute(pool)
+        .await
+        .map(|r| r.rows_affected())
+    });
+    match result {
+        Ok(rows) => Ok(rows > 0),
+        Err(e) if unique_violation(&e) == Some("posts_title_key") => {
+            Err(CreatePostError::DuplicateTitle)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Deletes the post at `slug` with its comments. Returns whether it existed.
+pub async fn delete(db: &Db, slug: &str) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("DELETE FROM posts WHERE slug = $1")
+            .bind(slug)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })
 }

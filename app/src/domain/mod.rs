@@ -9,5 +9,8 @@ mod user;
 
 pub use account::{CurrentUser, Email, Password, UserListing, UserName};
 pub use page::PageNumber;
-pub use post::{PostPage, PostSummary, PostTitle, Slug};
+pub use post::{
+    parse_body, parse_comment, parse_cover_url, parse_subtitle, CommentView, PostDraft, PostPage,
+    PostSummary, PostTitle, PostView, Slug,
+};
 pub use user::Role;

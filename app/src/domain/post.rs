@@ -92,12 +92,119 @@ impl Slug {
     }
 }
 
+/// A post's subtitle: trimmed, at most 300 characters, may be empty.
+pub fn parse_subtitle(raw: &str) -> Result<String, String> {
+    let subtitle = raw.trim();
+    if subtitle.chars().count() > 300 {
+        return Err("Keep the subtitle to 300 characters or fewer.".into());
+    }
+    if subtitle.chars().any(char::is_control) {
+        return Err("The subtitle cannot contain control characters.".into());
+    }
+    Ok(subtitle.to_owned())
+}
+
+/// A cover image address: empty for none, else an absolute http(s) URL of at most 2,000
+/// characters without spaces or quotes.
+pub fn parse_cover_url(raw: &str) -> Result<Option<String>, String> {
+    let url = raw.trim();
+    if url.is_empty() {
+        return Ok(None);
+    }
+    let lower = url.to_ascii_lowercase();
+    let host_part = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"));
+    match host_part {
+        Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {}
+        _ => return Err("Use an address starting with https:// or http://.".into()),
+    }
+    if url.chars().count() > 2000 {
+        return Err("That address is too long.".into());
+    }
+    if url
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '\\'))
+    {
+        return Err("The address cannot contain spaces, quotes or angle brackets.".into());
+    }
+    Ok(Some(url.to_owned()))
+}
+
+/// A post body in Markdown: required, at most 100,000 characters. Kept exactly as written.
+pub fn parse_body(raw: &str) -> Result<String, String> {
+    if raw.trim().is_empty() {
+        return Err("Write something in the body.".into());
+    }
+    if raw.chars().count() > 100_000 {
+        return Err("Keep the body to 100,000 characters or fewer.".into());
+    }
+    Ok(raw.to_owned())
+}
+
+/// A comment: required, at most 5,000 characters.
+pub fn parse_comment(raw: &str) -> Result<String, String> {
+    let text = raw.trim();
+    if text.is_empty() {
+        return Err("Write a comment first.".into());
+    }
+    if text.chars().count() > 5000 {
+        return Err("Keep comments to 5,000 characters or fewer.".into());
+    }
+    Ok(text.to_owned())
+}
+
+/// A post as shown on its page. `body_html` is rendered and sanitized on the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: i64,
+    pub slug: String,
+    pub title: String,
+    pub subtitle: String,
+    pub author_name: String,
+    pub cover_url: Option<String>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub body_html: String,
+    pub comments: Vec<CommentView>,
+}
+
+impl PostView {
+    pub fn display_date(&self) -> Option<String> {
+        self.published_at
+            .map(|d| d.format("%B %-d, %Y").to_string())
+    }
+}
+
+/// A comment as shown under a post. The author's email never leaves the server: only the
+/// Gravatar address made from its hash does.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub id: i64,
+    pub author_name: String,
+    pub avatar_url: String,
+    pub created_at: DateTime<Utc>,
+    pub body_html: String,
+    /// Whether the viewer may delete it (its author, or the admin).
+    pub can_delete: bool,
+}
+
+/// A post's fields as the editor shows them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostDraft {
+    pub slug: String,
+    pub title: String,
+    pub subtitle: String,
+    pub cover_url: String,
+    pub body: String,
+}
+
 /// A post as listed on the home page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PostSummary {
     pub slug: String,
     pub title: String,
     pub subtitle: String,
+    pub cover_url: Option<String>,
     pub author_name: String,
     pub published_at: DateTime<Utc>,
 }
@@ -196,11 +303,51 @@ mod tests {
     }
 
     #[test]
+    fn cover_urls_must_be_absolute_http() {
+        assert_eq!(parse_cover_url("  "), Ok(None));
+        assert_eq!(
+            parse_cover_url(" https://img.example/a.jpg ")
+                .unwrap()
+                .as_deref(),
+            Some("https://img.example/a.jpg")
+        );
+        for bad in [
+            "javascript:alert(1)",
+            "data:image/png;base64,xx",
+            "/local.png",
+            "ftp://x/y",
+            "https://",
+            "https:///x",
+            "https://x/a b",
+            "https://x/\"onerror=1",
+        ] {
+            assert!(parse_cover_url(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn bodies_and_comments_are_required_and_limited() {
+        assert!(parse_body("  \n ").is_err());
+        assert_eq!(
+            parse_body("  # Hi\n").unwrap(),
+            "  # Hi\n",
+            "kept as written"
+        );
+        assert!(parse_body(&"x".repeat(100_001)).is_err());
+        assert!(parse_comment("   ").is_err());
+        assert_eq!(parse_comment(" nice post ").unwrap(), "nice post");
+        assert!(parse_comment(&"x".repeat(5001)).is_err());
+        assert!(parse_subtitle(&"x".repeat(301)).is_err());
+        assert_eq!(parse_subtitle("  sub ").unwrap(), "sub");
+    }
+
+    #[test]
     fn dates_read_like_the_original_blog() {
         let post = PostSummary {
             slug: "s".into(),
             title: "t".into(),
             subtitle: String::new(),
+            cover_url: None,
             author_name: "a".into(),
             published_at: "2019-08-31T23:30:00Z".parse().unwrap(),
         };

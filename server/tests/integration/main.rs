@@ -8,6 +8,7 @@ mod support;
 
 mod accounts;
 mod authorization;
+mod blog;
 mod data;
 mod home;
 mod sessions;

@@ -1,0 +1,189 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::Restricted;
+use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, UpdatePost};
+use crate::components::{last_error, FormMessage, SubmitButton};
+use crate::domain::PostDraft;
+use crate::error::AppError;
+
+/// Writing a new post (admin only).
+#[component]
+pub fn NewPostPage() -> impl IntoView {
+    let action = ServerAction::<CreatePost>::new();
+    let error = last_error(action.value());
+    // Checked on the server too: this only decides what the page shows (and its status).
+    let access = Resource::new(
+        || (),
+        |_| async {
+            match get_current_user().await? {
+                None => Err(AppError::Unauthorized),
+                Some(me) if !me.is_admin() => Err(AppError::Forbidden),
+                Some(_) => Ok(()),
+            }
+        },
+    );
+    view! {
+        <Title text="New post · Quire"/>
+        <section class="editor-page">
+            <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match access.await {
+                        Err(error) => {
+                            #[cfg(feature = "ssr")]
+                            if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
+                                r.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or_default());
+                            }
+                            view! { <Restricted error/> }.into_any()
+                        }
+                        Ok(()) => view! {
+                            <h1>"New post"</h1>
+                            <ActionForm action>
+                                <EditorFields draft=PostDraft::default() error/>
+                                <SubmitButton label="Publish" pending=action.pending().into()/>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Editing a post (admin only).
+#[component]
+pub fn EditPostPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let action = ServerAction::<UpdatePost>::new();
+    let error = last_error(action.value());
+    let draft = Resource::new(slug, load_post_draft);
+    view! {
+        <Title text="Edit post · Quire"/>
+        <section class="editor-page">
+            <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match draft.await {
+                        Err(AppError::NotFound(_)) => view! { <super::NotFound/> }.into_any(),
+                        Err(error) => view! { <Restricted error/> }.into_any(),
+                        Ok(draft) => view! {
+                            <h1>"Edit post"</h1>
+                            <ActionForm action>
+                                <input type="hidden" name="slug" value=draft.slug.clone()/>
+                                <EditorFields draft error/>
+                                <SubmitButton label="Save" pending=action.pending().into()/>
+                            </ActionForm>
+                        }
+                        .into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Title, subtitle, cover and body, each with its error, and a live preview of the body.
+#[component]
+fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
+    // After a failed plain-HTML post the server echoes what was typed; else the draft's value.
+    let value = move |field: &'static str, stored: String| {
+        move || {
+            error
+                .get()
+                .and_then(|e| e.value(field))
+                .unwrap_or_else(|| stored.clone())
+        }
+    };
+    let message = move |field: &'static str| move || error.get().and_then(|e| e.for_field(field));
+    let body = RwSignal::new(draft.body.clone());
+    let (preview_source, set_preview_source) = signal(draft.body.clone());
+    // Preview a moment after typing stops, not on every key.
+    let schedule_preview = move |text: String| {
+        body.set(text.clone());
+        set_timeout(
+            move || {
+                if body.get_untracked() == text {
+                    set_preview_source.set(text);
+                }
+            },
+            std::time::Duration::from_millis(400),
+        );
+    };
+    let preview = Resource::new(
+        move || preview_source.get(),
+        |text| async move {
+            if text.trim().is_empty() {
+                Ok(String::new())
+            } else {
+                preview_post(text).await
+            }
+        },
+    );
+
+    view! {
+        <FormMessage error/>
+        <TextInput label="Title" name="title" value=Signal::derive(value("title", draft.title.clone())) message=Signal::derive(message("title"))/>
+        <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
+        <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true kind="url"/>
+        <div class="field">
+            <label for="field-body">"Body"</label>
+            <p class="hint" id="field-body-hint">"Markdown: **bold**, *italic*, [links](https://…), lists, tables, ``` code ```."</p>
+            <textarea
+                id="field-body"
+                name="body"
+                rows="16"
+                required
+                aria-describedby="field-body-hint"
+                aria-invalid=move || message("body")().is_some().to_string()
+                on:input=move |ev| schedule_preview(event_target_value(&ev))
+            >
+                {value("body", draft.body.clone())}
+            </textarea>
+            {move || message("body")().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
+        <section class="preview" aria-label="Preview">
+            <h2>"Preview"</h2>
+            <Transition fallback=|| view! { <p class="progress" role="status">"Rendering…"</p> }>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(html) if html.is_empty() => view! { <p class="hint">"The rendered body appears here as you type."</p> }.into_any(),
+                        Ok(html) => view! { <div class="post-body" inner_html=html></div> }.into_any(),
+                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn TextInput(
+    label: &'static str,
+    name: &'static str,
+    value: Signal<String>,
+    message: Signal<Option<String>>,
+    #[prop(optional)] optional: bool,
+    #[prop(default = "text")] kind: &'static str,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {optional.then(|| view! { <p class="hint" id=hint_id.clone()>"Optional."</p> })}
+            <input
+                id=id
+                name=name
+                type=kind
+                required=!optional
+                aria-describedby=optional.then_some(hint_id.clone())
+                value=move || value.get()
+                aria-invalid=move || message.get().is_some().to_string()
+            />
+            {move || message.get().map(|m| view! { <p class="field-error">{m}</p> })}
+        </div>
+    }
+}

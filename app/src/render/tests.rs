@@ -1,0 +1,108 @@
+use super::*;
+
+/// Inputs that try to run script or load something through every door we know of.
+const HOSTILE: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "[click](javascript:alert(1))",
+    "[click](JaVaScRiPt:alert(1))",
+    "[click](java\tscript:alert(1))",
+    "![img](javascript:alert(1))",
+    "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<svg><script>alert(1)</script></svg>",
+    "<svg onload=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    "<iframe src=\"https://evil.example\"></iframe>",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<p onclick=\"alert(1)\">x</p>",
+    "<form action=\"https://evil.example\"><input name=password></form>",
+    "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+    "<a href=\"&#106;avascript:alert(1)\">x</a>",
+    "<details open ontoggle=alert(1)>",
+    "<base href=\"https://evil.example/\">",
+    "<meta http-equiv=\"refresh\" content=\"0;url=https://evil.example\">",
+    "<link rel=stylesheet href=https://evil.example/x.css>",
+    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+    "[a](<javascript:alert(1)>)",
+    "<<script>script>alert(1)<</script>/script>",
+];
+
+fn assert_harmless(html: &str, input: &str) {
+    let lower = html.to_lowercase();
+    for bad in [
+        "<script",
+        "javascript:",
+        "onerror",
+        "onload",
+        "onclick",
+        "ontoggle",
+        "<iframe",
+        "<svg",
+        "<math",
+        "<object",
+        "<embed",
+        "<form",
+        "<base",
+        "<meta",
+        "<link",
+        "<style",
+        "data:text/html",
+    ] {
+        assert!(
+            !lower.contains(bad),
+            "{bad:?} survived in {html:?} (from {input:?})"
+        );
+    }
+}
+
+#[test]
+fn hostile_input_is_neutralized_in_posts() {
+    for input in HOSTILE {
+        assert_harmless(&post_html(input), input);
+    }
+}
+
+#[test]
+fn hostile_input_is_neutralized_in_comments() {
+    for input in HOSTILE {
+        assert_harmless(&comment_html(input), input);
+    }
+}
+
+#[test]
+fn posts_keep_their_markdown() {
+    let html = post_html(
+        "# Title\n\n*em* **strong** ~~gone~~ `code`\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: The footnote.\n\n```rust\nfn main() {}\n```\n\n[link](https://example.com)\n",
+    );
+    for expected in [
+        "<h1>Title</h1>",
+        "<em>em</em>",
+        "<strong>strong</strong>",
+        "<del>gone</del>",
+        "<code>code</code>",
+        "<table>",
+        "text-align:left",
+        "fn main()",
+        "class=\"language-rust\"",
+        "The footnote.",
+        "href=\"https://example.com\"",
+        "rel=\"noopener noreferrer\"",
+    ] {
+        assert!(html.contains(expected), "{expected:?} missing from {html}");
+    }
+}
+
+#[test]
+fn comments_are_markdown_lite_with_ugc_links() {
+    let html = comment_html("Hello *there*, see [this](https://example.com).\n\n# Not a heading tag\n\n![pic](https://example.com/x.png)");
+    assert!(html.contains("<em>there</em>"), "{html}");
+    assert!(html.contains("rel=\"nofollow ugc noopener\""), "{html}");
+    assert!(!html.contains("<h1"), "{html}");
+    assert!(!html.contains("<img"), "{html}");
+}
+
+#[test]
+fn text_is_escaped_not_interpreted() {
+    assert!(comment_html("1 < 2 & 3 > 2").contains("1 &lt; 2 &amp; 3 &gt; 2"));
+}
