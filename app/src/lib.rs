@@ -13,6 +13,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod mail;
+#[cfg(feature = "ssr")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -24,8 +26,8 @@ use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
 use pages::{
-    AccountPage, AdminUsersPage, DeletePostPage, EditPostPage, HomePage, LoginPage, NewPostPage,
-    NotFound, PostPage, RegisterPage,
+    AboutPage, AccountPage, AdminUsersPage, ContactPage, DeletePostPage, EditPostPage, HomePage,
+    LoginPage, MessagesPage, NewPostPage, NotFound, PostPage, RegisterPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -69,6 +71,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/messages") view=MessagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("about") view=AboutPage ssr=SsrMode::Async/>
+                    <Route path=path!("contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/edit") view=EditPostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/delete") view=DeletePostPage ssr=SsrMode::Async/>

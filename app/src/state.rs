@@ -39,6 +39,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub db: Db,
     pub site: Arc<SiteSettings>,
+    /// Mails contact messages when SMTP is configured.
+    pub mailer: Option<Arc<crate::mail::Mailer>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

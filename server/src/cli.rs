@@ -31,6 +31,8 @@ pub enum Command {
         #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
         posts: u32,
     },
+    /// Fill an empty blog with a few real-looking posts and comments, to see it alive.
+    SeedDemo,
     /// Manage admin accounts without the web interface.
     #[command(subcommand)]
     Admin(AdminCommand),
@@ -56,6 +58,7 @@ pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
     let result = match command {
         Command::Serve => unreachable!("serving is not a one-off command"),
         Command::Demo { posts } => demo(&db, posts).await,
+        Command::SeedDemo => seed_demo(&db).await,
         Command::Admin(AdminCommand::Create { name, email }) => {
             create_admin(&db, &name, &email).await
         }
@@ -180,4 +183,96 @@ async fn add_demo_posts(db: &Db, count: u32) -> Result<u32, sqlx::Error> {
         }
     }
     Ok(added)
+}
+
+/// A sample post: title, subtitle, Markdown body, and comments as (reader number, text).
+type SamplePost = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(usize, &'static str)],
+);
+
+/// The sample blog `quire seed-demo` writes.
+const SAMPLE_POSTS: &[SamplePost] = &[
+    (
+        "The Life of Cactus",
+        "Who knew they were so interesting?",
+        "Cacti are **succulents**: they store water in their stems, and their spines are leaves \
+         that gave up on photosynthesis.\n\n## Why they last\n\n- A waxy skin keeps water in.\n\
+         - Photosynthesis happens at night ([CAM](https://en.wikipedia.org/wiki/Crassulacean_acid_metabolism)).\n\
+         - Roots spread wide and shallow, to catch every shower.\n\n> Water them rarely, but deeply.\n",
+        &[(0, "I had no idea the spines were leaves!"), (1, "Mine flowered last spring — *once*.")],
+    ),
+    (
+        "Moving a Blog from SQLite to PostgreSQL",
+        "Notes from a move that lost nothing",
+        "The blog ran for years on a single SQLite file. Then it moved to a host whose disk is \
+         wiped on every deploy.\n\n1. Point `DATABASE_URL` at PostgreSQL.\n2. Start Quire: the \
+         tables are created.\n3. Copy the data across.\n\n| Backend | Good for |\n|---|---|\n\
+         | SQLite | one machine, no setup |\n| PostgreSQL | hosted, several instances |\n",
+        &[(1, "Step 2 is the one that always bit me with Flask."), (0, "Bookmarked for my own move.")],
+    ),
+    (
+        "Hello, World",
+        "The first post on this blog",
+        "Welcome! This blog is written in Rust with [Leptos](https://leptos.dev).\n\n```rust\n\
+         fn main() {\n    println!(\"Hello, world!\");\n}\n```\n",
+        &[(0, "Welcome aboard!")],
+    ),
+];
+
+/// Writes the sample blog into an empty database (it refuses to touch one with posts).
+async fn seed_demo(db: &Db) -> Result<(), String> {
+    let failed = |e: sqlx::Error| format!("could not write the sample blog: {e}");
+    if db::posts::count(db).await.map_err(failed)? > 0 {
+        return Err("the blog has posts already: seed-demo only fills an empty blog".into());
+    }
+    let mut ids = Vec::new();
+    for (name, email) in [
+        ("Quire Demo", DEMO_EMAIL),
+        ("Rory Reader", "rory@example.invalid"),
+        ("Sam Sample", "sam@example.invalid"),
+    ] {
+        let user = NewUser {
+            name,
+            email,
+            password_hash: "!",
+            role: Role::Reader,
+        };
+        let id = match db::users::create(db, &user).await {
+            Ok(id) => id,
+            Err(CreateUserError::DuplicateEmail) => db::users::id_by_email(db, email)
+                .await
+                .map_err(failed)?
+                .unwrap_or_default(),
+            Err(CreateUserError::Db(e)) => return Err(failed(e)),
+        };
+        ids.push(id);
+    }
+    let now = db::now();
+    for (age, (title, subtitle, body, comments)) in SAMPLE_POSTS.iter().enumerate() {
+        let title = PostTitle::parse(title).expect("sample titles are valid");
+        let post = db::posts::NewPost {
+            author_id: ids[0],
+            title: &title,
+            subtitle,
+            body,
+            cover_url: None,
+            published_at: Some(now - chrono::TimeDelta::days(age as i64 * 3)),
+        };
+        let created = db::posts::create(db, &post)
+            .await
+            .map_err(|e| format!("could not write the sample blog: {e}"))?;
+        for (reader, text) in *comments {
+            db::comments::create(db, created.slug.as_str(), ids[reader + 1], text)
+                .await
+                .map_err(failed)?;
+        }
+    }
+    println!(
+        "Wrote {} sample posts with comments. Nobody can log in as their authors.",
+        SAMPLE_POSTS.len()
+    );
+    Ok(())
 }

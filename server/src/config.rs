@@ -23,6 +23,24 @@ pub struct Config {
     pub sessions: SessionSettings,
     /// The blog's public address (`QUIRE_PUBLIC_URL`), e.g. `https://blog.example.com`.
     pub public_url: Option<String>,
+    /// Where contact messages are mailed, if anywhere.
+    pub mail: Option<MailSettings>,
+}
+
+#[derive(Clone)]
+pub struct MailSettings {
+    pub smtp_url: String,
+    pub to: String,
+    pub from: Option<String>,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MailSettings")
+            .field("smtp_url", &app::db::mask_password(&self.smtp_url))
+            .field("to", &self.to)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -173,7 +191,31 @@ impl Config {
             ..site
         };
 
+        let mail = match (get("SMTP_URL"), get("CONTACT_TO")) {
+            (Some(smtp_url), Some(to)) => Some(MailSettings {
+                smtp_url,
+                to,
+                from: get("CONTACT_FROM"),
+            }),
+            (None, None) => None,
+            (Some(_), None) => {
+                return Err(ConfigError::Invalid {
+                    variable: "CONTACT_TO",
+                    expected: "set when SMTP_URL is (the address contact messages go to)",
+                    value: String::new(),
+                })
+            }
+            (None, Some(to)) => {
+                return Err(ConfigError::Invalid {
+                    variable: "SMTP_URL",
+                    expected: "set when CONTACT_TO is (the SMTP server that sends them)",
+                    value: to,
+                })
+            }
+        };
+
         Ok(Config {
+            mail,
             sessions,
             public_url,
             database,

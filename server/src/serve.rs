@@ -82,10 +82,25 @@ fn connect_error(url: &DatabaseUrl, source: sqlx::Error) -> StartupError {
 
 pub async fn run(config: Config) -> Result<(), StartupError> {
     let db = open_database(&config).await?;
+    let mailer = match &config.mail {
+        Some(mail) => {
+            let mailer = app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref())
+                .map_err(StartupError::Command)?;
+            tracing::info!(to = %mail.to, "contact messages are kept and mailed");
+            Some(Arc::new(mailer))
+        }
+        None => {
+            tracing::info!(
+                "SMTP_URL is not set: contact messages are kept in the admin's inbox only"
+            );
+            None
+        }
+    };
     let state = AppState {
         leptos_options: config.leptos.clone(),
         db: db.clone(),
         site: Arc::new(config.site.clone()),
+        mailer,
     };
     let app = router(state, &config);
 

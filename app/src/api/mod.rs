@@ -7,12 +7,14 @@ mod auth;
 mod editor;
 mod posts;
 mod reading;
+mod site;
 
 pub use account::*;
 pub use auth::*;
 pub use editor::*;
 pub use posts::*;
 pub use reading::*;
+pub use site::*;
 
 #[cfg(feature = "ssr")]
 mod guard {

@@ -45,6 +45,15 @@ pub const REGISTER_PER_ADDRESS: Policy = Policy {
     max_wait: Duration::from_secs(60 * 60),
 };
 
+/// Contact messages from one client address.
+pub const CONTACT_PER_ADDRESS: Policy = Policy {
+    scope: "contact-address",
+    free: 5,
+    window: Duration::from_secs(60 * 60),
+    first_wait: Duration::from_secs(60),
+    max_wait: Duration::from_secs(60 * 60),
+};
+
 impl Policy {
     /// How long to wait after `count` events in the window, the latest at `latest`.
     pub fn wait(&self, count: i64, latest: DateTime<Utc>, now: DateTime<Utc>) -> Option<Duration> {

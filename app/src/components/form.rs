@@ -21,6 +21,9 @@ pub fn Field(
     autocomplete: &'static str,
     error: Signal<Option<AppError>>,
     #[prop(optional)] echo: bool,
+    /// Not required (the browser lets it be empty).
+    #[prop(optional)]
+    optional: bool,
     #[prop(optional)] hint: Option<&'static str>,
 ) -> impl IntoView {
     let id = format!("field-{name}");
@@ -57,7 +60,7 @@ pub fn Field(
                 name=name
                 type=kind
                 autocomplete=autocomplete
-                required
+                required=!optional
                 value=value
                 aria-invalid=move || message.get().is_some().to_string()
                 aria-describedby=described_by

@@ -17,6 +17,8 @@ pub fn SiteHeader() -> impl IntoView {
             <nav aria-label="Main">
                 <ul>
                     <li><a href="/">"Home"</a></li>
+                    <li><a href="/about">"About"</a></li>
+                    <li><a href="/contact">"Contact"</a></li>
                     <Transition fallback=|| ()>
                         {move || Suspend::new(async move {
                             match user.await {
@@ -24,6 +26,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     {me.is_admin().then(|| view! {
                                         <li><a href="/admin/posts/new">"New post"</a></li>
                                         <li><a href="/admin/users">"Users"</a></li>
+                                        <li><a href="/admin/messages">"Messages"</a></li>
                                     })}
                                     <li><a href="/account" class="account-link">{me.name}</a></li>
                                     <li>

@@ -9,6 +9,7 @@ pub mod comments;
 mod connect;
 pub mod posts;
 pub mod rate;
+pub mod site;
 mod url;
 pub mod users;
 

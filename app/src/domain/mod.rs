@@ -3,11 +3,13 @@
 
 mod account;
 mod common_passwords;
+mod contact;
 mod page;
 mod post;
 mod user;
 
 pub use account::{CurrentUser, Email, Password, UserListing, UserName};
+pub use contact::{parse_message, parse_phone, AboutView, MessageView};
 pub use page::PageNumber;
 pub use post::{
     parse_body, parse_comment, parse_cover_url, parse_subtitle, CommentView, PostDraft, PostPage,

@@ -1,22 +1,28 @@
 //! One component per route.
 
+mod about;
 mod account;
 mod admin_users;
+mod contact;
 mod delete_post;
 mod editor;
 mod home;
 mod login;
+mod messages;
 mod not_found;
 mod post;
 mod register;
 mod restricted;
 
+pub use about::AboutPage;
 pub use account::AccountPage;
 pub use admin_users::AdminUsersPage;
+pub use contact::ContactPage;
 pub use delete_post::DeletePostPage;
 pub use editor::{EditPostPage, NewPostPage};
 pub use home::HomePage;
 pub use login::LoginPage;
+pub use messages::MessagesPage;
 pub use not_found::NotFound;
 pub use post::PostPage;
 pub use register::RegisterPage;

@@ -568,3 +568,42 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
         "post page: 1 comment vs 31 by 31 authors"
     );
 }
+
+both!(seed_demo_fills_an_empty_blog_once);
+
+async fn seed_demo_fills_an_empty_blog_once(db: TestDb) {
+    let seed = || {
+        crate::support::server::quire()
+            .current_dir(db.dir.path())
+            .env("DATABASE_URL", &db.url)
+            .arg("seed-demo")
+            .output()
+            .unwrap()
+    };
+    let first = seed();
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let again = seed();
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("only fills an empty blog"));
+
+    let server = TestServer::start(&db).await;
+    let (_, home) = server.get("/").await;
+    for title in [
+        "The Life of Cactus",
+        "Moving a Blog from SQLite to PostgreSQL",
+        "Hello, World",
+    ] {
+        assert!(home.contains(title), "{title}");
+    }
+    let (status, post) = server.get("/posts/the-life-of-cactus").await;
+    assert_eq!(status, 200);
+    assert!(
+        post.contains("<strong>succulents</strong>")
+            && post.contains("2 comments")
+            && post.contains("Rory Reader")
+    );
+}

@@ -9,6 +9,7 @@ mod support;
 mod accounts;
 mod authorization;
 mod blog;
+mod contact;
 mod data;
 mod home;
 mod sessions;

@@ -3,6 +3,7 @@
 mod browser;
 mod database;
 pub mod server;
+pub mod smtp;
 
 pub use browser::Browser;
 pub use database::{Kind, TestDb};

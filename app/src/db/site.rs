@@ -1,0 +1,91 @@
+//! Settings the admin edits, and contact messages.
+
+use chrono::{DateTime, Utc};
+
+use super::{now, on_pool, Db};
+
+pub async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT value FROM settings WHERE key = $1").bind(key).fetch_optional(pool).await
+    })
+}
+
+pub async fn set_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query(
+            "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now())
+        .execute(pool)
+        .await
+        .map(|_| ())
+    })
+}
+
+pub struct NewMessage<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub body: &'a str,
+}
+
+pub async fn add_message(db: &Db, message: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar(
+            "INSERT INTO messages (name, email, phone, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+        )
+        .bind(message.name)
+        .bind(message.email)
+        .bind(message.phone)
+        .bind(message.body)
+        .bind(now())
+        .fetch_one(pool)
+        .await
+    })
+}
+
+pub async fn mark_mailed(db: &Db, id: i64) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE messages SET mailed = TRUE WHERE id = $1").bind(id).execute(pool).await.map(|_| ())
+    })
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct MessageRecord {
+    pub id: i64,
+    pub name: String,
+    pub email: String,
+    pub phone: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+    pub mailed: bool,
+}
+
+/// The inbox, newest first.
+pub async fn messages(db: &Db) -> Result<Vec<MessageRecord>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, name, email, phone, body, created_at, read_at, mailed FROM messages
+             ORDER BY created_at DESC, id DESC LIMIT 500",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Marks a message read or unread. Returns whether it exists.
+pub async fn set_read(db: &Db, id: i64, read: bool) -> Result<bool, sqlx::Error> {
+    let read_at = read.then(now);
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE messages SET read_at = $1 WHERE id = $2")
+            .bind(read_at)
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })
+}

@@ -1,0 +1,54 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use super::Restricted;
+use crate::api::{list_messages, SetMessageRead};
+use crate::components::PageTitle;
+
+/// The admin's inbox of contact messages.
+#[component]
+pub fn MessagesPage() -> impl IntoView {
+    let mark = ServerAction::<SetMessageRead>::new();
+    let messages = Resource::new(move || mark.version().get(), |_| list_messages());
+    view! {
+        <PageTitle text="Messages"/>
+        <section class="wide-page">
+            <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match messages.await {
+                        Err(error) => view! { <Restricted error/> }.into_any(),
+                        Ok(list) if list.is_empty() => view! { <h1>"Messages"</h1><p>"No messages yet."</p> }.into_any(),
+                        Ok(list) => {
+                            let unread = list.iter().filter(|m| !m.read).count();
+                            view! {
+                                <h1>"Messages"</h1>
+                                <p>{format!("{} messages, {unread} unread.", list.len())}</p>
+                                <ol class="inbox">
+                                    {list.into_iter().map(|m| view! {
+                                        <li class="message" class:unread=!m.read>
+                                            <p class="message-meta">
+                                                <strong>{m.name}</strong> " <" {m.email} "> "
+                                                {(!m.phone.is_empty()).then(|| format!("· {} ", m.phone))}
+                                                "· " {m.created_at.format("%B %-d, %Y %H:%M UTC").to_string()}
+                                                {(!m.mailed).then_some(" · not mailed")}
+                                            </p>
+                                            <p class="message-body">{m.body}</p>
+                                            <ActionForm action=mark>
+                                                <input type="hidden" name="id" value=m.id/>
+                                                <input type="hidden" name="read" value=(!m.read).to_string()/>
+                                                <button type="submit" class="link-button">
+                                                    {if m.read { "Mark as unread" } else { "Mark as read" }}
+                                                </button>
+                                            </ActionForm>
+                                        </li>
+                                    }).collect_view()}
+                                </ol>
+                            }
+                            .into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}

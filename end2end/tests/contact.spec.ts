@@ -1,0 +1,45 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
+
+async function hydrated(page: Page) {
+  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
+}
+
+test('a visitor sends a message and the admin reads it in the inbox', async ({ page }) => {
+  const text = `Hello from the browser test ${Date.now()}`;
+  await page.goto('/contact');
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).fill('Visiting Vera');
+  await page.getByLabel('Email', { exact: true }).fill('vera@example.com');
+  await page.getByLabel('Message', { exact: true }).fill('x');
+  await page.getByLabel('Phone', { exact: true }).fill('not a phone');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText('Use only digits, spaces and + ( ) - . in the phone number.')).toBeVisible();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Visiting Vera');
+
+  await page.getByLabel('Phone', { exact: true }).fill('');
+  await page.getByLabel('Message', { exact: true }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await expect(page.getByText('Successfully sent your message')).toBeVisible();
+
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(ADMIN.email);
+  await page.getByLabel('Password').fill(ADMIN.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page).toHaveURL(/\/$/);
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
+  const message = page.locator('.message', { hasText: text });
+  await expect(message).toBeVisible();
+  await hydrated(page);
+  await message.getByRole('button', { name: 'Mark as read' }).click();
+  await expect(message.getByRole('button', { name: 'Mark as unread' })).toBeVisible();
+});
+
+test('the About page is public', async ({ page }) => {
+  await page.goto('/');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'About' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'About' })).toBeVisible();
+  await expect(page.getByText('Edit the About page')).toHaveCount(0);
+});
