@@ -1,10 +1,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
 
 use super::Restricted;
 use crate::api::{account, ChangePassword, UpdateName};
-use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
 use crate::session::Session;
 
 /// The logged-in user's own page: change the name or the password.
@@ -20,7 +20,8 @@ pub fn AccountPage() -> impl IntoView {
     let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
 
     view! {
-        <Title text="Your account · Quire"/>
+        <PageTitle text="Your account"/>
+        <Meta name="description" content="Change your name or password."/>
         <section class="form-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {

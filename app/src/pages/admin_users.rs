@@ -1,5 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
+
+use crate::components::PageTitle;
 
 use super::Restricted;
 use crate::api::list_users;
@@ -10,7 +12,8 @@ use crate::domain::Role;
 pub fn AdminUsersPage() -> impl IntoView {
     let users = Resource::new(|| (), |_| list_users());
     view! {
-        <Title text="Users · Quire"/>
+        <PageTitle text="Users"/>
+        <Meta name="description" content="Accounts on this blog."/>
         <section class="wide-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {

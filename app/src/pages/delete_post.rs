@@ -1,11 +1,11 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
 use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
 use crate::api::{load_post_draft, DeletePost};
-use crate::components::{last_error, FormMessage, SubmitButton};
+use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
 use crate::error::AppError;
 
 /// Asks before deleting a post; the deletion itself is a POST from this page.
@@ -17,7 +17,8 @@ pub fn DeletePostPage() -> impl IntoView {
     let error = last_error(action.value());
     let draft = Resource::new(slug, load_post_draft);
     view! {
-        <Title text="Delete post · Quire"/>
+        <PageTitle text="Delete post"/>
+        <Meta name="description" content="Delete a post."/>
         <section class="form-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -1,11 +1,10 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
 use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, UpdatePost};
-use crate::components::{last_error, FormMessage, SubmitButton};
+use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
 use crate::domain::PostDraft;
 use crate::error::AppError;
 
@@ -26,7 +25,7 @@ pub fn NewPostPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="New post · Quire"/>
+        <PageTitle text="New post"/>
         <section class="editor-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -62,7 +61,7 @@ pub fn EditPostPage() -> impl IntoView {
     let error = last_error(action.value());
     let draft = Resource::new(slug, load_post_draft);
     view! {
-        <Title text="Edit post · Quire"/>
+        <PageTitle text="Edit post"/>
         <section class="editor-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {

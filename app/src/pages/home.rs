@@ -1,5 +1,5 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_posts;
@@ -16,6 +16,7 @@ pub fn HomePage() -> impl IntoView {
 
     view! {
         <Title text="Quire"/>
+        <Meta name="description" content="The latest posts on this blog."/>
         <section class="home" aria-labelledby="home-title" aria-busy=move || loading.get().to_string()>
             <h1 id="home-title">"Latest posts"</h1>
             <Show when=move || loading.get()>

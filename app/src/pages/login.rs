@@ -1,9 +1,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
 
 use crate::api::Login;
-use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
 use crate::session::Session;
 
 #[component]
@@ -13,7 +13,8 @@ pub fn LoginPage() -> impl IntoView {
     let error = last_error(action.value());
 
     view! {
-        <Title text="Log in · Quire"/>
+        <PageTitle text="Log in"/>
+        <Meta name="description" content="Log in to comment on posts."/>
         <section class="form-page" aria-labelledby="login-title">
             <h1 id="login-title">"Log in"</h1>
             <ActionForm action>

@@ -1,5 +1,7 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
+
+use crate::components::PageTitle;
 
 /// Shown for any address that is not a page of the blog, with status 404.
 #[component]
@@ -9,7 +11,8 @@ pub fn NotFound() -> impl IntoView {
         response.set_status(axum::http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found · Quire"/>
+        <PageTitle text="Page not found"/>
+        <Meta name="description" content="There is nothing at this address."/>
         <section class="not-found">
             <h1>"Page not found"</h1>
             <p>"There is nothing at this address. It may have moved, or the link may be mistyped."</p>

@@ -1,9 +1,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_meta::Title;
+use leptos_meta::Meta;
 
 use crate::api::{Register, ALREADY_REGISTERED};
-use crate::components::{last_error, Field, FormMessage, SubmitButton};
+use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
 use crate::session::Session;
 
 #[component]
@@ -16,7 +16,8 @@ pub fn RegisterPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="Register · Quire"/>
+        <PageTitle text="Register"/>
+        <Meta name="description" content="Create an account to comment on posts."/>
         <section class="form-page" aria-labelledby="register-title">
             <h1 id="register-title">"Register"</h1>
             <ActionForm action>

@@ -18,6 +18,7 @@ both!(
     login_failures_say_the_same_for_unknown_and_wrong,
     failed_logins_are_throttled_per_account,
     registrations_are_rate_limited_per_address,
+    failed_logins_are_throttled_per_address,
     the_admin_cli_creates_and_promotes_admins,
     passwords_never_reach_the_logs,
     the_account_page_changes_the_name,
@@ -292,6 +293,26 @@ async fn failed_logins_are_throttled_per_account(db: TestDb) {
             .status
             < 400
     );
+}
+
+async fn failed_logins_are_throttled_per_address(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    Browser::new(&server)
+        .register("Ada", "ada@example.com", PASSWORD)
+        .await;
+    let mut spray = Browser::new(&server);
+    // Password spraying: one guess each for many accounts, from one address.
+    for n in 0..20 {
+        assert_eq!(
+            spray
+                .login(&format!("user{n}@example.com"), "Summer2024!")
+                .await
+                .status,
+            401
+        );
+    }
+    let blocked = spray.login("ada@example.com", PASSWORD).await;
+    assert_eq!(blocked.status, 429, "{}", blocked.body);
 }
 
 async fn registrations_are_rate_limited_per_address(db: TestDb) {
