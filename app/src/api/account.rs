@@ -77,15 +77,7 @@ pub async fn change_password(
                 password_hash: hash,
                 ..user
             };
-            session
-                .session
-                .cycle_id()
-                .await
-                .map_err(|e| AppError::internal("renewing a session", e))?;
-            session
-                .login(&updated)
-                .await
-                .map_err(|e| AppError::internal("renewing a session", e))?;
+            crate::auth::start_session(&mut session, &updated).await?;
             tracing::info!(user.id = updated.id, "password changed");
             Ok(())
         }

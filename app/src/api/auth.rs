@@ -69,10 +69,7 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
             );
 
             let mut session = guard::auth_session().await?;
-            session
-                .login(&user)
-                .await
-                .map_err(|e| AppError::internal("starting a session", e))?;
+            crate::auth::start_session(&mut session, &user).await?;
             leptos_axum::redirect("/");
             Ok(())
         }
@@ -141,17 +138,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 .clear(&state.db, parsed.as_str())
                 .await
                 .map_err(db_err)?;
-            // A new session id at every login, even over an existing session, so an id an
-            // attacker planted or saw before is worth nothing after it.
-            session
-                .session
-                .cycle_id()
-                .await
-                .map_err(|e| AppError::internal("renewing a session", e))?;
-            session
-                .login(&user)
-                .await
-                .map_err(|e| AppError::internal("starting a session", e))?;
+            crate::auth::start_session(&mut session, &user).await?;
             tracing::info!(user.id = user.id, "logged in");
             leptos_axum::redirect("/");
             Ok(())

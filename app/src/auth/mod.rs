@@ -12,3 +12,15 @@ pub use store::SessionStore;
 
 /// The axum-login session of the current request.
 pub type AuthSession = axum_login::AuthSession<Users>;
+
+/// Logs `user` in under a new session id, even over an existing session, so that an id an
+/// attacker planted or saw before is worth nothing afterwards.
+pub async fn start_session(
+    session: &mut AuthSession,
+    user: &SessionUser,
+) -> Result<(), crate::error::AppError> {
+    let failed =
+        |e: &dyn std::fmt::Display| crate::error::AppError::internal("starting a session", e);
+    session.session.cycle_id().await.map_err(|e| failed(&e))?;
+    session.login(user).await.map_err(|e| failed(&e))
+}

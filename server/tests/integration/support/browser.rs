@@ -27,15 +27,19 @@ impl<'a> Browser<'a> {
         Browser { server, cookie }
     }
 
-    /// Calls a server function the way the WASM client does (fetch, same origin).
-    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
-        let request = self
-            .server
+    /// A same-origin POST to a server function, as the blog's own pages send.
+    fn post(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+        self.server
             .client
             .post(self.server.url(&format!("/api/{endpoint}")))
             .header("origin", &self.server.base)
             .header("sec-fetch-site", "same-origin")
-            .form(form);
+            .form(form)
+    }
+
+    /// Calls a server function the way the WASM client does (fetch, same origin).
+    pub async fn call(&mut self, endpoint: &str, form: &[(&str, &str)]) -> Reply {
+        let request = self.post(endpoint, form);
         self.send(request).await
     }
 
@@ -47,14 +51,9 @@ impl<'a> Browser<'a> {
         form: &[(&str, &str)],
     ) -> Reply {
         let request = self
-            .server
-            .client
-            .post(self.server.url(&format!("/api/{endpoint}")))
-            .header("origin", &self.server.base)
-            .header("sec-fetch-site", "same-origin")
+            .post(endpoint, form)
             .header("accept", "text/html")
-            .header("referer", self.server.url(from_page))
-            .form(form);
+            .header("referer", self.server.url(from_page));
         self.send(request).await
     }
 
