@@ -31,7 +31,14 @@ pub fn SiteHeader() -> impl IntoView {
                                     <li><a href="/account" class="account-link">{me.name}</a></li>
                                     <li>
                                         <ActionForm action=logout>
-                                            <button type="submit" class="link-button">"Log out"</button>
+                                            <button
+                                                type="submit"
+                                                class="link-button"
+                                                disabled=move || logout.pending().get()
+                                                aria-busy=move || logout.pending().get().to_string()
+                                            >
+                                                "Log out"
+                                            </button>
                                         </ActionForm>
                                     </li>
                                 }

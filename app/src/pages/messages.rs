@@ -36,7 +36,12 @@ pub fn MessagesPage() -> impl IntoView {
                                             <ActionForm action=mark>
                                                 <input type="hidden" name="id" value=m.id/>
                                                 <input type="hidden" name="read" value=(!m.read).to_string()/>
-                                                <button type="submit" class="link-button">
+                                                <button
+                                                    type="submit"
+                                                    class="link-button"
+                                                    disabled=move || mark.pending().get()
+                                                    aria-busy=move || mark.pending().get().to_string()
+                                                >
                                                     {if m.read { "Mark as unread" } else { "Mark as read" }}
                                                 </button>
                                             </ActionForm>

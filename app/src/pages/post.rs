@@ -112,7 +112,15 @@ fn Comment(comment: CommentView, remove: ServerAction<DeleteComment>) -> impl In
                 {comment.can_delete.then(|| view! {
                     <ActionForm action=remove>
                         <input type="hidden" name="id" value=comment.id/>
-                        <button type="submit" class="link-button" aria-label="Delete comment">"Delete"</button>
+                        <button
+                            type="submit"
+                            class="link-button"
+                            aria-label="Delete comment"
+                            disabled=move || remove.pending().get()
+                            aria-busy=move || remove.pending().get().to_string()
+                        >
+                            "Delete"
+                        </button>
                     </ActionForm>
                 })}
             </div>

@@ -14,3 +14,4 @@ mod data;
 mod home;
 mod sessions;
 mod startup;
+mod style;
