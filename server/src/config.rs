@@ -25,6 +25,8 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Where contact messages are mailed, if anywhere.
     pub mail: Option<MailSettings>,
+    /// How many times start-up tries to reach the database before giving up.
+    pub connect_attempts: u32,
 }
 
 #[derive(Clone)]
@@ -125,8 +127,25 @@ impl Config {
                 1..=300,
                 "a number of seconds from 1 to 300",
             )?),
+            statement_timeout: match number(
+                &get,
+                "QUIRE_DB_STATEMENT_TIMEOUT_SECS",
+                5,
+                0..=3600,
+                "a number of seconds from 0 (no limit) to 3600",
+            )? {
+                0 => None,
+                secs => Some(Duration::from_secs(secs)),
+            },
             ..defaults
         };
+        let connect_attempts = number(
+            &get,
+            "QUIRE_DB_CONNECT_ATTEMPTS",
+            10,
+            1..=1000,
+            "a number from 1 to 1000",
+        )?;
 
         let site = SiteSettings {
             page_size: number(
@@ -215,6 +234,7 @@ impl Config {
         };
 
         Ok(Config {
+            connect_attempts,
             mail,
             sessions,
             public_url,

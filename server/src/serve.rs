@@ -31,8 +31,16 @@ use crate::config::Config;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
-    #[error("could not open the database {url}: {source}")]
-    Connect { url: String, source: sqlx::Error },
+    #[error(
+        "could not open the database {url} after {attempts} attempt(s): {source}\n  \
+         Check that the database server is running and reachable, and that the URL's user, \
+         password and database name are right (QUIRE_DB_CONNECT_ATTEMPTS sets how long to wait)."
+    )]
+    Connect {
+        url: String,
+        attempts: u32,
+        source: sqlx::Error,
+    },
     #[error("could not apply database migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("could not listen on {addr}: {source}")]
@@ -55,9 +63,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
         }
         None => tracing::info!(%url, "no DATABASE_URL set: using a local SQLite file"),
     }
-    let db = Db::connect(url, &config.pool)
-        .await
-        .map_err(|source| connect_error(url, source))?;
+    let db = connect_with_retries(config).await?;
     if let Some(file) = db.sqlite_file() {
         let shown = std::path::absolute(&file).unwrap_or(file);
         tracing::info!(path = %shown.display(), "SQLite database file");
@@ -73,9 +79,30 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
     Ok(db)
 }
 
-fn connect_error(url: &DatabaseUrl, source: sqlx::Error) -> StartupError {
+/// Connects, retrying with a doubling wait (0.5 s up to 8 s) while the database is not up
+/// yet — as when a host starts the blog before its database has finished provisioning.
+async fn connect_with_retries(config: &Config) -> Result<Db, StartupError> {
+    let url = &config.database.url;
+    let attempts = config.connect_attempts;
+    let mut wait = std::time::Duration::from_millis(500);
+    for attempt in 1..=attempts {
+        match Db::connect(url, &config.pool).await {
+            Ok(db) => return Ok(db),
+            Err(source) if attempt == attempts => return Err(connect_error(url, source, attempts)),
+            Err(e) => {
+                tracing::warn!(%url, attempt, of = attempts, retry_in = ?wait, error = %e, "database not reachable yet");
+                tokio::time::sleep(wait).await;
+                wait = (wait * 2).min(std::time::Duration::from_secs(8));
+            }
+        }
+    }
+    unreachable!("the last attempt returns")
+}
+
+fn connect_error(url: &DatabaseUrl, source: sqlx::Error, attempts: u32) -> StartupError {
     StartupError::Connect {
         url: url.to_string(),
+        attempts,
         source,
     }
 }
@@ -169,6 +196,7 @@ fn router(state: AppState, config: &Config) -> Router {
 
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(readiness))
         .route("/post/{id}", get(old_post_address))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
@@ -182,6 +210,16 @@ fn router(state: AppState, config: &Config) -> Router {
             csrf::refuse_cross_site,
         ))
         .with_state(state)
+}
+
+/// `/readyz`: 200 when the database answers and is fully migrated, else 503 (no details:
+/// the log has them).
+async fn readiness(State(state): State<AppState>) -> Response {
+    if state.db.is_ready().await {
+        (StatusCode::OK, "ready").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+    }
 }
 
 /// `/post/<id>`, the Flask blog's post addresses: a permanent redirect to `/posts/<slug>`, so

@@ -23,6 +23,8 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
     /// How long a SQLite writer waits for another writer to finish.
     pub sqlite_busy_timeout: Duration,
+    /// PostgreSQL cancels a statement that runs longer (`None`: never).
+    pub statement_timeout: Option<Duration>,
 }
 
 impl Default for PoolSettings {
@@ -31,6 +33,7 @@ impl Default for PoolSettings {
             max_connections: 10,
             acquire_timeout: Duration::from_secs(5),
             sqlite_busy_timeout: Duration::from_secs(5),
+            statement_timeout: Some(Duration::from_secs(5)),
         }
     }
 }
@@ -78,7 +81,13 @@ impl Db {
                 Ok(Db::Sqlite(pool.connect_with(options).await?))
             }
             Backend::Postgres => {
-                let options = PgConnectOptions::from_str(url.expose())?.application_name("quire");
+                let mut options =
+                    PgConnectOptions::from_str(url.expose())?.application_name("quire");
+                if let Some(timeout) = settings.statement_timeout {
+                    // A stuck query frees its connection instead of holding the pool hostage.
+                    options = options
+                        .options([("statement_timeout", format!("{}ms", timeout.as_millis()))]);
+                }
                 let pool = PgPoolOptions::new()
                     .max_connections(settings.max_connections)
                     .acquire_timeout(settings.acquire_timeout)
@@ -98,6 +107,21 @@ impl Db {
             }
             Db::Postgres(_) => None,
         }
+    }
+
+    /// Whether the database answers and has every migration this build embeds: what a load
+    /// balancer's readiness check needs to know.
+    pub async fn is_ready(&self) -> bool {
+        let embedded = match self {
+            Db::Sqlite(_) => SQLITE_MIGRATIONS.iter().count(),
+            Db::Postgres(_) => POSTGRES_MIGRATIONS.iter().count(),
+        } as i64;
+        let sql = "SELECT COUNT(*) FROM _sqlx_migrations WHERE success";
+        let applied: Result<i64, sqlx::Error> = match self {
+            Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(pool).await,
+        };
+        applied.is_ok_and(|n| n >= embedded)
     }
 
     /// Applies the migrations this build embeds that the database has not seen yet.

@@ -6,11 +6,36 @@ use crate::support::server::quire;
 use crate::support::{both, seed, Kind, TestDb, TestServer};
 
 both!(
+    readiness_follows_the_database,
     serves_from_the_configured_database,
     several_instances_can_start_at_once,
     sigterm_stops_gracefully,
     acknowledged_writes_survive_a_killed_server,
 );
+
+async fn readiness_follows_the_database(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    assert_eq!(server.get("/readyz").await, (200, "ready".to_owned()));
+    // A migration this build knows but the database lacks: not ready.
+    let pool = db.connect().await;
+    match &pool {
+        app::db::Db::Sqlite(p) => sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 3")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        app::db::Db::Postgres(p) => sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 3")
+            .execute(p)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+    assert_eq!(server.get("/readyz").await, (503, "not ready".to_owned()));
+    assert_eq!(
+        server.get("/healthz").await.0,
+        200,
+        "the process itself is fine"
+    );
+}
 
 async fn serves_from_the_configured_database(db: TestDb) {
     let pool = db.connect().await;
@@ -125,13 +150,14 @@ fn a_bad_port_exits_naming_the_variable() {
 }
 
 #[test]
-fn an_unreachable_database_fails_without_leaking_the_password() {
+fn an_unreachable_database_is_retried_then_fails_without_leaking_the_password() {
     let out = run_with(&[
         (
             "DATABASE_URL",
             "postgres://quire:topsecret@127.0.0.1:1/quire",
         ),
         ("QUIRE_DB_ACQUIRE_TIMEOUT_SECS", "1"),
+        ("QUIRE_DB_CONNECT_ATTEMPTS", "2"),
     ]);
     assert_eq!(out.status.code(), Some(1));
     let all = format!(
@@ -140,10 +166,65 @@ fn an_unreachable_database_fails_without_leaking_the_password() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        all.contains("could not open the database postgres://quire:****@127.0.0.1:1/quire"),
+        all.contains("database not reachable yet") && all.contains("attempt=1"),
+        "{all}"
+    );
+    assert!(
+        all.contains("could not open the database postgres://quire:****@127.0.0.1:1/quire after 2 attempt(s)"),
+        "{all}"
+    );
+    assert!(
+        all.contains("Check that the database server is running"),
         "{all}"
     );
     assert!(!all.contains("topsecret"), "{all}");
+}
+
+#[tokio::test]
+async fn start_up_waits_for_a_database_that_comes_up_late() {
+    let db = TestDb::new(Kind::Postgres).await;
+    // A port where nothing listens yet; later a forwarder to the real server opens on it.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let real = db
+        .url
+        .split('@')
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_owned();
+    let late_url = db.url.replacen(&real, &format!("127.0.0.1:{port}"), 1);
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .unwrap();
+        while let Ok((mut inbound, _)) = listener.accept().await {
+            let real = real.clone();
+            tokio::spawn(async move {
+                if let Ok(mut outbound) = tokio::net::TcpStream::connect(real).await {
+                    let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                }
+            });
+        }
+    });
+    let mut cmd = quire();
+    cmd.current_dir(db.dir.path())
+        .env("DATABASE_URL", &late_url)
+        .env("QUIRE_DB_ACQUIRE_TIMEOUT_SECS", "1")
+        .env("QUIRE_DB_CONNECT_ATTEMPTS", "10");
+    let server = TestServer::spawn(cmd).await;
+    assert!(
+        server.log().contains("database not reachable yet"),
+        "{}",
+        server.log()
+    );
+    assert_eq!(server.get("/").await.0, 200);
 }
 
 #[tokio::test]
