@@ -1,18 +1,12 @@
 import { test, expect, type Page } from '@playwright/test';
+import { SEEDED_ADMIN as ADMIN, hydrated, logIn, uniqueEmail } from '../support/helpers';
 
 // Each test registers its own accounts; the admin is created by scripts/e2e.sh with
 // `quire admin create` before the server starts, so no test depends on registering first.
 
 const PASSWORD = 'correct horse battery';
-const ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
 
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
 
-async function hydrated(page: Page) {
-  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
-}
 
 async function register(page: Page, name: string, email: string) {
   await page.goto('/register');
@@ -24,13 +18,6 @@ async function register(page: Page, name: string, email: string) {
   await expect(page).toHaveURL(/\/$/);
 }
 
-async function logIn(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-}
 
 test('registering logs the reader in; logging out and in again works', async ({ page }) => {
   const email = uniqueEmail('reader');

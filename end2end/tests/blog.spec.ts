@@ -1,19 +1,8 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { SEEDED_ADMIN as ADMIN, hydrated, logIn } from '../support/helpers';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
 
-async function hydrated(page: Page) {
-  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
-}
 
-async function logIn(page: Page, email: string, password: string) {
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page).toHaveURL(/\/$/);
-}
 
 test('a visitor sees the login prompt instead of the comment form', async ({ page }) => {
   await page.goto('/posts/demo-post-1');
@@ -42,6 +31,7 @@ test('a reader cannot reach the editor', async ({ page }) => {
 
 test('the admin writes, edits and deletes a post', async ({ page }) => {
   await logIn(page, ADMIN.email, ADMIN.password);
+  await expect(page).toHaveURL(/\/$/);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'New post' }).click();
   await hydrated(page);
   // Invalid input is reported next to its field and nothing typed is lost.

@@ -1,10 +1,7 @@
-import { test, expect, type Page } from '@playwright/test';
+import { test, expect } from '@playwright/test';
+import { SEEDED_ADMIN as ADMIN, hydrated, logIn } from '../support/helpers';
 
-const ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
 
-async function hydrated(page: Page) {
-  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
-}
 
 test('a visitor sends a message and the admin reads it in the inbox', async ({ page }) => {
   const text = `Hello from the browser test ${Date.now()}`;
@@ -23,11 +20,7 @@ test('a visitor sends a message and the admin reads it in the inbox', async ({ p
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByText('Successfully sent your message')).toBeVisible();
 
-  await page.goto('/login');
-  await hydrated(page);
-  await page.getByLabel('Email').fill(ADMIN.email);
-  await page.getByLabel('Password').fill(ADMIN.password);
-  await page.getByRole('button', { name: 'Log in' }).click();
+  await logIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/$/);
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
   const message = page.locator('.message', { hasText: text });

@@ -1,4 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
+import { hydrated } from '../support/helpers';
 
 // The Flask tutorial's own check, end to end, on an empty database: the first account is
 // the admin, who writes a post; a second account comments on it; after a server restart
@@ -10,9 +11,6 @@ const READER = { name: 'Rory Reader', email: 'rory@example.com', password: 'seco
 const TITLE = 'The Life of Cactus';
 const COMMENT = 'What a *prickly* read!';
 
-async function hydrated(page: Page) {
-  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
-}
 
 async function register(page: Page, who: { name: string; email: string; password: string }) {
   await page.goto('/register');

@@ -181,14 +181,7 @@ async fn editor_input_is_validated_per_field(db: TestDb) {
         )
         .await;
     assert_eq!(reply.status, 422, "{}", reply.body);
-    let err: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
-    let fields: Vec<&str> = err["Invalid"]["errors"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["field"].as_str().unwrap())
-        .collect();
-    assert_eq!(fields, ["title", "cover_url", "body"]);
+    assert_eq!(reply.invalid_fields(), ["title", "cover_url", "body"]);
 
     // Without JavaScript the form comes back with the errors and the typed text.
     let back = admin

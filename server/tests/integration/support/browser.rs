@@ -15,6 +15,22 @@ pub struct Reply {
     pub set_cookie: Option<String>,
 }
 
+impl Reply {
+    /// The fields named by an `Invalid` error's JSON body, in order.
+    pub fn invalid_fields(&self) -> Vec<String> {
+        let err: serde_json::Value = serde_json::from_str(&self.body).unwrap_or_default();
+        err["Invalid"]["errors"]
+            .as_array()
+            .map(|errors| {
+                errors
+                    .iter()
+                    .filter_map(|e| e["field"].as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
 impl<'a> Browser<'a> {
     pub fn new(server: &'a TestServer) -> Self {
         Browser {
