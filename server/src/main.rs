@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod request_log;
 mod serve;
 mod telemetry;
 

@@ -28,6 +28,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
+use crate::request_log::{self, RequestIds};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
@@ -108,6 +109,7 @@ fn connect_error(url: &DatabaseUrl, source: sqlx::Error, attempts: u32) -> Start
 }
 
 pub async fn run(config: Config) -> Result<(), StartupError> {
+    request_log::carry_spans_into_leptos_tasks();
     let db = open_database(&config).await?;
     let mailer = match &config.mail {
         Some(mail) => {
@@ -208,6 +210,11 @@ fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn_with_state(
             trusted,
             csrf::refuse_cross_site,
+        ))
+        // Outermost, so refused and failed requests are logged too.
+        .layer(axum::middleware::from_fn_with_state(
+            RequestIds::new(),
+            request_log::log_requests,
         ))
         .with_state(state)
 }

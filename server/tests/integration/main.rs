@@ -12,6 +12,7 @@ mod blog;
 mod contact;
 mod data;
 mod home;
+mod logging;
 mod sessions;
 mod startup;
 mod style;

@@ -59,7 +59,9 @@ impl TestServer {
             let tx = tx.clone();
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    if let Some(addr) = line.split("listening on ").nth(1) {
+                    if let Some(rest) = line.split("listening on ").nth(1) {
+                        // Up to the end of the address, in a text or a JSON line.
+                        let addr = rest.split(['"', ' ']).next().unwrap_or_default();
                         let _ = tx.send(addr.trim().to_owned());
                     }
                     log.lock().unwrap().push(line);
