@@ -185,13 +185,38 @@ impl AppError {
     /// Classifies a database error: an unreachable or saturated database is `Unavailable`
     /// (the caller may retry), anything else is `Internal`. Both are logged here, once.
     pub fn from_db(doing: &str, cause: sqlx::Error) -> Self {
-        match cause {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                tracing::warn!(error = %cause, "{doing}: database unavailable");
-                AppError::Unavailable
-            }
-            other => Self::internal(doing, other),
+        if is_unavailable(&cause) {
+            tracing::warn!(error = %cause, "{doing}: database unavailable");
+            AppError::Unavailable
+        } else {
+            Self::internal(doing, cause)
         }
+    }
+}
+
+/// Whether a database error means "not now" rather than "wrong": no free connection, a lost
+/// connection, a server shutting down or starting up, a SQLite writer that waited out the
+/// busy timeout. Retrying later can succeed, so the answer is 503, not 500.
+#[cfg(feature = "ssr")]
+fn is_unavailable(cause: &sqlx::Error) -> bool {
+    match cause {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => true,
+        sqlx::Error::Database(e) => {
+            if let Some(pg) = e.try_downcast_ref::<sqlx::postgres::PgDatabaseError>() {
+                // Class 08: connection exception; 57P01–57P03: administrator or crash
+                // shutdown, cannot connect now; 53300: too many connections.
+                let code = pg.code();
+                code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
+            } else if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
+                // The extended code's low byte is the primary one: 5 is SQLITE_BUSY.
+                e.code()
+                    .and_then(|code| code.parse::<i32>().ok())
+                    .is_some_and(|code| code & 0xff == 5)
+            } else {
+                false
+            }
+        }
+        _ => false,
     }
 }
 
@@ -280,6 +305,61 @@ mod tests {
             AppError::Internal.to_string(),
             "Something went wrong. Please try again."
         );
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn a_missing_or_lost_database_is_unavailable_and_other_errors_internal() {
+        assert_eq!(
+            AppError::from_db("t", sqlx::Error::PoolTimedOut),
+            AppError::Unavailable
+        );
+        let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
+        assert_eq!(
+            AppError::from_db("t", sqlx::Error::Io(reset)),
+            AppError::Unavailable
+        );
+        assert_eq!(
+            AppError::from_db("t", sqlx::Error::RowNotFound),
+            AppError::Internal
+        );
+    }
+
+    /// A writer that waits out SQLite's busy timeout gets SQLITE_BUSY: busy, not broken.
+    #[cfg(feature = "ssr")]
+    #[tokio::test]
+    async fn a_sqlite_writer_kept_out_by_another_is_unavailable() {
+        use sqlx::sqlite::SqliteConnectOptions;
+        use sqlx::ConnectOptions;
+
+        let file = std::env::temp_dir().join(format!("quire-busy-{}.db", std::process::id()));
+        let _ = std::fs::remove_file(&file);
+        let options = SqliteConnectOptions::new()
+            .filename(&file)
+            .create_if_missing(true)
+            .busy_timeout(std::time::Duration::ZERO);
+        let mut holder = options.connect().await.unwrap();
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut holder)
+            .await
+            .unwrap();
+        let mut writer = options.connect().await.unwrap();
+        let err = sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut writer)
+            .await
+            .unwrap_err();
+        assert_eq!(AppError::from_db("writing", err), AppError::Unavailable);
+        // A broken statement stays an internal error.
+        let err = sqlx::query("INSERT INTO missing VALUES (1)")
+            .execute(&mut writer)
+            .await
+            .unwrap_err();
+        assert_eq!(AppError::from_db("writing", err), AppError::Internal);
+        let _ = std::fs::remove_file(&file);
     }
 
     #[test]
