@@ -25,6 +25,11 @@ pub enum Command {
     /// Serve the blog (the default).
     #[default]
     Serve,
+    /// Apply the database migrations this build has, then exit (as a release step).
+    Migrate,
+    /// Print the effective configuration and the database's state, without changing it.
+    /// Exits non-zero when the database is unreachable or needs migrations.
+    Check,
     /// Add sample posts by a "Quire Demo" author, to try the blog out. Safe to run twice.
     Demo {
         /// How many posts to add.
@@ -56,7 +61,9 @@ pub enum AdminCommand {
 pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
     let db = open_database(&config).await?;
     let result = match command {
-        Command::Serve => unreachable!("serving is not a one-off command"),
+        Command::Serve | Command::Migrate | Command::Check => {
+            unreachable!("run by main: they open the database their own way")
+        }
         Command::Demo { posts } => demo(&db, posts).await,
         Command::SeedDemo => seed_demo(&db).await,
         Command::Admin(AdminCommand::Create { name, email }) => {

@@ -5,6 +5,7 @@
 
 mod cli;
 mod config;
+mod ops;
 mod request_log;
 mod serve;
 mod telemetry;
@@ -55,6 +56,8 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async move {
         match args.command.unwrap_or_default() {
             cli::Command::Serve => serve::run(config).await,
+            cli::Command::Migrate => ops::migrate(&config).await,
+            cli::Command::Check => ops::check(&config).await,
             command => cli::run(config, command).await,
         }
     });

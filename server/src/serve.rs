@@ -82,7 +82,7 @@ pub async fn open_database(config: &Config) -> Result<Db, StartupError> {
 
 /// Connects, retrying with a doubling wait (0.5 s up to 8 s) while the database is not up
 /// yet — as when a host starts the blog before its database has finished provisioning.
-async fn connect_with_retries(config: &Config) -> Result<Db, StartupError> {
+pub async fn connect_with_retries(config: &Config) -> Result<Db, StartupError> {
     let url = &config.database.url;
     let attempts = config.connect_attempts;
     let mut wait = std::time::Duration::from_millis(500);

@@ -13,8 +13,8 @@ use super::{Backend, DatabaseUrl, Db};
 /// Where the database lives when no URL is configured, relative to the working directory.
 pub const SQLITE_DEFAULT_PATH: &str = "data/quire.db";
 
-static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
-static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+pub(super) static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+pub(super) static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
 
 #[derive(Debug, Clone)]
 pub struct PoolSettings {

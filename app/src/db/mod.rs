@@ -7,6 +7,7 @@
 
 pub mod comments;
 mod connect;
+mod migration_status;
 pub mod posts;
 pub mod rate;
 pub mod site;
@@ -14,6 +15,7 @@ mod url;
 pub mod users;
 
 pub use connect::{PoolSettings, SQLITE_DEFAULT_PATH};
+pub use migration_status::{MigrationId, MigrationStatus};
 pub use url::{mask_password, Backend, DatabaseUrl, UrlError, ACCEPTED_SCHEMES};
 
 use sqlx::{PgPool, Postgres, Sqlite, SqlitePool, Transaction};

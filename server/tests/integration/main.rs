@@ -13,6 +13,7 @@ mod contact;
 mod data;
 mod home;
 mod logging;
+mod operations;
 mod sessions;
 mod startup;
 mod style;
