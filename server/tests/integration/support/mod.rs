@@ -2,11 +2,13 @@
 
 mod browser;
 mod database;
+mod private_pg;
 pub mod server;
 pub mod smtp;
 
 pub use browser::Browser;
 pub use database::{Kind, TestDb};
+pub use private_pg::PrivatePostgres;
 pub use server::TestServer;
 
 /// Runs each named test on both backends, as `<name>::sqlite` and `<name>::postgres`.
