@@ -3,7 +3,7 @@
 use std::time::{Duration, Instant};
 
 use crate::support::server::quire;
-use crate::support::{both, seed, Kind, TestDb, TestServer};
+use crate::support::{both, seed, Browser, Kind, TestDb, TestServer};
 
 both!(
     readiness_follows_the_database,
@@ -60,13 +60,21 @@ async fn serves_from_the_configured_database(db: TestDb) {
 }
 
 async fn several_instances_can_start_at_once(db: TestDb) {
-    // Six processes race to create, convert to WAL (SQLite) and migrate the same database.
+    // Six processes race to create, convert to WAL (SQLite) and migrate the same fresh
+    // database, as a deploy that starts every instance at once does.
     let starts = (0..6).map(|_| TestServer::start(&db));
     let servers = futures::future::join_all(starts).await;
     for server in &servers {
+        assert_eq!(server.get("/readyz").await.0, 200, "{}", server.log());
         let (status, _) = server.get("/").await;
         assert_eq!(status, 200, "{}", server.log());
     }
+    // They share one session table: a login at one instance holds at another.
+    let mut ada = Browser::new(&servers[0]);
+    ada.register("Ada", "ada@example.com", "correct horse battery")
+        .await;
+    let mut elsewhere = Browser::with_cookie(&servers[5], ada.cookie.clone());
+    assert_eq!(elsewhere.whoami().await["name"], "Ada");
 }
 
 async fn sigterm_stops_gracefully(db: TestDb) {
