@@ -6,8 +6,11 @@ use app::auth::password;
 use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
 use app::domain::{Email, Password, PostTitle, Role, UserName};
 
+use crate::backup;
 use crate::config::Config;
 use crate::serve::{open_database, StartupError};
+use crate::transfer::{self, CopyOptions};
+use app::db::DatabaseUrl;
 
 #[derive(Debug, clap::Parser)]
 #[command(
@@ -36,6 +39,40 @@ pub enum Command {
     /// Manage admin accounts without the web interface.
     #[command(subcommand)]
     Admin(AdminCommand),
+    /// Copy every user, post, comment, message and setting from one database to another
+    /// (SQLite to PostgreSQL or back), keeping ids and timestamps. The target is written in
+    /// one transaction and checked (row counts and checksums) before it is committed.
+    CopyData {
+        /// The database to read, e.g. sqlite:data/quire.db
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to fill, e.g. postgres://user:password@host/quire
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Delete the target's content first, instead of refusing a target that has some.
+        #[arg(long)]
+        replace: bool,
+        /// Also copy logged-in sessions, so that nobody has to log in again.
+        #[arg(long)]
+        sessions: bool,
+    },
+    /// Write all content of the configured database to a backup file (JSON Lines, the same
+    /// for SQLite and PostgreSQL; see README "Back up and restore").
+    Export {
+        /// Where to write; `-` for standard output.
+        #[arg(value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
+    /// Load a backup written by `quire export` into the configured database, in one
+    /// transaction, checked against the file's counts and checksums.
+    Import {
+        /// The backup to read; `-` for standard input.
+        #[arg(value_name = "FILE")]
+        input: std::path::PathBuf,
+        /// Delete the database's content first, instead of refusing one that has some.
+        #[arg(long)]
+        replace: bool,
+    },
 }
 
 #[derive(Debug, clap::Subcommand)]
@@ -54,6 +91,26 @@ pub enum AdminCommand {
 
 /// Runs an operator's command against the configured database.
 pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
+    // The copy names both of its databases; every other command works on the configured one.
+    if let Command::CopyData {
+        from,
+        to,
+        replace,
+        sessions,
+    } = command
+    {
+        let parse =
+            |flag: &str, raw: &str| DatabaseUrl::parse(flag, raw).map_err(|e| e.to_string());
+        let options = CopyOptions {
+            from: parse("--from", &from).map_err(StartupError::Command)?,
+            to: parse("--to", &to).map_err(StartupError::Command)?,
+            replace,
+            sessions,
+        };
+        return transfer::copy_data(options)
+            .await
+            .map_err(StartupError::Command);
+    }
     let db = open_database(&config).await?;
     let result = match command {
         Command::Serve => unreachable!("serving is not a one-off command"),
@@ -63,6 +120,9 @@ pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
             create_admin(&db, &name, &email).await
         }
         Command::Admin(AdminCommand::Promote { email }) => promote(&db, &email).await,
+        Command::Export { output } => backup::export(&db, &output).await,
+        Command::Import { input, replace } => backup::import(&db, &input, replace).await,
+        Command::CopyData { .. } => unreachable!("handled above"),
     };
     db.close().await;
     result.map_err(StartupError::Command)

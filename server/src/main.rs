@@ -3,10 +3,13 @@
 //! Start-up runs in a fixed order: environment (`.env`), telemetry, configuration, database
 //! pool, migrations, router, serve (until SIGTERM/SIGINT, then a graceful shutdown).
 
+mod backup;
 mod cli;
 mod config;
+mod progress;
 mod serve;
 mod telemetry;
+mod transfer;
 
 use std::process::ExitCode;
 

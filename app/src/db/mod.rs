@@ -10,6 +10,7 @@ mod connect;
 pub mod posts;
 pub mod rate;
 pub mod site;
+pub mod transfer;
 mod url;
 pub mod users;
 

@@ -15,3 +15,4 @@ mod home;
 mod sessions;
 mod startup;
 mod style;
+mod transfer;
