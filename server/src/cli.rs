@@ -3,11 +3,12 @@
 use std::io::{BufRead, IsTerminal};
 
 use app::auth::password;
-use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
-use app::domain::{Email, Password, PostTitle, Role, UserName};
+use app::db::{self, users::CreateUserError, users::NewUser, Db};
+use app::domain::{Email, Password, Role, UserName};
 
 use crate::backup;
 use crate::config::Config;
+use crate::demo::{self, DemoOptions};
 use crate::serve::{open_database, StartupError};
 use crate::transfer::{self, CopyOptions};
 use app::db::DatabaseUrl;
@@ -28,12 +29,9 @@ pub enum Command {
     /// Serve the blog (the default).
     #[default]
     Serve,
-    /// Add sample posts by a "Quire Demo" author, to try the blog out. Safe to run twice.
-    Demo {
-        /// How many posts to add.
-        #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=10_000))]
-        posts: u32,
-    },
+    /// Add sample posts by a "Quire Demo" author, to try the blog out (or to load it for a
+    /// benchmark). Safe to run twice.
+    Demo(DemoOptions),
     /// Fill an empty blog with a few real-looking posts and comments, to see it alive.
     SeedDemo,
     /// Manage admin accounts without the web interface.
@@ -114,8 +112,8 @@ pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
     let db = open_database(&config).await?;
     let result = match command {
         Command::Serve => unreachable!("serving is not a one-off command"),
-        Command::Demo { posts } => demo(&db, posts).await,
-        Command::SeedDemo => seed_demo(&db).await,
+        Command::Demo(options) => demo::demo(&db, &options).await,
+        Command::SeedDemo => demo::seed_demo(&db).await,
         Command::Admin(AdminCommand::Create { name, email }) => {
             create_admin(&db, &name, &email).await
         }
@@ -189,150 +187,4 @@ fn read_password() -> Result<Password, String> {
         line.strip_suffix('\r').unwrap_or(line).to_owned()
     };
     Password::parse(&raw).map_err(|m| format!("password: {m}"))
-}
-
-const DEMO_EMAIL: &str = "demo@example.invalid";
-
-const DEMO_BODY: &str = "This is a sample post, added by `quire demo`.\n\n\
-Quire keeps everything it shows in its database — SQLite on your machine, PostgreSQL in \
-production — so nothing is lost when a server's disk is wiped.\n";
-
-/// Adds `count` demo posts, an hour apart, the last one newest.
-async fn demo(db: &Db, count: u32) -> Result<(), String> {
-    let added = add_demo_posts(db, count)
-        .await
-        .map_err(|e| format!("could not add the demo posts: {e}"))?;
-    tracing::info!(added, skipped = count - added, "demo posts ready");
-    Ok(())
-}
-
-async fn add_demo_posts(db: &Db, count: u32) -> Result<u32, sqlx::Error> {
-    let author_id = match db::users::id_by_email(db, DEMO_EMAIL).await? {
-        Some(id) => id,
-        None => {
-            let author = NewUser {
-                name: "Quire Demo",
-                email: DEMO_EMAIL,
-                // Not a password hash: nobody can log in as the demo author.
-                password_hash: "!",
-                role: Role::Reader,
-            };
-            match db::users::create(db, &author).await {
-                Ok(id) => id,
-                Err(CreateUserError::Db(e)) => return Err(e),
-                Err(CreateUserError::DuplicateEmail) => unreachable!("looked up just before"),
-            }
-        }
-    };
-    let now = db::now();
-    let mut added = 0;
-    for n in 1..=count {
-        let title = PostTitle::parse(&format!("Demo post {n}")).expect("demo titles are valid");
-        let post = db::posts::NewPost {
-            author_id,
-            title: &title,
-            subtitle: "A sample to see how Quire looks",
-            body: DEMO_BODY,
-            cover_url: None,
-            published_at: Some(now - chrono::TimeDelta::hours(i64::from(count - n))),
-        };
-        match db::posts::create(db, &post).await {
-            Ok(_) => added += 1,
-            Err(CreatePostError::DuplicateTitle) => {}
-            Err(CreatePostError::Db(e)) => return Err(e),
-        }
-    }
-    Ok(added)
-}
-
-/// A sample post: title, subtitle, Markdown body, and comments as (reader number, text).
-type SamplePost = (
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [(usize, &'static str)],
-);
-
-/// The sample blog `quire seed-demo` writes.
-const SAMPLE_POSTS: &[SamplePost] = &[
-    (
-        "The Life of Cactus",
-        "Who knew they were so interesting?",
-        "Cacti are **succulents**: they store water in their stems, and their spines are leaves \
-         that gave up on photosynthesis.\n\n## Why they last\n\n- A waxy skin keeps water in.\n\
-         - Photosynthesis happens at night ([CAM](https://en.wikipedia.org/wiki/Crassulacean_acid_metabolism)).\n\
-         - Roots spread wide and shallow, to catch every shower.\n\n> Water them rarely, but deeply.\n",
-        &[(0, "I had no idea the spines were leaves!"), (1, "Mine flowered last spring — *once*.")],
-    ),
-    (
-        "Moving a Blog from SQLite to PostgreSQL",
-        "Notes from a move that lost nothing",
-        "The blog ran for years on a single SQLite file. Then it moved to a host whose disk is \
-         wiped on every deploy.\n\n1. Point `DATABASE_URL` at PostgreSQL.\n2. Start Quire: the \
-         tables are created.\n3. Copy the data across.\n\n| Backend | Good for |\n|---|---|\n\
-         | SQLite | one machine, no setup |\n| PostgreSQL | hosted, several instances |\n",
-        &[(1, "Step 2 is the one that always bit me with Flask."), (0, "Bookmarked for my own move.")],
-    ),
-    (
-        "Hello, World",
-        "The first post on this blog",
-        "Welcome! This blog is written in Rust with [Leptos](https://leptos.dev).\n\n```rust\n\
-         fn main() {\n    println!(\"Hello, world!\");\n}\n```\n",
-        &[(0, "Welcome aboard!")],
-    ),
-];
-
-/// Writes the sample blog into an empty database (it refuses to touch one with posts).
-async fn seed_demo(db: &Db) -> Result<(), String> {
-    let failed = |e: sqlx::Error| format!("could not write the sample blog: {e}");
-    if db::posts::count(db).await.map_err(failed)? > 0 {
-        return Err("the blog has posts already: seed-demo only fills an empty blog".into());
-    }
-    let mut ids = Vec::new();
-    for (name, email) in [
-        ("Quire Demo", DEMO_EMAIL),
-        ("Rory Reader", "rory@example.invalid"),
-        ("Sam Sample", "sam@example.invalid"),
-    ] {
-        let user = NewUser {
-            name,
-            email,
-            password_hash: "!",
-            role: Role::Reader,
-        };
-        let id = match db::users::create(db, &user).await {
-            Ok(id) => id,
-            Err(CreateUserError::DuplicateEmail) => db::users::id_by_email(db, email)
-                .await
-                .map_err(failed)?
-                .unwrap_or_default(),
-            Err(CreateUserError::Db(e)) => return Err(failed(e)),
-        };
-        ids.push(id);
-    }
-    let now = db::now();
-    for (age, (title, subtitle, body, comments)) in SAMPLE_POSTS.iter().enumerate() {
-        let title = PostTitle::parse(title).expect("sample titles are valid");
-        let post = db::posts::NewPost {
-            author_id: ids[0],
-            title: &title,
-            subtitle,
-            body,
-            cover_url: None,
-            published_at: Some(now - chrono::TimeDelta::days(age as i64 * 3)),
-        };
-        let created = db::posts::create(db, &post)
-            .await
-            .map_err(|e| format!("could not write the sample blog: {e}"))?;
-        for (reader, text) in *comments {
-            db::comments::create(db, created.slug.as_str(), ids[reader + 1], text)
-                .await
-                .map_err(failed)?;
-        }
-    }
-    println!(
-        "Wrote {} sample posts with comments. Nobody can log in as their authors.",
-        SAMPLE_POSTS.len()
-    );
-    Ok(())
 }

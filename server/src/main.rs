@@ -6,6 +6,7 @@
 mod backup;
 mod cli;
 mod config;
+mod demo;
 mod progress;
 mod serve;
 mod telemetry;

@@ -7,7 +7,9 @@ use app::db::transfer::{self, Column, Value};
 use app::db::{self, site::NewMessage, Db};
 
 use crate::support::server::quire;
-use crate::support::{seed, Browser, Kind, TestDb, TestServer};
+use crate::support::{both, seed, Browser, Kind, TestDb, TestServer};
+
+both!(demo_fills_a_blog_of_the_requested_size);
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -319,4 +321,37 @@ async fn import_refuses_a_database_with_content_unless_told_to_replace_it() {
         snapshot(&pool).await,
         snapshot(&source.connect().await).await
     );
+}
+
+/// `quire demo` with size options, as the benchmark seeds its datasets.
+async fn demo_fills_a_blog_of_the_requested_size(db: TestDb) {
+    let args = [
+        "demo",
+        "--posts",
+        "3",
+        "--body-bytes",
+        "3000",
+        "--users",
+        "4",
+        "--comments",
+        "6",
+    ];
+    for _ in 0..2 {
+        let out = run(Some(&db.url), &args);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let tables = snapshot(&db.connect().await).await;
+    let (users, posts, comments) = (&tables[0].1, &tables[1].1, &tables[2].1);
+    assert_eq!(users.len(), 5, "the author and 4 readers, once");
+    assert_eq!(posts.len(), 3, "posts are added once");
+    let Value::Text(body) = &posts[0][5] else {
+        panic!("a body: {:?}", posts[0])
+    };
+    assert!((3000..6000).contains(&body.len()), "{} bytes", body.len());
+    assert_eq!(comments.len(), 12, "comments are added on every run");
+    let newest = posts
+        .iter()
+        .map(|p| p[0].clone())
+        .max_by_key(|id| format!("{id:?}"));
+    assert!(comments.iter().all(|c| Some(&c[1]) == newest.as_ref()));
 }
