@@ -3,12 +3,16 @@
 //! Start-up runs in a fixed order: environment (`.env`), telemetry, configuration, database
 //! pool, migrations, router, serve (until SIGTERM/SIGINT, then a graceful shutdown).
 
+mod backup;
 mod cli;
 mod config;
+mod demo;
 mod ops;
+mod progress;
 mod request_log;
 mod serve;
 mod telemetry;
+mod transfer;
 
 use std::process::ExitCode;
 

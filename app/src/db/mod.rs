@@ -11,6 +11,7 @@ mod migration_status;
 pub mod posts;
 pub mod rate;
 pub mod site;
+pub mod transfer;
 mod url;
 pub mod users;
 

@@ -190,6 +190,12 @@ pub async fn slug_by_id(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error>
     })
 }
 
+pub async fn slug_for_title(db: &Db, title: &str) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT slug FROM posts WHERE title = $1").bind(title).fetch_optional(pool).await
+    })
+}
+
 pub struct PostChanges<'a> {
     pub title: &'a PostTitle,
     pub subtitle: &'a str,

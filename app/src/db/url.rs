@@ -70,6 +70,18 @@ impl DatabaseUrl {
         self.backend
     }
 
+    /// The file of a SQLite database (`None` for PostgreSQL and for in-memory databases).
+    pub fn sqlite_path(&self) -> Option<std::path::PathBuf> {
+        use std::str::FromStr;
+        if self.backend != Backend::Sqlite {
+            return None;
+        }
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(&self.raw).ok()?;
+        let path = options.get_filename();
+        (!path.as_os_str().is_empty() && path != std::path::Path::new(":memory:"))
+            .then(|| path.to_path_buf())
+    }
+
     /// The URL with its password; for the driver only, never for logs.
     pub fn expose(&self) -> &str {
         &self.raw

@@ -18,3 +18,4 @@ mod operations;
 mod sessions;
 mod startup;
 mod style;
+mod transfer;

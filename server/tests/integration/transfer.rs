@@ -1,0 +1,357 @@
+//! `quire copy-data`, `quire export` and `quire import`: moving a blog between SQLite and
+//! PostgreSQL loses nothing, and a damaged backup is refused.
+
+use std::process::Output;
+
+use app::db::transfer::{self, Column, Value};
+use app::db::{self, site::NewMessage, Db};
+
+use crate::support::server::quire;
+use crate::support::{both, seed, Browser, Kind, TestDb, TestServer};
+
+both!(demo_fills_a_blog_of_the_requested_size);
+
+const PASSWORD: &str = "correct horse battery staple";
+
+/// Runs `quire` with `args` (and a DATABASE_URL, if given) to the end.
+fn run(database_url: Option<&str>, args: &[&str]) -> Output {
+    let mut cmd = quire();
+    if let Some(url) = database_url {
+        cmd.env("DATABASE_URL", url);
+    }
+    cmd.args(args).output().expect("run quire")
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// Every row of every content table, tables in order, rows sorted.
+async fn snapshot(db: &Db) -> Vec<(&'static str, Vec<Vec<Value>>)> {
+    let mut tx = db.begin_snapshot().await.unwrap();
+    let mut out = Vec::new();
+    for table in transfer::CONTENT {
+        let columns: Vec<&Column> = table.columns.iter().collect();
+        let mut rows = transfer::read_batch(&mut tx, table, &columns, None, 1_000_000)
+            .await
+            .unwrap();
+        rows.sort_by_key(|row| format!("{row:?}"));
+        out.push((table.name, rows));
+    }
+    out
+}
+
+/// A blog with an admin who registered through the site (a real password hash and a live
+/// session), posts with a gap in their ids, comments, messages and a setting.
+async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
+    let server = TestServer::start(db).await;
+    let mut browser = Browser::new(&server);
+    browser
+        .register("Ada Admin", "ada@example.test", PASSWORD)
+        .await;
+    let cookie = browser.cookie.clone();
+    drop(server);
+
+    let pool = db.connect().await;
+    let reader = seed::author(&pool, "Rory Ünïcode").await;
+    let first = seed::post(&pool, 1, "First \"quoted\" post", seed::days_ago(3)).await;
+    let gone = seed::post(&pool, 1, "A post that was deleted", seed::days_ago(2)).await;
+    seed::post(&pool, 1, "A draft", None).await;
+    assert!(db::posts::delete(&pool, &gone).await.unwrap());
+    for body in ["Nice post!\nSecond line <b>bold</b>", "ünïcödé & emoji 🎉"] {
+        db::comments::create(&pool, &first, reader, body)
+            .await
+            .unwrap();
+    }
+    let message = NewMessage {
+        name: "Visitor",
+        email: "visitor@example.test",
+        phone: "",
+        body: "Hello there",
+    };
+    let id = db::site::add_message(&pool, &message).await.unwrap();
+    db::site::set_read(&pool, id, true).await.unwrap();
+    db::site::mark_mailed(&pool, id).await.unwrap();
+    db::site::set_setting(&pool, "about", "# About\nThis blog.")
+        .await
+        .unwrap();
+    pool.close().await;
+    cookie
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_data_moves_a_blog_from_sqlite_to_postgresql_and_back() {
+    let sqlite = TestDb::new(Kind::Sqlite).await;
+    let cookie = a_lived_in_blog(&sqlite).await;
+    let postgres = TestDb::new(Kind::Postgres).await;
+
+    let out = run(
+        None,
+        &[
+            "copy-data",
+            "--from",
+            &sqlite.url,
+            "--to",
+            &postgres.url,
+            "--sessions",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("posts"), "{}", text(&out));
+    assert!(!text(&out).contains("MISMATCH"), "{}", text(&out));
+
+    let (from, to) = (sqlite.connect().await, postgres.connect().await);
+    let copied = snapshot(&to).await;
+    assert_eq!(snapshot(&from).await, copied);
+    assert_eq!(
+        copied[1].1.len(),
+        2,
+        "both remaining posts: {:?}",
+        copied[1]
+    );
+
+    // The admin's account, password and session came along.
+    let server = TestServer::start(&postgres).await;
+    let mut same_session = Browser::with_cookie(&server, cookie);
+    assert_eq!(same_session.whoami().await["role"], "Admin");
+    let mut browser = Browser::new(&server);
+    let reply = browser.login("ada@example.test", PASSWORD).await;
+    assert!(reply.status < 400, "{} {}", reply.status, reply.body);
+    drop(server);
+
+    // New rows get fresh ids: the sequences were moved past the copied ones.
+    let newer = seed::post(&to, 1, "Written after the move", seed::days_ago(0)).await;
+    db::comments::create(&to, &newer, 1, "First!")
+        .await
+        .unwrap();
+    let reader = seed::author(&to, "New Reader").await;
+    assert!(reader > 2, "new user id {reader}");
+
+    // And back, into a new SQLite file.
+    let back = TestDb::new(Kind::Sqlite).await;
+    let out = run(
+        None,
+        &["copy-data", "--from", &postgres.url, "--to", &back.url],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(snapshot(&back.connect().await).await, snapshot(&to).await);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_data_refuses_a_target_with_content_unless_told_to_replace_it() {
+    let source = TestDb::new(Kind::Sqlite).await;
+    a_lived_in_blog(&source).await;
+    let target = TestDb::new(Kind::Postgres).await;
+    let pool = target.connect().await;
+    seed::author(&pool, "Already Here").await;
+    let before = snapshot(&pool).await;
+
+    let out = run(
+        None,
+        &["copy-data", "--from", &source.url, "--to", &target.url],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not empty"), "{}", text(&out));
+    assert!(text(&out).contains("--replace"), "{}", text(&out));
+    assert_eq!(snapshot(&pool).await, before, "the target was not touched");
+
+    let out = run(
+        None,
+        &[
+            "copy-data",
+            "--from",
+            &source.url,
+            "--to",
+            &target.url,
+            "--replace",
+        ],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        snapshot(&pool).await,
+        snapshot(&source.connect().await).await
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_data_names_a_missing_source_and_never_prints_a_password() {
+    let target = TestDb::new(Kind::Sqlite).await;
+    let missing = target.dir.path().join("posts.db");
+    let out = run(
+        None,
+        &[
+            "copy-data",
+            "--from",
+            &format!("sqlite://{}", missing.display()),
+            "--to",
+            &target.url,
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(text(&out).contains("no SQLite database"), "{}", text(&out));
+    assert!(!missing.exists(), "the missing source was not created");
+
+    target.connect().await.close().await;
+    let out = run(
+        None,
+        &[
+            "copy-data",
+            "--from",
+            &target.url,
+            "--to",
+            "postgres://quire:s3cret-pw@127.0.0.1:1/quire",
+        ],
+    );
+    assert!(!out.status.success());
+    assert!(!text(&out).contains("s3cret-pw"), "{}", text(&out));
+    assert!(text(&out).contains("--to"), "{}", text(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_import_export_gives_the_same_file_on_both_backends() {
+    let sqlite = TestDb::new(Kind::Sqlite).await;
+    a_lived_in_blog(&sqlite).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first.jsonl");
+    let out = run(Some(&sqlite.url), &["export", first.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let postgres = TestDb::new(Kind::Postgres).await;
+    let out = run(Some(&postgres.url), &["import", first.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+    let second = dir.path().join("second.jsonl");
+    let out = run(Some(&postgres.url), &["export", second.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", text(&out));
+
+    let (a, b) = (
+        std::fs::read_to_string(&first).unwrap(),
+        std::fs::read_to_string(&second).unwrap(),
+    );
+    assert_eq!(a, b);
+    assert!(a.starts_with(r#"{"format":"quire-export""#), "{a}");
+    assert!(a.contains("emoji 🎉"), "{a}");
+    assert!(!a.contains("quire_session"), "sessions are not exported");
+    assert_eq!(
+        snapshot(&sqlite.connect().await).await,
+        snapshot(&postgres.connect().await).await
+    );
+
+    // The imported blog works: the admin logs in, new posts get new ids.
+    let server = TestServer::start(&postgres).await;
+    let reply = Browser::new(&server)
+        .login("ada@example.test", PASSWORD)
+        .await;
+    assert!(reply.status < 400, "{} {}", reply.status, reply.body);
+    seed::post(
+        &postgres.connect().await,
+        1,
+        "After the import",
+        seed::days_ago(0),
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_refuses_a_damaged_or_incomplete_file_and_imports_nothing() {
+    let source = TestDb::new(Kind::Sqlite).await;
+    a_lived_in_blog(&source).await;
+    let dir = tempfile::tempdir().unwrap();
+    let good = dir.path().join("backup.jsonl");
+    assert!(run(Some(&source.url), &["export", good.to_str().unwrap()])
+        .status
+        .success());
+    let content = std::fs::read_to_string(&good).unwrap();
+    let lines: Vec<&str> = content.lines().collect();
+
+    let cut = lines[..lines.len() - 1].join("\n");
+    let edited = content.replace("Hello there", "Hello, edited");
+    let out_of_order = {
+        let mut l = lines.clone();
+        l.swap(1, lines.len() - 2);
+        l.join("\n")
+    };
+    for (name, text_of, expected) in [
+        ("cut", cut.as_str(), "incomplete"),
+        ("edited", edited.as_str(), "damaged"),
+        ("out-of-order", out_of_order.as_str(), "out of order"),
+        ("not-ours", "{\"hello\":1}\n", "not a Quire export"),
+    ] {
+        for kind in [Kind::Sqlite, Kind::Postgres] {
+            let target = TestDb::new(kind).await;
+            let file = dir.path().join(name);
+            std::fs::write(&file, text_of).unwrap();
+            let out = run(Some(&target.url), &["import", file.to_str().unwrap()]);
+            assert!(!out.status.success(), "{name} was imported");
+            assert!(text(&out).contains(expected), "{name}: {}", text(&out));
+            let after = snapshot(&target.connect().await).await;
+            assert!(
+                after.iter().all(|(_, rows)| rows.is_empty()),
+                "{name} left rows behind on {kind:?}: {after:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_refuses_a_database_with_content_unless_told_to_replace_it() {
+    let source = TestDb::new(Kind::Postgres).await;
+    a_lived_in_blog(&source).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.jsonl");
+    assert!(run(Some(&source.url), &["export", file.to_str().unwrap()])
+        .status
+        .success());
+
+    let target = TestDb::new(Kind::Sqlite).await;
+    let pool = target.connect().await;
+    seed::author(&pool, "Already Here").await;
+    let out = run(Some(&target.url), &["import", file.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(text(&out).contains("not empty"), "{}", text(&out));
+    let out = run(
+        Some(&target.url),
+        &["import", "--replace", file.to_str().unwrap()],
+    );
+    assert!(out.status.success(), "{}", text(&out));
+    assert_eq!(
+        snapshot(&pool).await,
+        snapshot(&source.connect().await).await
+    );
+}
+
+/// `quire demo` with size options, as the benchmark seeds its datasets.
+async fn demo_fills_a_blog_of_the_requested_size(db: TestDb) {
+    let args = [
+        "demo",
+        "--posts",
+        "3",
+        "--body-bytes",
+        "3000",
+        "--users",
+        "4",
+        "--comments",
+        "6",
+    ];
+    for _ in 0..2 {
+        let out = run(Some(&db.url), &args);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let tables = snapshot(&db.connect().await).await;
+    let (users, posts, comments) = (&tables[0].1, &tables[1].1, &tables[2].1);
+    assert_eq!(users.len(), 5, "the author and 4 readers, once");
+    assert_eq!(posts.len(), 3, "posts are added once");
+    let Value::Text(body) = &posts[0][5] else {
+        panic!("a body: {:?}", posts[0])
+    };
+    assert!((3000..6000).contains(&body.len()), "{} bytes", body.len());
+    assert_eq!(comments.len(), 12, "comments are added on every run");
+    let newest = posts
+        .iter()
+        .map(|p| p[0].clone())
+        .max_by_key(|id| format!("{id:?}"));
+    assert!(comments.iter().all(|c| Some(&c[1]) == newest.as_ref()));
+}
