@@ -36,8 +36,11 @@ cargo test --locked -p app --features ssr
 step "Rust integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p quire
 
-step "Release build (server and WASM client)"
-cargo leptos build --release
+step "Release build (server and WASM client), the one the Docker image ships"
+scripts/build-release.sh
+
+step "Deploy checks (Dockerfile, render.yaml, README; the release run as the image runs it)"
+scripts/check-deploy.sh
 
 step "Playwright (SQLite and PostgreSQL)"
 scripts/e2e.sh all
