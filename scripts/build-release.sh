@@ -49,6 +49,19 @@ install -m 0755 "$bin" "$dist/quire"
 cp -R "$LEPTOS_SITE_ROOT" "$dist/site"
 # wasm-bindgen's TypeScript declarations are for TypeScript callers, never loaded by the page.
 find "$dist/site" -name '*.d.ts' -type f -delete
+# Brotli and gzip siblings of the client files: the server sends them to browsers that accept
+# them, so nothing is compressed per request. Only in DIST: a later `cargo leptos build`
+# rewrites target/site without them, and a stale .br beside a new .wasm would break pages.
+node -e '
+const fs = require("fs"), zlib = require("zlib"), path = require("path");
+const dir = process.argv[1];
+for (const name of fs.readdirSync(dir)) {
+  if (!/\.(wasm|js|css)$/.test(name)) continue;
+  const file = path.join(dir, name), data = fs.readFileSync(file);
+  fs.writeFileSync(file + ".br", zlib.brotliCompressSync(data, { params: {
+    [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: data.length } }));
+  fs.writeFileSync(file + ".gz", zlib.gzipSync(data, { level: 9 }));
+}' "$dist/site/pkg"
 chmod -R a+rX "$dist/site"
 
 log "runtime folder $(realpath "$dist") (built in $((SECONDS - started)) s):"

@@ -6,20 +6,22 @@
 #
 #   scripts/e2e.sh [sqlite|postgres|all]     (default: all)
 #
-# Expects `cargo leptos build --release` to have run (scripts/test.sh does it).
+# Tests the runtime folder scripts/build-release.sh assembles (what the Docker image ships,
+# precompressed client included); scripts/test.sh builds it first.
 # PostgreSQL comes from QUIRE_TEST_PG_URL (default postgres://postgres@127.0.0.1:5432/postgres).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 target_dir=${CARGO_TARGET_DIR:-target}
-bin="$target_dir/release/quire"
-site_root="$PWD/target/site"
+dist=${QUIRE_DIST:-$target_dir/dist}
+bin="$dist/quire"
+site_root="$(realpath -m "$dist/site")"
 pg_admin=${QUIRE_TEST_PG_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 export PGOPTIONS=--client-min-messages=warning
 
-[ -x "$bin" ] || { echo "e2e: $bin is missing: run 'cargo leptos build --release' first" >&2; exit 1; }
+[ -x "$bin" ] || { echo "e2e: $bin is missing: run scripts/build-release.sh first" >&2; exit 1; }
 bin=$(realpath "$bin")
-[ -f "$site_root/pkg/quire.wasm" ] || { echo "e2e: $site_root/pkg has no client build: run 'cargo leptos build --release' first" >&2; exit 1; }
+[ -f "$site_root/pkg/quire.wasm" ] || { echo "e2e: $site_root/pkg has no client build: run scripts/build-release.sh first" >&2; exit 1; }
 
 workdir=$(mktemp -d)
 pg_dbs=()

@@ -8,4 +8,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
 scripts/install-tools.sh
-exec cargo leptos serve --release
+scripts/build-release.sh
+dist=${CARGO_TARGET_DIR:-target}/dist
+LEPTOS_SITE_ROOT="$dist/site" exec "$dist/quire"

@@ -11,6 +11,7 @@ mod authorization;
 mod blog;
 mod contact;
 mod data;
+mod delivery;
 mod faults;
 mod home;
 mod logging;

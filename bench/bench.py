@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Quire's benchmark: throughput, latency, CPU and memory of the release server on SQLite and
+PostgreSQL, measured against the same server's trivial endpoint (/healthz) in the same run.
+
+Run it through bench/run.sh, which builds the release server and installs wrk. Prints one
+table per backend and dataset, then the budgets as PASS/FAIL. Exit status 0 even when a budget
+fails (this is a measurement, not a test); 1 when the benchmark itself could not run.
+"""
+
+import argparse
+import gzip
+import http.client
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+PG_ADMIN = os.environ.get("QUIRE_BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+DATASETS = {
+    # name: (posts, comments on the newest post, readers)
+    "small": (50, 20, 1000),
+    "large": (5000, 500, 1000),
+}
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+WRITERS = 16
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A release `quire` on a random port, its log in a file."""
+
+    def __init__(self, args, db_url, extra_env=None):
+        self.port = free_port()
+        self.log_path = tempfile.mktemp(prefix="quire-bench-", suffix=".log")
+        env = {
+            "PATH": os.environ["PATH"],
+            "DATABASE_URL": db_url,
+            "LEPTOS_SITE_ROOT": args.site,
+            "LEPTOS_SITE_ADDR": f"127.0.0.1:{self.port}",
+            "RUST_LOG": "warn",
+            "QUIRE_REGISTRATIONS_PER_HOUR": "100000",
+            "QUIRE_DB_MAX_CONNECTIONS": "10",
+        }
+        env.update(extra_env or {})
+        self.started = time.perf_counter()
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen([args.binary], env=env, stdout=self.log, stderr=self.log,
+                                     cwd=tempfile.gettempdir())
+
+    def wait_ready(self, path="/", timeout=30):
+        """Polls `path` every millisecond; returns seconds from spawn to the first 200."""
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"quire exited: {open(self.log_path).read()}")
+            try:
+                status, _, _ = request(self.port, "GET", path)
+                if status == 200:
+                    return time.perf_counter() - self.started
+            except OSError:
+                pass
+            time.sleep(0.001)
+        raise SystemExit(f"quire did not answer {path} within {timeout} s")
+
+    def cpu_seconds(self):
+        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+    def reset_peak_rss(self):
+        try:
+            with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
+                f.write("5")
+        except OSError:
+            pass
+
+    def peak_rss_mib(self):
+        for line in open(f"/proc/{self.proc.pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+    def log_lines(self):
+        self.log.flush()
+        return open(self.log_path).read().splitlines()
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        os.unlink(self.log_path)
+
+
+def request(port, method, path, body=None, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request(method, path, body=body, headers=headers or {})
+        resp = conn.getresponse()
+        return resp.status, resp.getheaders(), resp.read()
+    finally:
+        conn.close()
+
+
+def new_database(backend, tmp):
+    if backend == "sqlite":
+        return f"sqlite://{tmp}/bench.db", lambda: None
+    name = f"quire_bench_{os.getpid()}_{int(time.time() * 1000) % 10**8}"
+    psql = ["psql", "-q", "-v", "ON_ERROR_STOP=1", PG_ADMIN, "-c"]
+    subprocess.run(psql + [f'CREATE DATABASE "{name}"'], check=True, capture_output=True)
+    base = PG_ADMIN.rsplit("/", 1)[0]
+    drop = lambda: subprocess.run(psql + [f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'],
+                                  capture_output=True)
+    return f"{base}/{name}", drop
+
+
+def seed(args, db_url, dataset):
+    posts, comments, users = DATASETS[dataset]
+    env = {"PATH": os.environ["PATH"], "DATABASE_URL": db_url, "RUST_LOG": "warn"}
+    started = time.perf_counter()
+    subprocess.run([args.binary, "demo", "--posts", str(posts), "--body-bytes", "3000",
+                    "--users", str(users), "--comments", str(comments)],
+                   env=env, check=True, cwd=tempfile.gettempdir())
+    return time.perf_counter() - started
+
+
+def wrk(args, url, script=None, connections=None, threads=2):
+    cmd = ["wrk", f"-t{threads}", f"-c{connections or args.connections}", f"-d{args.duration}s",
+           "--latency", "--timeout", "5s"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
+    def pick(pattern, default="0"):
+        m = re.search(pattern, out)
+        return m.group(1) if m else default
+    def ms(text):
+        value, unit = re.match(r"([\d.]+)(\w+)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
+    requests = int(pick(r"(\d+) requests in"))
+    errors = int(pick(r"Non-2xx or 3xx responses: (\d+)"))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return {
+        "rps": float(pick(r"Requests/sec:\s+([\d.]+)")),
+        "p50": ms(pick(r"\s50%\s+([\d.]+\w+)", "0ms")),
+        "p99": ms(pick(r"\s99%\s+([\d.]+\w+)", "0ms")),
+        "requests": requests,
+        "errors": errors,
+    }
+
+
+def measure(args, server, path, script=None, connections=None, threads=2):
+    server.reset_peak_rss()
+    cpu = server.cpu_seconds()
+    result = wrk(args, f"http://127.0.0.1:{server.port}{path}", script, connections, threads)
+    cpu = server.cpu_seconds() - cpu
+    result["cpu_us"] = cpu * 1e6 / max(result["requests"], 1)
+    result["rss"] = server.peak_rss_mib()
+    return result
+
+
+def first_load_bytes(port, path):
+    """Bytes on the wire for a first visit: the page and every /pkg/ file it references, as a
+    browser asking for brotli or gzip gets them."""
+    headers = {"Accept-Encoding": "br, gzip"}
+    status, _, body = request(port, "GET", path, headers=headers)
+    html = request(port, "GET", path)[2].decode("utf-8", "replace")
+    total = len(body)
+    assets = set(re.findall(r'(?:href|src)="(/pkg/[^"]+)"', html))
+    # The hydration script imports the JS and fetches the WASM named after it.
+    for js in [a for a in assets if a.endswith(".js")]:
+        assets.add(js[:-3] + ".wasm" if not js.endswith("_bg.js") else js)
+    for asset in assets:
+        s, _, b = request(port, "GET", asset, headers=headers)
+        if s == 200:
+            total += len(b)
+    return total
+
+
+def queries_per_page(args, db_url, paths):
+    """Counts the SQL statements each page runs, from sqlx's statement log."""
+    server = Server(args, db_url, {"RUST_LOG": "warn,sqlx::query=debug"})
+    try:
+        server.wait_ready("/readyz")
+        counts = {}
+        for path in paths:
+            request(server.port, "GET", path)  # warm
+            before = len(server.log_lines())
+            request(server.port, "GET", path)
+            time.sleep(0.2)
+            counts[path] = sum(1 for l in server.log_lines()[before:] if "sqlx::query" in l)
+        return counts
+    finally:
+        server.stop()
+
+
+def register_writers(server, slug, tmp):
+    """Registers WRITERS accounts and writes their session cookies, one a line, for wrk."""
+    cookies = []
+    for n in range(WRITERS):
+        body = urllib.parse.urlencode({"name": f"Bench Writer {n}",
+                                       "email": f"writer-{n}-{time.time_ns()}@example.invalid",
+                                       "password": "bench passphrase 1234"})
+        status, headers, text = request(server.port, "POST", "/api/register", body, {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"})
+        cookie = next((v.split(";")[0] for k, v in headers if k.lower() == "set-cookie"), None)
+        if status >= 400 or not cookie:
+            raise SystemExit(f"could not register a bench writer: {status} {text[:200]!r}")
+        cookies.append(cookie)
+    cookie_file = os.path.join(tmp, "cookies.txt")
+    with open(cookie_file, "w") as f:
+        f.write("\n".join(cookies) + "\n")
+    script = os.path.join(tmp, "comment.lua")
+    with open(script, "w") as f:
+        f.write(COMMENT_LUA.replace("@COOKIES@", cookie_file).replace("@SLUG@", slug)
+                .replace("@ORIGIN@", f"http://127.0.0.1:{server.port}"))
+    return script
+
+
+COMMENT_LUA = r"""
+-- Each wrk thread is one writer with its own session; every request adds a comment.
+local counter = 0
+function setup(thread)
+  counter = counter + 1
+  thread:set("writer", counter)
+end
+function init(args)
+  local n = 0
+  for line in io.lines("@COOKIES@") do
+    n = n + 1
+    if n == writer then wrk.headers["Cookie"] = line end
+  end
+  wrk.method = "POST"
+  wrk.body = "slug=@SLUG@&body=A+benchmark+comment%2C+*with*+Markdown."
+  wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+  wrk.headers["Origin"] = "@ORIGIN@"
+  wrk.headers["Sec-Fetch-Site"] = "same-origin"
+end
+"""
+
+
+def asset_sizes(site):
+    sizes = {}
+    pkg = os.path.join(site, "pkg")
+    for name in sorted(os.listdir(pkg)):
+        if not name.endswith((".wasm", ".js", ".css")):
+            continue
+        data = open(os.path.join(pkg, name), "rb").read()
+        br = subprocess.run(["brotli", "-c", "-q", "11"], input=data, capture_output=True,
+                            check=True).stdout
+        sizes[name] = (len(data), len(gzip.compress(data, 9)), len(br))
+    return sizes
+
+
+def run_backend(args, backend, dataset, budgets):
+    tmp = tempfile.mkdtemp(prefix="quire-bench-")
+    db_url, drop = new_database(backend, tmp)
+    try:
+        posts = DATASETS[dataset][0]
+        # Migrations run on this first start, so the cold starts below do not include them.
+        seed_seconds = seed(args, db_url, dataset)
+        post = f"/posts/demo-post-{posts}"
+        cold = []
+        for _ in range(args.cold_runs):
+            s = Server(args, db_url)
+            cold.append(s.wait_ready("/") * 1000)
+            s.stop()
+        server = Server(args, db_url)
+        server.wait_ready("/readyz")
+        css = next((f"/pkg/{n}" for n in os.listdir(os.path.join(args.site, "pkg"))
+                    if n.endswith(".css")), "/pkg/quire.css")
+        rows = {}
+        for label, path in [("ceiling /healthz", "/healthz"), ("home /", "/"),
+                            ("post", post), ("login", "/login"), ("static css", css)]:
+            rows[label] = measure(args, server, path)
+        page_bytes = {p: first_load_bytes(server.port, p) for p in ["/", post, "/login"]}
+        if backend == "sqlite" or args.writes_everywhere:
+            # On the oldest post, so the pages measured above keep their size.
+            script = register_writers(server, "demo-post-1", tmp)
+            rows[f"{WRITERS} commenters"] = measure(args, server, "/api/comments/add", script,
+                                                    connections=WRITERS, threads=WRITERS)
+        server.stop()
+        queries = queries_per_page(args, db_url, ["/", post, "/login"])
+    finally:
+        drop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    ceiling = rows["ceiling /healthz"]["rps"] or 1
+    title = f"{backend} · {dataset} ({posts} posts, {DATASETS[dataset][1]} comments, {DATASETS[dataset][2]} readers)"
+    print(f"\n## {title}  — seeded in {seed_seconds:.1f} s\n")
+    print(f"| {'endpoint':<18} | {'req/s':>8} | {'of ceiling':>10} | {'p50 ms':>7} | {'p99 ms':>7} | {'CPU µs/req':>10} | {'peak RSS MiB':>12} | {'errors':>6} |")
+    print(f"|{'-' * 20}|{'-' * 10}:|{'-' * 12}:|{'-' * 9}:|{'-' * 9}:|{'-' * 12}:|{'-' * 14}:|{'-' * 8}:|")
+    for label, r in rows.items():
+        print(f"| {label:<18} | {r['rps']:>8.0f} | {100 * r['rps'] / ceiling:>9.1f}% | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['cpu_us']:>10.0f} | {r['rss']:>12.1f} | {r['errors']:>6} |")
+    print(f"\ncold start (spawn → first 200 on /, migrations applied), median of {len(cold)}: {statistics.median(cold):.0f} ms (min {min(cold):.0f}, max {max(cold):.0f})")
+    print("first load bytes (br/gzip as served): " + ", ".join(f"{p} {b / 1024:.0f} KiB" for p, b in page_bytes.items()))
+    print("SQL statements per page (anonymous): " + ", ".join(f"{p} {n}" for p, n in queries.items()))
+
+    tag = f"{backend}/{dataset}"
+    for label in ["home /", "post"]:
+        r = rows[label]
+        budgets.append((f"{tag}: {label} throughput ≥ 10% of ceiling", r["rps"] >= 0.1 * ceiling,
+                        f"{100 * r['rps'] / ceiling:.1f}%"))
+        budgets.append((f"{tag}: {label} p99 ≤ 10 ms at {args.connections} connections",
+                        r["p99"] <= 10, f"{r['p99']:.2f} ms"))
+    rss = max(r["rss"] for r in rows.values())
+    budgets.append((f"{tag}: server peak RSS ≤ 40 MiB under load", rss <= 40, f"{rss:.1f} MiB"))
+    budgets.append((f"{tag}: cold start ≤ 150 ms", statistics.median(cold) <= 150,
+                    f"{statistics.median(cold):.0f} ms"))
+    writes = rows.get(f"{WRITERS} commenters")
+    if writes and backend == "sqlite":
+        budgets.append((f"{tag}: {WRITERS} concurrent commenters, zero errors",
+                        writes["errors"] == 0 and writes["requests"] > 0,
+                        f"{writes['requests']} comments, {writes['errors']} errors"))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--binary", required=True)
+    parser.add_argument("--site", required=True)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--cold-runs", type=int, default=5)
+    parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument("--datasets", default="small,large")
+    parser.add_argument("--writes-everywhere", action="store_true",
+                        help="also measure concurrent commenters on PostgreSQL")
+    args = parser.parse_args()
+    args.site = os.path.abspath(args.site)
+    args.binary = os.path.abspath(args.binary)
+
+    print(f"# Quire benchmark — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, "
+          f"wrk {args.connections} connections × {args.duration} s per endpoint")
+    print("\n## Client size (release build)\n")
+    print("| file | raw | gzip -9 | brotli -q 11 |\n|---|---:|---:|---:|")
+    sizes = asset_sizes(args.site)
+    for name, (raw, gz, br) in sizes.items():
+        print(f"| {name} | {raw / 1024:.1f} KiB | {gz / 1024:.1f} KiB | {br / 1024:.1f} KiB |")
+    budgets = []
+    wasm_br = sum(br for name, (_, _, br) in sizes.items() if name.endswith(".wasm"))
+    budgets.append(("release WASM ≤ 200 KB brotli", wasm_br <= 200_000, f"{wasm_br / 1000:.0f} KB"))
+
+    for dataset in args.datasets.split(","):
+        for backend in args.backends.split(","):
+            run_backend(args, backend, dataset, budgets)
+
+    print("\n## Budgets\n")
+    for name, ok, value in budgets:
+        print(f"- {'PASS' if ok else 'FAIL'}  {name}: {value}")
+    failed = sum(1 for _, ok, _ in budgets if not ok)
+    print(f"\n{len(budgets) - failed} of {len(budgets)} budgets met.")
+
+
+if __name__ == "__main__":
+    main()

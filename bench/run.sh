@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Quire's benchmark, one command from a fresh machine:
+#
+#   bench/run.sh                     both backends, 50- and 5,000-post datasets (~8 min)
+#   bench/run.sh --datasets small --duration 5      a quicker look
+#
+# Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
+# (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the
+# budgets (see README "Performance"). Extra arguments go to bench/bench.py (--help lists them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v brotli >/dev/null || missing+=(brotli)
+command -v psql >/dev/null || missing+=(postgresql-client)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "[bench] installing ${missing[*]}"
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+  $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq "${missing[@]}" >/dev/null
+fi
+
+scripts/install-tools.sh
+scripts/ensure-postgres.sh
+dist=${CARGO_TARGET_DIR:-target}/dist
+scripts/build-release.sh "$dist" >/dev/null
+exec python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" "$@"
