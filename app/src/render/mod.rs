@@ -10,21 +10,27 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, Options, Parser};
 
+mod cache;
+
 /// Full Markdown for posts: CommonMark with tables, strikethrough, footnotes, task lists.
 pub fn post_html(markdown: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS;
-    POST_CLEANER.clean(&to_html(markdown, options)).to_string()
+    cache::cached("post", markdown, |markdown| {
+        let options = Options::ENABLE_TABLES
+            | Options::ENABLE_STRIKETHROUGH
+            | Options::ENABLE_FOOTNOTES
+            | Options::ENABLE_TASKLISTS;
+        POST_CLEANER.clean(&to_html(markdown, options)).to_string()
+    })
 }
 
 /// Markdown-lite for comments: paragraphs, emphasis, links, code. Links are marked as
 /// user-generated and never pass on ranking or the opener.
 pub fn comment_html(markdown: &str) -> String {
-    COMMENT_CLEANER
-        .clean(&to_html(markdown, Options::ENABLE_STRIKETHROUGH))
-        .to_string()
+    cache::cached("comment", markdown, |markdown| {
+        COMMENT_CLEANER
+            .clean(&to_html(markdown, Options::ENABLE_STRIKETHROUGH))
+            .to_string()
+    })
 }
 
 fn to_html(markdown: &str, options: Options) -> String {
