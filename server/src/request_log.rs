@@ -83,14 +83,16 @@ pub async fn log_requests(State(ids): State<RequestIds>, request: Request, next:
     let span = tracing::info_span!("request", request_id = %id);
     let mut response = next.run(request).instrument(span.clone()).await;
     let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
+    let status = response.status().as_u16();
+    // A load balancer polls the health checks every few seconds: log their successes only
+    // at debug level, so they do not bury the requests people make.
+    let probe = matches!(route.as_str(), "/healthz" | "/readyz") && status == 200;
     span.in_scope(|| {
-        tracing::info!(
-            method = %method,
-            route,
-            status = response.status().as_u16(),
-            latency_ms,
-            "request"
-        )
+        if probe {
+            tracing::debug!(method = %method, route, status, latency_ms, "request");
+        } else {
+            tracing::info!(method = %method, route, status, latency_ms, "request");
+        }
     });
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);

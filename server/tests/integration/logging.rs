@@ -92,14 +92,23 @@ async fn every_request_is_logged_once_with_its_id_and_nothing_secret(db: TestDb)
     let another = response_id(&response);
     assert_ne!(another, generated, "every request gets an id of its own");
 
-    // A static file nobody routes: the fallback.
+    // An address nobody routes: the fallback.
     let response = server
         .client
-        .get(server.url("/pkg/missing.js?v=query-secret"))
+        .get(server.url("/no/such/file.js?v=query-secret"))
         .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 404);
+
+    // A load balancer's health probe: not at info level.
+    let response = server
+        .client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
 
     let mut ada = Browser::new(&server);
     ada.register("Ada", "ada@example.com", PASSWORD).await;
@@ -133,6 +142,7 @@ async fn every_request_is_logged_once_with_its_id_and_nothing_secret(db: TestDb)
         .filter_map(|l| l["fields"]["route"].as_str())
         .collect();
     assert!(routes.contains(&"<fallback>"), "{routes:?}");
+    assert!(!routes.contains(&"/healthz"), "{routes:?}");
 
     // The login's own log line runs in its request's span, so it carries the same id.
     let login = lines
