@@ -15,6 +15,7 @@ mod delivery;
 mod faults;
 mod home;
 mod logging;
+mod memory;
 mod operations;
 mod sessions;
 mod startup;

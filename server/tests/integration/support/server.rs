@@ -109,6 +109,11 @@ impl TestServer {
         (status, response.text().await.unwrap())
     }
 
+    /// The server's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Everything the server has printed so far.
     pub fn log(&self) -> String {
         self.log.lock().unwrap().join("\n")
