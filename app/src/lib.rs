@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod components;
+pub mod csp;
 pub mod domain;
 pub mod error;
 pub mod pages;
@@ -53,6 +54,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    csp::set_for_page();
     session::Session::provide();
 
     view! {

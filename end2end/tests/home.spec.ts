@@ -78,3 +78,21 @@ test('the stylesheet is served and applied', async ({ page, request }) => {
   );
   expect(font).toContain('Georgia');
 });
+
+test('pages hydrate under a strict Content-Security-Policy without a violation', async ({ page }) => {
+  const errors = watchForErrors(page);
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+    });
+  });
+  for (const path of ['/', '/posts/demo-post-1', '/login', '/register', '/about', '/contact']) {
+    const response = await page.goto(path);
+    const policy = response?.headers()['content-security-policy'] ?? '';
+    expect(policy, path).toContain("'nonce-");
+    expect(policy, path).not.toContain('unsafe-inline');
+    // The theme switch is enabled only by the WASM client: hydration ran under the policy.
+    await expect(page.getByRole('button', { name: /theme/ })).toBeEnabled();
+  }
+  expect(errors).toEqual([]);
+});

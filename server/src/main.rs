@@ -7,6 +7,7 @@ mod backup;
 mod cli;
 mod config;
 mod demo;
+mod headers;
 mod ops;
 mod progress;
 mod request_log;

@@ -30,6 +30,7 @@ use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
+use crate::headers::{self, SecurityHeaders};
 use crate::request_log::{self, RequestIds};
 
 #[derive(Debug, thiserror::Error)]
@@ -225,6 +226,15 @@ fn router(state: AppState, config: &Config) -> Router {
         .merge(client_bundle(&state.leptos_options))
         // Pages and server-function replies; the bundle is precompressed at build time.
         .layer(CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            SecurityHeaders {
+                hsts: config
+                    .public_url
+                    .as_deref()
+                    .is_some_and(|url| url.starts_with("https://")),
+            },
+            headers::add,
+        ))
         // Outermost, so refused and failed requests are logged too.
         .layer(axum::middleware::from_fn_with_state(
             RequestIds::new(),

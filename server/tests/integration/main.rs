@@ -13,6 +13,7 @@ mod contact;
 mod data;
 mod delivery;
 mod faults;
+mod headers;
 mod home;
 mod logging;
 mod memory;

@@ -44,7 +44,7 @@ impl<'a> Browser<'a> {
     }
 
     /// A same-origin POST to a server function, as the blog's own pages send.
-    fn post(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
+    pub fn post(&self, endpoint: &str, form: &[(&str, &str)]) -> reqwest::RequestBuilder {
         self.server
             .client
             .post(self.server.url(&format!("/api/{endpoint}")))
