@@ -329,6 +329,45 @@ def run_backend(args, backend, dataset, budgets):
                         f"{writes['requests']} comments, {writes['errors']} errors"))
 
 
+def lighthouse(args, db_url):
+    """Google Lighthouse (npm, run with Debian's Chromium) on three pages, mobile and desktop."""
+    server = Server(args, db_url)
+    server.wait_ready("/readyz")
+    lh = os.path.join(os.path.dirname(os.path.abspath(__file__)), "node_modules", ".bin",
+                      "lighthouse")
+    flags = ("--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
+             "--disable-background-networking --disable-component-update --disable-sync "
+             "--no-first-run --disable-quic")
+    categories = ["performance", "accessibility", "best-practices", "seo"]
+    rows = []
+    try:
+        for path in ["/", "/posts/demo-post-50", "/login"]:
+            for form in ["mobile", "desktop"]:
+                out = tempfile.mktemp(suffix=".json")
+                cmd = [lh, f"http://127.0.0.1:{server.port}{path}", "--quiet", "--output=json",
+                       f"--output-path={out}", f"--only-categories={','.join(categories)}",
+                       f"--chrome-flags={flags}"]
+                if form == "desktop":
+                    cmd.append("--preset=desktop")
+                subprocess.run(cmd, check=True, capture_output=True, timeout=180,
+                               env={**os.environ, "CHROME_PATH": args.chrome})
+                import json
+                report = json.load(open(out))
+                os.unlink(out)
+                scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in categories]
+                misses = [a for c in categories for a in report["categories"][c]["auditRefs"]
+                          if a.get("weight") and (report["audits"][a["id"]]["score"] or 0) < 1]
+                rows.append((path, form, scores, sorted({m["id"] for m in misses})))
+    finally:
+        server.stop()
+    print("\n## Lighthouse (SQLite, small dataset)\n")
+    print("| page | form | performance | accessibility | best practices | SEO | audits below 100 |")
+    print("|---|---|---:|---:|---:|---:|---|")
+    for path, form, scores, misses in rows:
+        print(f"| {path} | {form} | " + " | ".join(str(s) for s in scores) + f" | {', '.join(misses)} |")
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", required=True)
@@ -338,6 +377,9 @@ def main():
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--datasets", default="small,large")
+    parser.add_argument("--lighthouse", action="store_true",
+                        help="also run Lighthouse (bench/run.sh installs it) on three pages")
+    parser.add_argument("--chrome", default="/usr/bin/chromium")
     parser.add_argument("--writes-everywhere", action="store_true",
                         help="also measure concurrent commenters on PostgreSQL")
     args = parser.parse_args()
@@ -358,6 +400,18 @@ def main():
     for dataset in args.datasets.split(","):
         for backend in args.backends.split(","):
             run_backend(args, backend, dataset, budgets)
+
+    if args.lighthouse:
+        tmp = tempfile.mkdtemp(prefix="quire-lighthouse-")
+        db_url, drop = new_database("sqlite", tmp)
+        try:
+            seed(args, db_url, "small")
+            for path, form, scores, _ in lighthouse(args, db_url):
+                budgets.append((f"Lighthouse {path} {form}: 100 in all four categories",
+                                min(scores) == 100, "/".join(str(s) for s in scores)))
+        finally:
+            drop()
+            shutil.rmtree(tmp, ignore_errors=True)
 
     print("\n## Budgets\n")
     for name, ok, value in budgets:

@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                     both backends, 50- and 5,000-post datasets (~8 min)
 #   bench/run.sh --datasets small --duration 5      a quicker look
+#   bench/run.sh --lighthouse        also Google Lighthouse on three pages, mobile and desktop
 #
 # Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
 # (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the
@@ -23,6 +24,10 @@ fi
 
 scripts/install-tools.sh
 scripts/ensure-postgres.sh
+if [[ " $* " == *" --lighthouse "* ]]; then
+  command -v chromium >/dev/null || scripts/install-tools.sh --browser
+  [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
+fi
 dist=${CARGO_TARGET_DIR:-target}/dist
 scripts/build-release.sh "$dist" >/dev/null
 exec python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" "$@"
