@@ -8,6 +8,7 @@ mod cli;
 mod config;
 mod demo;
 mod headers;
+mod limits;
 mod ops;
 mod progress;
 mod request_log;

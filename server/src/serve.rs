@@ -31,6 +31,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 use crate::headers::{self, SecurityHeaders};
+use crate::limits;
 use crate::request_log::{self, RequestIds};
 
 #[derive(Debug, thiserror::Error)]
@@ -217,6 +218,7 @@ fn router(state: AppState, config: &Config) -> Router {
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
         .layer(auth)
+        .layer(axum::middleware::from_fn(limits::limit_bodies))
         .layer(axum::middleware::from_fn_with_state(
             trusted,
             csrf::refuse_cross_site,

@@ -15,6 +15,7 @@ mod delivery;
 mod faults;
 mod headers;
 mod home;
+mod limits;
 mod logging;
 mod memory;
 mod operations;

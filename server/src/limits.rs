@@ -1,0 +1,64 @@
+//! Request body limits: small for the forms readers send, larger for the editor, whose post
+//! body may hold 100,000 characters. A body over its limit is refused with 413 before any of
+//! it is parsed (by its Content-Length) or as soon as it grows past the limit (streamed).
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{header, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+/// Login, registration, comments, contact, settings.
+pub const FORM_LIMIT: usize = 64 * 1024;
+/// The editor's endpoints and the About page's (both take 100,000 characters of Markdown):
+/// room for long posts, form-encoded.
+pub const EDITOR_LIMIT: usize = 2 * 1024 * 1024;
+
+fn limit_for(path: &str) -> usize {
+    match path {
+        "/api/posts/create" | "/api/posts/update" | "/api/posts/preview" | "/api/about/update" => {
+            EDITOR_LIMIT
+        }
+        _ => FORM_LIMIT,
+    }
+}
+
+pub async fn limit_bodies(request: Request, next: Next) -> Response {
+    let limit = limit_for(request.uri().path());
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit as u64) {
+        return too_large(limit);
+    }
+    let (parts, body) = request.into_parts();
+    let body = Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
+fn too_large(limit: usize) -> Response {
+    (
+        StatusCode::PAYLOAD_TOO_LARGE,
+        format!(
+            "The request is too large (the limit here is {} KiB).",
+            limit / 1024
+        ),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_editor_takes_large_bodies() {
+        assert_eq!(limit_for("/api/posts/update"), EDITOR_LIMIT);
+        assert_eq!(limit_for("/api/about/update"), EDITOR_LIMIT);
+        assert_eq!(limit_for("/api/login"), FORM_LIMIT);
+        assert_eq!(limit_for("/api/comments/add"), FORM_LIMIT);
+        assert_eq!(limit_for("/api/posts/update/../../login"), FORM_LIMIT);
+    }
+}
