@@ -16,15 +16,16 @@ use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use app::db::transfer::{self, Checksum, Column, Table, Value};
+use app::db::transfer::{self, Batches, Checksum, Column, Table, Value};
 use app::db::{Db, WriteTx};
 use serde_json::{json, Map, Value as Json};
 
 use crate::progress::Progress;
-use crate::transfer::{verify, Expected};
+use crate::transfer::{empty_target, verify, Expected};
 
 const FORMAT: &str = "quire-export";
 const VERSION: u64 = 1;
+/// Rows of a file inserted per flush.
 const BATCH: usize = 500;
 
 /// Writes every content table to `output` (`-`: standard output).
@@ -79,13 +80,8 @@ async fn write_export(db: &Db, mut out: impl Write) -> Result<(), String> {
         progress.table(table.name);
         let columns: Vec<&Column> = table.columns.iter().collect();
         let mut checksum = Checksum::default();
-        let mut after: Option<Value> = None;
-        loop {
-            let rows = transfer::read_batch(&mut tx, table, &columns, after.as_ref(), BATCH as i64)
-                .await
-                .map_err(failed)?;
-            let Some(last) = rows.last() else { break };
-            after = Some(transfer::key_of(table, &columns, last).clone());
+        let mut batches = Batches::new(table, &columns);
+        while let Some(rows) = batches.next(&mut tx).await.map_err(failed)? {
             for row in &rows {
                 checksum.add(row);
                 let object: Map<String, Json> = columns
@@ -145,7 +141,7 @@ async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> 
         .await
         .map_err(|e| format!("writing the database: {e}"))?;
     // Every early return below drops `tx`, which rolls the import back.
-    empty_target(&mut tx, replace).await?;
+    empty_target(&mut tx, replace, "the database").await?;
     let mut progress = Progress::bytes(size);
     let mut read = header.len() as u64 + 1;
     let mut current = 0;
@@ -304,30 +300,6 @@ async fn flush(tx: &mut WriteTx, table: &mut FileTable) -> Result<(), String> {
         .map_err(|e| format!("writing {}: {e}", table.table.name))?;
     table.pending.clear();
     Ok(())
-}
-
-async fn empty_target(tx: &mut WriteTx, replace: bool) -> Result<(), String> {
-    let mut found = Vec::new();
-    for table in transfer::CONTENT {
-        let rows = transfer::count(tx, table)
-            .await
-            .map_err(|e| format!("inspecting the database: {e}"))?;
-        if rows > 0 {
-            found.push(format!("{rows} {}", table.name));
-        }
-    }
-    if !found.is_empty() && !replace {
-        return Err(format!(
-            "the database is not empty (it has {}): nothing was imported.\n  \
-             Import into a new database, or pass --replace to delete its content first.",
-            found.join(", ")
-        ));
-    }
-    let mut cleared: Vec<&Table> = transfer::CONTENT.iter().collect();
-    cleared.push(&transfer::SESSIONS);
-    transfer::clear(tx, &cleared)
-        .await
-        .map_err(|e| format!("emptying the database: {e}"))
 }
 
 /// The trailer's counts and checksums must be those of the rows read: a file cut short or

@@ -9,6 +9,8 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
+use crate::serve::SESSION_COOKIE;
+
 /// For responses that are not pages: nothing may load, run or frame them.
 const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
@@ -28,7 +30,8 @@ pub async fn add(
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .any(|cookies| cookies.contains("quire_session="));
+        .flat_map(|cookies| cookies.split(';'))
+        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE));
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [

@@ -34,6 +34,9 @@ use crate::headers::{self, SecurityHeaders};
 use crate::limits;
 use crate::request_log::{self, RequestIds};
 
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "quire_session";
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(
@@ -193,7 +196,7 @@ fn router(state: AppState, config: &Config) -> Router {
     let idle = tower_sessions::cookie::time::Duration::try_from(config.sessions.idle_timeout)
         .unwrap_or(tower_sessions::cookie::time::Duration::days(7));
     let sessions = SessionManagerLayer::new(store)
-        .with_name("quire_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(config.sessions.secure_cookie)

@@ -1,13 +1,10 @@
 //! `quire copy-data`: every row of one database into another, ids and timestamps kept,
 //! checked before it is committed.
 
-use app::db::transfer::{self, Checksum, Column, Table, Value};
+use app::db::transfer::{self, Batches, Checksum, Column, Table};
 use app::db::{DatabaseUrl, Db, PoolSettings, WriteTx};
 
 use crate::progress::Progress;
-
-/// Rows read and written per round trip.
-const BATCH: i64 = 500;
 
 pub struct CopyOptions {
     pub from: DatabaseUrl,
@@ -66,7 +63,7 @@ async fn copy_between(source: &Db, target: &Db, options: &CopyOptions) -> Result
         .begin_write()
         .await
         .map_err(|e| failed("writing the target", e))?;
-    prepare_target(&mut to, options.replace).await?;
+    empty_target(&mut to, options.replace, "the target").await?;
 
     let mut totals = Vec::new();
     for table in &tables {
@@ -81,13 +78,12 @@ async fn copy_between(source: &Db, target: &Db, options: &CopyOptions) -> Result
         let columns: Vec<&Column> = table.columns.iter().collect();
         progress.table(table.name);
         let mut checksum = Checksum::default();
-        let mut after: Option<Value> = None;
-        loop {
-            let rows = transfer::read_batch(&mut from, table, &columns, after.as_ref(), BATCH)
-                .await
-                .map_err(|e| failed(&format!("reading {}", table.name), e))?;
-            let Some(last) = rows.last() else { break };
-            after = Some(transfer::key_of(table, &columns, last).clone());
+        let mut batches = Batches::new(table, &columns);
+        while let Some(rows) = batches
+            .next(&mut from)
+            .await
+            .map_err(|e| failed(&format!("reading {}", table.name), e))?
+        {
             rows.iter().for_each(|row| checksum.add(row));
             transfer::insert_rows(&mut to, table, &columns, &rows)
                 .await
@@ -111,30 +107,31 @@ async fn copy_between(source: &Db, target: &Db, options: &CopyOptions) -> Result
     Ok(())
 }
 
-/// Refuses a target that has content (unless replacing it), and always drops the target's
-/// sessions: they belong to accounts that the copy replaces.
-async fn prepare_target(to: &mut WriteTx, replace: bool) -> Result<(), String> {
+/// Refuses a target that has content (unless `replace`: then deletes it, in the caller's
+/// transaction), and always drops its sessions: they belong to accounts being replaced.
+/// `what` names the target in the messages ("the target", "the database").
+pub async fn empty_target(tx: &mut WriteTx, replace: bool, what: &str) -> Result<(), String> {
     let mut found = Vec::new();
     for table in transfer::CONTENT {
-        let rows = transfer::count(to, table)
+        let rows = transfer::count(tx, table)
             .await
-            .map_err(|e| format!("inspecting the target: {e}"))?;
+            .map_err(|e| format!("inspecting {what}: {e}"))?;
         if rows > 0 {
             found.push(format!("{rows} {}", table.name));
         }
     }
     if !found.is_empty() && !replace {
         return Err(format!(
-            "the target is not empty (it has {}): nothing was copied.\n  \
-             Copy into a new database, or pass --replace to delete the target's content first.",
+            "{what} is not empty (it has {}): nothing was written.\n  \
+             Use a new database, or pass --replace to delete {what}'s content first.",
             found.join(", ")
         ));
     }
     let mut cleared: Vec<&Table> = transfer::CONTENT.iter().collect();
     cleared.push(&transfer::SESSIONS);
-    transfer::clear(to, &cleared)
+    transfer::clear(tx, &cleared)
         .await
-        .map_err(|e| format!("emptying the target: {e}"))
+        .map_err(|e| format!("emptying {what}: {e}"))
 }
 
 /// A table, the columns copied, and the checksum of the rows read.
@@ -180,13 +177,9 @@ pub async fn checksum_of(
     columns: &[&Column],
 ) -> Result<Checksum, sqlx::Error> {
     let mut checksum = Checksum::default();
-    let mut after: Option<Value> = None;
-    loop {
-        let rows = transfer::read_batch(tx, table, columns, after.as_ref(), BATCH).await?;
-        let Some(last) = rows.last() else {
-            return Ok(checksum);
-        };
-        after = Some(transfer::key_of(table, columns, last).clone());
+    let mut batches = Batches::new(table, columns);
+    while let Some(rows) = batches.next(tx).await? {
         rows.iter().for_each(|row| checksum.add(row));
     }
+    Ok(checksum)
 }

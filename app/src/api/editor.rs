@@ -200,12 +200,7 @@ pub async fn preview_post(body: String) -> Result<String, AppError> {
     guard::respond(
         async {
             guard::require_admin().await?;
-            if body.chars().count() > 100_000 {
-                return Err(AppError::invalid(
-                    "body",
-                    "Keep the body to 100,000 characters or fewer.",
-                ));
-            }
+            crate::domain::check_body_length(&body).map_err(|m| AppError::invalid("body", m))?;
             Ok(crate::render::post_html(&body))
         }
         .await,

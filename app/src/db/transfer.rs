@@ -45,13 +45,6 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
     }
-
-    fn key_index(&self) -> usize {
-        self.columns
-            .iter()
-            .position(|c| c.name == self.key)
-            .expect("a table's key is one of its columns")
-    }
 }
 
 const fn col(name: &'static str, kind: Kind) -> Column {
@@ -264,9 +257,64 @@ fn column_list(columns: &[&Column]) -> String {
         .join(", ")
 }
 
+/// Reads a table in key order, a batch of rows at a time, each batch starting after the last
+/// key of the one before: memory stays flat however big the table.
+pub struct Batches<'t> {
+    table: &'t Table,
+    columns: &'t [&'t Column],
+    key: usize,
+    after: Option<Value>,
+    done: bool,
+}
+
+impl<'t> Batches<'t> {
+    /// Rows per batch: one round trip each.
+    const SIZE: i64 = 500;
+
+    /// Reads `columns` of `table` (values in that order); the key must be among them.
+    pub fn new(table: &'t Table, columns: &'t [&'t Column]) -> Self {
+        let key = columns
+            .iter()
+            .position(|c| c.name == table.key)
+            .expect("the key is read");
+        Batches {
+            table,
+            columns,
+            key,
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next batch, or `None` after the last row.
+    pub async fn next(&mut self, tx: &mut WriteTx) -> Result<Option<Vec<Vec<Value>>>, sqlx::Error> {
+        if self.done {
+            return Ok(None);
+        }
+        let rows = read_batch(
+            tx,
+            self.table,
+            self.columns,
+            self.after.as_ref(),
+            Self::SIZE,
+        )
+        .await?;
+        match rows.last() {
+            Some(last) => {
+                self.after = Some(last[self.key].clone());
+                Ok(Some(rows))
+            }
+            None => {
+                self.done = true;
+                Ok(None)
+            }
+        }
+    }
+}
+
 /// Reads up to `limit` rows of `columns`, in key order, after the key `after` (`None`: from
-/// the start). Each row's values follow `columns`; the key must be among them.
-pub async fn read_batch(
+/// the start).
+async fn read_batch(
     tx: &mut WriteTx,
     table: &Table,
     columns: &[&Column],
@@ -306,16 +354,6 @@ pub async fn read_batch(
         }
         Ok(out)
     })
-}
-
-/// The key of a row read with `columns`, to continue reading after it.
-pub fn key_of<'r>(table: &Table, columns: &[&Column], row: &'r [Value]) -> &'r Value {
-    let key = &table.columns[table.key_index()];
-    let i = columns
-        .iter()
-        .position(|c| c.name == key.name)
-        .expect("the key is read");
-    &row[i]
 }
 
 /// Inserts rows (values in `columns` order) as they are, ids included, several per statement.

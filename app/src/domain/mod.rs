@@ -12,7 +12,7 @@ pub use account::{CurrentUser, Email, Password, UserListing, UserName};
 pub use contact::{parse_message, parse_phone, AboutView, MessageView};
 pub use page::PageNumber;
 pub use post::{
-    parse_body, parse_comment, parse_cover_url, parse_subtitle, CommentView, PostDraft, PostPage,
-    PostSummary, PostTitle, PostView, Slug,
+    check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle, CommentView,
+    PostDraft, PostPage, PostSummary, PostTitle, PostView, Slug,
 };
 pub use user::Role;

@@ -131,15 +131,24 @@ pub fn parse_cover_url(raw: &str) -> Result<Option<String>, String> {
     Ok(Some(url.to_owned()))
 }
 
-/// A post body in Markdown: required, at most 100,000 characters. Kept exactly as written.
+/// The longest post body (and About text), in characters.
+pub const BODY_MAX_CHARS: usize = 100_000;
+
+/// A post body in Markdown: required, at most [`BODY_MAX_CHARS`]. Kept exactly as written.
 pub fn parse_body(raw: &str) -> Result<String, String> {
     if raw.trim().is_empty() {
         return Err("Write something in the body.".into());
     }
-    if raw.chars().count() > 100_000 {
+    check_body_length(raw)?;
+    Ok(raw.to_owned())
+}
+
+/// The length rule alone, for the editor's preview (which may be empty).
+pub fn check_body_length(raw: &str) -> Result<(), String> {
+    if raw.chars().count() > BODY_MAX_CHARS {
         return Err("Keep the body to 100,000 characters or fewer.".into());
     }
-    Ok(raw.to_owned())
+    Ok(())
 }
 
 /// A comment: required, at most 5,000 characters.

@@ -3,7 +3,7 @@
 
 use std::process::Output;
 
-use app::db::transfer::{self, Column, Value};
+use app::db::transfer::{self, Batches, Column, Value};
 use app::db::{self, site::NewMessage, Db};
 
 use crate::support::server::quire;
@@ -36,9 +36,11 @@ async fn snapshot(db: &Db) -> Vec<(&'static str, Vec<Vec<Value>>)> {
     let mut out = Vec::new();
     for table in transfer::CONTENT {
         let columns: Vec<&Column> = table.columns.iter().collect();
-        let mut rows = transfer::read_batch(&mut tx, table, &columns, None, 1_000_000)
-            .await
-            .unwrap();
+        let mut rows = Vec::new();
+        let mut batches = Batches::new(table, &columns);
+        while let Some(batch) = batches.next(&mut tx).await.unwrap() {
+            rows.extend(batch);
+        }
         rows.sort_by_key(|row| format!("{row:?}"));
         out.push((table.name, rows));
     }
