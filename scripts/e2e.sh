@@ -4,7 +4,8 @@
 #   2. the Flask tutorial's walk-through, on an empty database, in two runs with a server
 #      restart between them (what was written must still be there).
 #
-#   scripts/e2e.sh [sqlite|postgres|all]     (default: all)
+#   scripts/e2e.sh [sqlite|postgres|all] [SPEC]   (default: all; SPEC, e.g. security, runs
+#                                                  only the spec files matching it)
 #
 # Tests the runtime folder scripts/build-release.sh assembles (what the Docker image ships,
 # precompressed client included); scripts/test.sh builds it first.
@@ -59,6 +60,11 @@ run_backend() {
   # The admin the tests log in as (tests/accounts.spec.ts, tests/blog.spec.ts).
   printf '%s\n' 'admin passphrase 42' |
     DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null
+  if [ -n "$only" ]; then
+    playwright "$url" --grep-invert @tutorial "$only"
+    echo "=== Playwright on $backend ($only): passed ==="
+    return
+  fi
   playwright "$url" --grep-invert @tutorial
 
   echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
@@ -68,6 +74,7 @@ run_backend() {
   echo "=== Playwright on $backend: passed ==="
 }
 
+only=${2:-}
 case ${1:-all} in
   all) run_backend sqlite && run_backend postgres ;;
   *) run_backend "$1" ;;

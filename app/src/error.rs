@@ -196,7 +196,7 @@ impl AppError {
 
 /// Whether a database error means "not now" rather than "wrong": no free connection, a lost
 /// connection, a server shutting down or starting up, a SQLite writer that waited out the
-/// busy timeout. Retrying later can succeed, so the answer is 503, not 500.
+/// busy timeout or found the disk full. Retrying later can succeed, so the answer is 503, not 500.
 #[cfg(feature = "ssr")]
 fn is_unavailable(cause: &sqlx::Error) -> bool {
     match cause {
@@ -208,10 +208,12 @@ fn is_unavailable(cause: &sqlx::Error) -> bool {
                 let code = pg.code();
                 code.starts_with("08") || matches!(code, "57P01" | "57P02" | "57P03" | "53300")
             } else if e.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some() {
-                // The extended code's low byte is the primary one: 5 is SQLITE_BUSY.
+                // The extended code's low byte is the primary one: 5 is SQLITE_BUSY, 13
+                // SQLITE_FULL (the disk is full: nothing is written, and freeing space is
+                // enough to recover), 10 SQLITE_IOERR.
                 e.code()
                     .and_then(|code| code.parse::<i32>().ok())
-                    .is_some_and(|code| code & 0xff == 5)
+                    .is_some_and(|code| matches!(code & 0xff, 5 | 10 | 13))
             } else {
                 false
             }
@@ -227,6 +229,12 @@ impl FromServerFnError for AppError {
         match value {
             // Raised on the server when the request's arguments cannot be decoded: the caller's mistake.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
+                AppError::BadRequest("The request was malformed.".into())
+            }
+            // On the server this is a request body that is not text (invalid UTF-8); on the
+            // client it would be a reply it cannot read, which is not the caller's doing.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => {
                 AppError::BadRequest("The request was malformed.".into())
             }
             ServerFnErrorErr::Request(_) => AppError::Network,

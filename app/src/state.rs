@@ -21,6 +21,8 @@ pub struct SiteSettings {
     pub trust_forwarded_for: bool,
     /// New accounts allowed per client address per hour.
     pub registrations_per_hour: u32,
+    /// Comments one reader may post per hour before having to wait.
+    pub comments_per_hour: u32,
 }
 
 impl Default for SiteSettings {
@@ -30,6 +32,7 @@ impl Default for SiteSettings {
             admin_email: None,
             trust_forwarded_for: false,
             registrations_per_hour: 5,
+            comments_per_hour: 30,
         }
     }
 }

@@ -27,6 +27,9 @@ pub struct Config {
     pub mail: Option<MailSettings>,
     /// How many times start-up tries to reach the database before giving up.
     pub connect_attempts: u32,
+    pub connections: crate::connections::ConnectionLimits,
+    /// A request that takes longer than this is answered 503.
+    pub request_timeout: Duration,
 }
 
 #[derive(Clone)]
@@ -166,6 +169,30 @@ impl Config {
             "a number of seconds from 0 to 600",
         )?);
 
+        let connections = crate::connections::ConnectionLimits {
+            max_connections: number(
+                &get,
+                "QUIRE_MAX_CONNECTIONS",
+                512,
+                1..=100_000,
+                "a number from 1 to 100000",
+            )?,
+            header_timeout: Duration::from_secs(number(
+                &get,
+                "QUIRE_HEADER_TIMEOUT_SECS",
+                10,
+                1..=300,
+                "a number of seconds from 1 to 300",
+            )?),
+        };
+        let request_timeout = Duration::from_secs(number(
+            &get,
+            "QUIRE_REQUEST_TIMEOUT_SECS",
+            30,
+            1..=600,
+            "a number of seconds from 1 to 600",
+        )?);
+
         let public_url = match get("QUIRE_PUBLIC_URL") {
             Some(url) => Some(parse_public_url(&url)?),
             None => None,
@@ -207,6 +234,13 @@ impl Config {
                 1..=100_000,
                 "a number from 1 to 100000",
             )?,
+            comments_per_hour: number(
+                &get,
+                "QUIRE_COMMENTS_PER_HOUR",
+                SiteSettings::default().comments_per_hour,
+                1..=1_000_000,
+                "a number from 1 to 1000000",
+            )?,
             ..site
         };
 
@@ -235,6 +269,8 @@ impl Config {
 
         Ok(Config {
             connect_attempts,
+            connections,
+            request_timeout,
             mail,
             sessions,
             public_url,

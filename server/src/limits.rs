@@ -1,9 +1,11 @@
-//! Request body limits: small for the forms readers send, larger for the editor, whose post
+//! Request limits: how long a request may take, and how large its body may be.
+//!
+//! Body limits are small for the forms readers send, larger for the editor, whose post
 //! body may hold 100,000 characters. A body over its limit is refused with 413 before any of
 //! it is parsed (by its Content-Length) or as soon as it grows past the limit (streamed).
 
 use axum::body::Body;
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -33,9 +35,58 @@ pub async fn limit_bodies(request: Request, next: Next) -> Response {
     if declared.is_some_and(|length| length > limit as u64) {
         return too_large(limit);
     }
+    // Read whole here (bodies are small), so a streamed body over the limit is a 413 too,
+    // rather than an error deep inside whichever handler first reads it.
     let (parts, body) = request.into_parts();
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    next.run(Request::from_parts(parts, body)).await
+    match axum::body::to_bytes(body, limit).await {
+        Ok(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(e) if is_length_limit(&e) => too_large(limit),
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read a request body");
+            (
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read.",
+            )
+                .into_response()
+        }
+    }
+}
+
+fn is_length_limit(error: &axum::Error) -> bool {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(error);
+    while let Some(e) = cause {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        cause = e.source();
+    }
+    false
+}
+
+/// Answers 503 when a request is not done within `limit` — a client trickling its body, or a
+/// database that stopped answering — so neither holds a connection and a task forever.
+/// Dropping the handler rolls back any transaction it had open.
+pub async fn time_limit(
+    State(limit): State<std::time::Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(path, ?limit, "request timed out");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                [(header::RETRY_AFTER, "5")],
+                "The server took too long to answer. Please try again.",
+            )
+                .into_response()
+        }
+    }
 }
 
 fn too_large(limit: usize) -> Response {

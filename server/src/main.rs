@@ -6,6 +6,7 @@
 mod backup;
 mod cli;
 mod config;
+mod connections;
 mod demo;
 mod headers;
 mod limits;

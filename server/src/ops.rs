@@ -182,6 +182,18 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
             config.shutdown_timeout.as_secs().to_string(),
         ),
         (
+            "QUIRE_MAX_CONNECTIONS",
+            config.connections.max_connections.to_string(),
+        ),
+        (
+            "QUIRE_HEADER_TIMEOUT_SECS",
+            config.connections.header_timeout.as_secs().to_string(),
+        ),
+        (
+            "QUIRE_REQUEST_TIMEOUT_SECS",
+            config.request_timeout.as_secs().to_string(),
+        ),
+        (
             "ADMIN_EMAIL",
             config.site.admin_email.clone().unwrap_or_else(|| {
                 unset("the first account to register on a blog without an admin becomes admin")
@@ -202,6 +214,10 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
         (
             "QUIRE_REGISTRATIONS_PER_HOUR",
             config.site.registrations_per_hour.to_string(),
+        ),
+        (
+            "QUIRE_COMMENTS_PER_HOUR",
+            config.site.comments_per_hour.to_string(),
         ),
         (
             "QUIRE_TRUST_FORWARDED_FOR",

@@ -3,7 +3,6 @@
 use std::sync::Arc;
 
 use app::db::{DatabaseUrl, Db};
-use std::net::SocketAddr;
 
 use app::auth::csrf::{self, TrustedOrigins};
 use app::auth::{SessionStore, Users};
@@ -17,19 +16,18 @@ use axum::http::Uri;
 use axum::response::Response;
 use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
-use axum::serve::ListenerExt;
 use axum::Router;
 use axum_login::AuthManagerLayerBuilder;
 use leptos::server_fn::error::SERVER_FN_ERROR_HEADER;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
-use tokio::sync::Notify;
 use tower_http::compression::CompressionLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
+use crate::connections;
 use crate::headers::{self, SecurityHeaders};
 use crate::limits;
 use crate::request_log::{self, RequestIds};
@@ -150,32 +148,13 @@ pub async fn run(config: Config) -> Result<(), StartupError> {
     // Tests and scripts wait for this line.
     tracing::info!("listening on http://{addr}");
 
-    let stopping = Arc::new(Notify::new());
-    // Without TCP_NODELAY a response written in two pieces (head, then a file's body) waits
-    // for the client's delayed ACK: a flat 40 ms on every static file.
-    let listener = listener.tap_io(|tcp| {
-        if let Err(e) = tcp.set_nodelay(true) {
-            tracing::debug!("could not set TCP_NODELAY: {e}");
-        }
-    });
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown({
-        let stopping = stopping.clone();
-        async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down: finishing open requests");
-            stopping.notify_one();
-        }
-    });
+    let stopping = async {
+        shutdown_signal().await;
+        tracing::info!("shutting down: finishing open requests");
+    };
     let grace = config.shutdown_timeout;
-    tokio::select! {
-        result = server => result.map_err(StartupError::Serve)?,
-        () = async { stopping.notified().await; tokio::time::sleep(grace).await } => {
-            tracing::warn!("requests still open after {grace:?}: closing them");
-        }
+    if !connections::serve(listener, app, config.connections, stopping, grace).await {
+        tracing::warn!("requests still open after {grace:?}: closing them");
     }
     db.close().await;
     tracing::info!("stopped");
@@ -229,6 +208,10 @@ fn router(state: AppState, config: &Config) -> Router {
         // Added after the session layers, so the client bundle is served without loading a
         // session (two queries) for every file.
         .merge(client_bundle(&state.leptos_options))
+        .layer(axum::middleware::from_fn_with_state(
+            config.request_timeout,
+            limits::time_limit,
+        ))
         // Pages and server-function replies; the bundle is precompressed at build time.
         .layer(CompressionLayer::new())
         .layer(axum::middleware::from_fn_with_state(

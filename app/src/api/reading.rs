@@ -74,8 +74,9 @@ pub fn gravatar(email: &str) -> String {
 #[server(endpoint = "comments/add")]
 pub async fn add_comment(slug: String, body: String) -> Result<(), AppError> {
     use super::guard;
+    use crate::auth::rate_limit;
     use crate::db;
-    use crate::domain::parse_comment;
+    use crate::domain::{parse_comment, Role};
 
     guard::respond(
         async {
@@ -83,8 +84,32 @@ pub async fn add_comment(slug: String, body: String) -> Result<(), AppError> {
             let (_, user) = guard::require_user().await?;
             let text = parse_comment(&body)
                 .map_err(|m| AppError::invalid("body", m).with_values(&[("body", &body)]))?;
+            let limit = rate_limit::Policy {
+                free: i64::from(state.site.comments_per_hour),
+                ..rate_limit::COMMENT_PER_ACCOUNT
+            };
+            let account = user.id.to_string();
+            let limited = user.role != Role::Admin;
+            let db_err = |e| AppError::from_db("adding a comment", e);
+            if limited {
+                if let Some(wait) = limit.check(&state.db, &account).await.map_err(db_err)? {
+                    return Err(AppError::TooManyRequests(rate_limit::retry_message(
+                        "You have posted many comments in a short time.",
+                        wait,
+                    )));
+                }
+            }
             match db::comments::create(&state.db, &slug, user.id, &text).await {
-                Ok(Some(_)) => Ok(()),
+                Ok(Some(_)) => {
+                    // The comment is saved: failing to count it must not tell the reader it
+                    // was not (they would post it again).
+                    if limited {
+                        if let Err(e) = limit.record(&state.db, &account).await {
+                            tracing::warn!(error = %e, "could not count a comment for its rate limit");
+                        }
+                    }
+                    Ok(())
+                }
                 Ok(None) => Err(AppError::NotFound(
                     "There is no post at this address.".into(),
                 )),

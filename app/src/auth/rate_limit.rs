@@ -1,4 +1,4 @@
-//! Rate limits on logins and registrations. Events are counted in the database (table
+//! Rate limits on logins, registrations, comments and contact messages. Events are counted in the database (table
 //! `rate_events`), so limits hold across restarts and instances.
 
 use std::time::Duration;
@@ -40,6 +40,15 @@ pub const LOGIN_PER_ADDRESS: Policy = Policy {
 pub const REGISTER_PER_ADDRESS: Policy = Policy {
     scope: "register-address",
     free: 5,
+    window: Duration::from_secs(60 * 60),
+    first_wait: Duration::from_secs(60),
+    max_wait: Duration::from_secs(60 * 60),
+};
+
+/// Comments by one account (`free` comes from the configuration). The admin is exempt.
+pub const COMMENT_PER_ACCOUNT: Policy = Policy {
+    scope: "comment-account",
+    free: 30,
     window: Duration::from_secs(60 * 60),
     first_wait: Duration::from_secs(60),
     max_wait: Duration::from_secs(60 * 60),

@@ -95,3 +95,22 @@ pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView
         </div>
     }
 }
+
+/// Text for a `<textarea>`'s children. Tachys (0.2) writes a textarea's children into the
+/// server's HTML unescaped, as if it were a `<script>`; text holding `</textarea>` would end
+/// the element early and the rest would be parsed as markup: stored XSS through the editor,
+/// and reflected XSS through any form that echoes what was typed. So the server escapes it
+/// here (the browser decodes it back, textarea content being escapable text). In the browser
+/// children become a DOM text node, which needs no escaping.
+pub fn textarea_text(text: String) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        if text.contains(['&', '<', '>']) {
+            return text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+        }
+    }
+    text
+}

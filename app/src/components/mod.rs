@@ -6,7 +6,7 @@ mod post_list;
 mod theme_toggle;
 mod title;
 
-pub use form::{last_error, Field, FormMessage, SubmitButton};
+pub use form::{last_error, textarea_text, Field, FormMessage, SubmitButton};
 pub use layout::{SiteFooter, SiteHeader};
 pub use post_list::PostList;
 pub use theme_toggle::ThemeToggle;

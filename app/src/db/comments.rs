@@ -46,8 +46,9 @@ pub async fn create(
         .bind(author_id)
         .bind(body)
         .bind(now())
-        .fetch_optional(pool)
+        .fetch_all(pool)
         .await
+        .map(super::returned)
     })
 }
 

@@ -103,6 +103,14 @@ impl WriteTx {
     }
 }
 
+/// The one row of an `INSERT … RETURNING` run outside a transaction, read with `fetch_all`.
+/// Never `fetch_one`/`fetch_optional` there: SQLite commits such a statement only when it
+/// runs to completion, and a reader that stops at the first row never sees a failed commit —
+/// with a full disk the insert was acknowledged and lost (found by `crashes::a_full_disk…`).
+pub(crate) fn returned<T>(rows: Vec<T>) -> Option<T> {
+    rows.into_iter().next()
+}
+
 /// The current time, at the microsecond precision both backends store, so a value read back
 /// equals the value written.
 pub fn now() -> chrono::DateTime<chrono::Utc> {

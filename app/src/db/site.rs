@@ -42,8 +42,9 @@ pub async fn add_message(db: &Db, message: &NewMessage<'_>) -> Result<i64, sqlx:
         .bind(message.phone)
         .bind(message.body)
         .bind(now())
-        .fetch_one(pool)
+        .fetch_all(pool)
         .await
+        .and_then(|rows| super::returned(rows).ok_or(sqlx::Error::RowNotFound))
     })
 }
 

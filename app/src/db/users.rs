@@ -65,8 +65,9 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateUserError>
         .bind(user.password_hash)
         .bind(user.role.as_str())
         .bind(now())
-        .fetch_one(pool)
+        .fetch_all(pool)
         .await
+        .and_then(|rows| super::returned(rows).ok_or(sqlx::Error::RowNotFound))
     })
     .map_err(map_insert_error)
 }

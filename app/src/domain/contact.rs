@@ -25,6 +25,7 @@ pub fn parse_message(raw: &str) -> Result<String, String> {
     if text.chars().count() > 5000 {
         return Err("Keep the message to 5,000 characters or fewer.".into());
     }
+    super::post::check_text_characters(text)?;
     Ok(text.to_owned())
 }
 

@@ -30,7 +30,8 @@ impl PostTitle {
     }
 }
 
-/// The URL name of a post: lowercase letters, digits and single hyphens, 1 to 80 characters.
+/// The URL name of a post: letters and digits as lowercasing leaves them, and single hyphens,
+/// 1 to 80 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Slug(String);
 
@@ -59,8 +60,11 @@ impl Slug {
         Slug(slug)
     }
 
-    /// Parses a slug taken from a URL.
+    /// Parses a slug taken from a URL: exactly the slugs [`Slug::from_title`] can make.
     pub fn parse(raw: &str) -> Result<Self, String> {
+        // "Unchanged by lowercasing" rather than "not uppercase": some uppercase letters have
+        // no lowercase (`ⅅ`, `𝐁`) and `from_title` keeps them; titlecase letters (`ǅ`) are not
+        // uppercase but `from_title` never makes them.
         let valid = !raw.is_empty()
             && raw.chars().count() <= Self::MAX_CHARS
             && !raw.starts_with('-')
@@ -68,7 +72,7 @@ impl Slug {
             && !raw.contains("--")
             && raw
                 .chars()
-                .all(|c| c == '-' || (c.is_alphanumeric() && !c.is_uppercase()));
+                .all(|c| c == '-' || (c.is_alphanumeric() && c.to_lowercase().eq([c])));
         if valid {
             Ok(Slug(raw.to_owned()))
         } else {
@@ -140,7 +144,20 @@ pub fn parse_body(raw: &str) -> Result<String, String> {
         return Err("Write something in the body.".into());
     }
     check_body_length(raw)?;
+    check_text_characters(raw)?;
     Ok(raw.to_owned())
+}
+
+/// Multi-line text may hold line breaks and tabs but no other control characters: they are
+/// invisible, no one types them, and PostgreSQL refuses NUL in text outright.
+pub fn check_text_characters(raw: &str) -> Result<(), String> {
+    if raw
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err("Remove the invisible control characters (such as NUL) from the text.".into());
+    }
+    Ok(())
 }
 
 /// The length rule alone, for the editor's preview (which may be empty).
@@ -160,6 +177,7 @@ pub fn parse_comment(raw: &str) -> Result<String, String> {
     if text.chars().count() > 5000 {
         return Err("Keep comments to 5,000 characters or fewer.".into());
     }
+    check_text_characters(text)?;
     Ok(text.to_owned())
 }
 
@@ -257,6 +275,17 @@ mod tests {
     }
 
     #[test]
+    fn multi_line_text_keeps_line_breaks_and_tabs_but_no_other_control_characters() {
+        assert_eq!(parse_comment("a\r\n\tb").as_deref(), Ok("a\r\n\tb"));
+        assert_eq!(parse_body("a\n\tb").as_deref(), Ok("a\n\tb"));
+        for bad in ["a\0b", "a\u{1}b", "a\u{7f}b", "a\u{1b}[31mb"] {
+            assert!(parse_comment(bad).is_err(), "{bad:?}");
+            assert!(parse_body(bad).is_err(), "{bad:?}");
+            assert!(crate::domain::parse_message(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
     fn titles_reject_control_characters() {
         assert!(PostTitle::parse("a\u{0}b").is_err());
         assert!(PostTitle::parse("line\nbreak").is_err());
@@ -293,8 +322,20 @@ mod tests {
     }
 
     #[test]
+    fn derived_slugs_of_letters_without_a_lowercase_parse() {
+        // Found by the fuzz target `domain`: `ⅅ` and `𝐁` are uppercase with no lowercase.
+        for t in ["ⅅ 0", "𝐁𝐨𝐥𝐝 𝐓𝐢𝐭𝐥𝐞", "ǅ ǈ"] {
+            let slug = Slug::from_title(&title(t));
+            assert_eq!(Slug::parse(slug.as_str()), Ok(slug.clone()), "{t}");
+        }
+        assert_eq!(Slug::from_title(&title("ǅ")).as_str(), "ǆ");
+    }
+
+    #[test]
     fn parse_rejects_what_from_title_never_makes() {
-        for bad in ["", "-a", "a-", "a--b", "A", "a b", "a/b", "../x", "a%20b"] {
+        for bad in [
+            "", "-a", "a-", "a--b", "A", "ǅ", "a b", "a/b", "../x", "a%20b",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?}");
         }
     }

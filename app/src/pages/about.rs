@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::api::{get_about, UpdateAbout};
-use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
+use crate::components::{last_error, textarea_text, FormMessage, PageTitle, SubmitButton};
 
 /// The About page; the admin edits its text here too.
 #[component]
@@ -30,7 +30,7 @@ pub fn AboutPage() -> impl IntoView {
                                         <div class="field">
                                             <label for="field-about">"About text"</label>
                                             <textarea id="field-about" name="text" rows="10" required>
-                                                {move || error.get().and_then(|e| e.value("text")).unwrap_or_else(|| source.clone())}
+                                                {move || textarea_text(error.get().and_then(|e| e.value("text")).unwrap_or_else(|| source.clone()))}
                                             </textarea>
                                             {move || error.get().and_then(|e| e.for_field("text")).map(|m| view! { <p class="field-error">{m}</p> })}
                                         </div>

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::api::{SendMessage, MESSAGE_SENT};
-use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
+use crate::components::{last_error, textarea_text, Field, FormMessage, PageTitle, SubmitButton};
 
 /// The contact form. Messages are kept for the admin and mailed when SMTP is configured.
 #[component]
@@ -29,7 +29,7 @@ pub fn ContactPage() -> impl IntoView {
                             <label for="field-message">"Message"</label>
                             <textarea id="field-message" name="message" rows="6" required
                                 aria-invalid=move || error.get().and_then(|e| e.for_field("message")).is_some().to_string()>
-                                {move || error.get().and_then(|e| e.value("message")).unwrap_or_default()}
+                                {move || textarea_text(error.get().and_then(|e| e.value("message")).unwrap_or_default())}
                             </textarea>
                             {move || error.get().and_then(|e| e.for_field("message")).map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
 use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, UpdatePost};
-use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
+use crate::components::{last_error, textarea_text, FormMessage, PageTitle, SubmitButton};
 use crate::domain::PostDraft;
 use crate::error::AppError;
 
@@ -139,7 +139,10 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
                 aria-invalid=move || message("body")().is_some().to_string()
                 on:input=move |ev| schedule_preview(event_target_value(&ev))
             >
-                {value("body", draft.body.clone())}
+                {
+                    let body = value("body", draft.body.clone());
+                    move || textarea_text(body())
+                }
             </textarea>
             {move || message("body")().map(|m| view! { <p class="field-error">{m}</p> })}
         </div>

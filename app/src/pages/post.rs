@@ -5,7 +5,7 @@ use leptos_router::hooks::use_params_map;
 
 use super::NotFound;
 use crate::api::{get_post, AddComment, DeleteComment};
-use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
+use crate::components::{last_error, textarea_text, FormMessage, PageTitle, SubmitButton};
 use crate::domain::{CommentView, PostView};
 use crate::error::AppError;
 use crate::session::Session;
@@ -153,7 +153,7 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
                                             required
                                             aria-invalid=move || error.get().and_then(|e| e.for_field("body")).is_some().to_string()
                                         >
-                                            {move || error.get().and_then(|e| e.value("body")).unwrap_or_default()}
+                                            {move || textarea_text(error.get().and_then(|e| e.value("body")).unwrap_or_default())}
                                         </textarea>
                                         {move || error.get().and_then(|e| e.for_field("body")).map(|m| view! { <p class="field-error">{m}</p> })}
                                     </div>

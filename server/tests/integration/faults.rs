@@ -262,12 +262,12 @@ async fn postgresql_stopped_and_restarted_while_serving() {
     let samples = samples.lock().unwrap();
     let recovery = recovered - up;
     println!(
-        "PostgreSQL restart: {} requests; down {:?}; first success {:?} after the server \
-         accepted connections again ({:?} after the restart began)",
+        "FAULT postgresql-restart-under-load requests={} down_ms={} \
+         first_success_after_up_ms={} after_restart_began_ms={}",
         samples.len(),
-        restarting - down,
-        recovery,
-        recovered - restarting
+        (restarting - down).as_millis(),
+        recovery.as_millis(),
+        (recovered - restarting).as_millis()
     );
     for s in samples.iter() {
         assert!(

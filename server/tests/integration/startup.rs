@@ -226,7 +226,12 @@ async fn start_up_waits_for_a_database_that_comes_up_late() {
         .env("DATABASE_URL", &late_url)
         .env("QUIRE_DB_ACQUIRE_TIMEOUT_SECS", "1")
         .env("QUIRE_DB_CONNECT_ATTEMPTS", "10");
+    let started = Instant::now();
     let server = TestServer::spawn(cmd).await;
+    println!(
+        "FAULT database-up-after-quire database_up_after_ms=1500 listening_after_ms={}",
+        started.elapsed().as_millis()
+    );
     assert!(
         server.log().contains("database not reachable yet"),
         "{}",

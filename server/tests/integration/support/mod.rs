@@ -2,6 +2,7 @@
 
 mod browser;
 mod database;
+pub mod html;
 mod private_pg;
 pub mod server;
 pub mod smtp;
