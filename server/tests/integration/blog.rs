@@ -1,6 +1,7 @@
 //! Posts and comments over HTTP: writing, reading, permissions, sanitizing.
 
-use crate::support::{both, seed, Browser, TestDb, TestServer};
+use crate::support::html::active_content;
+use crate::support::{admin_and_reader, both, seed, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -15,16 +16,6 @@ both!(
     comments_need_an_account_and_only_author_or_admin_delete,
     hostile_comments_are_neutralized_and_emails_stay_private,
 );
-
-async fn admin_and_reader(server: &TestServer) -> (Browser<'_>, Browser<'_>) {
-    let mut admin = Browser::new(server);
-    admin.register("Admin", "admin@example.com", PASSWORD).await;
-    let mut reader = Browser::new(server);
-    reader
-        .register("Reader", "reader@example.com", PASSWORD)
-        .await;
-    (admin, reader)
-}
 
 fn post_form<'a>(title: &'a str, body: &'a str) -> [(&'static str, &'a str); 4] {
     [
@@ -289,7 +280,7 @@ async fn hostile_markdown_is_neutralized(db: TestDb) {
     ] {
         assert!(!html.contains(bad), "{bad} survived");
     }
-    assert_eq!(tags_with_event_handlers(&page.body), Vec::<String>::new());
+    assert_eq!(active_content(&page.body), Vec::<String>::new());
     assert!(page.body.contains("<strong>fine</strong>"));
     assert!(
         page.body
@@ -464,7 +455,7 @@ async fn hostile_comments_are_neutralized_and_emails_stay_private(db: TestDb) {
     let page = Browser::new(&server).page("/posts/open").await.body;
     let lower = page.to_lowercase();
     assert!(!lower.contains("javascript:alert"), "{page}");
-    assert_eq!(tags_with_event_handlers(&page), Vec::<String>::new());
+    assert_eq!(active_content(&page), Vec::<String>::new());
     assert!(page.contains(r#"rel="nofollow ugc noopener""#), "{page}");
     assert!(
         page.contains("https://www.gravatar.com/avatar/") && page.contains("d=retro&amp;s=100"),
@@ -474,28 +465,6 @@ async fn hostile_comments_are_neutralized_and_emails_stay_private(db: TestDb) {
         !page.contains("reader@example.com"),
         "the commenter's email is not on the page"
     );
-}
-
-/// Every start tag in `html` that carries an `on…=` attribute (an event handler).
-fn tags_with_event_handlers(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut rest = html;
-    while let Some(start) = rest.find('<') {
-        rest = &rest[start + 1..];
-        if !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            continue;
-        }
-        let end = rest.find('>').unwrap_or(rest.len());
-        let tag = &rest[..end];
-        let has_handler = tag
-            .split(|c: char| c.is_whitespace() || c == '/')
-            .skip(1)
-            .any(|attr| attr.to_ascii_lowercase().starts_with("on") && attr.contains('='));
-        if has_handler {
-            found.push(tag.to_owned());
-        }
-    }
-    found
 }
 
 both!(pages_issue_a_constant_number_of_queries);

@@ -36,17 +36,7 @@ async fn start(db: &TestDb) -> TestServer {
 async fn admin_post_and_readers(server: &TestServer, n: usize) -> Vec<Option<String>> {
     let mut admin = Browser::new(server);
     admin.register("Admin", "admin@example.com", PASSWORD).await;
-    let reply = admin
-        .call(
-            "posts/create",
-            &[
-                ("title", "Talk"),
-                ("subtitle", ""),
-                ("cover_url", ""),
-                ("body", "x"),
-            ],
-        )
-        .await;
+    let reply = admin.publish("Talk", "x").await;
     assert!(reply.status < 400, "{}", reply.body);
     let mut cookies = Vec::new();
     for i in 0..n {

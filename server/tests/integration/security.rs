@@ -10,7 +10,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use crate::support::html::active_content;
-use crate::support::{both, Browser, TestDb, TestServer};
+use crate::support::{admin_and_reader, both, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -58,16 +58,6 @@ async fn roomy_server(db: &TestDb) -> TestServer {
         ],
     )
     .await
-}
-
-async fn admin_and_reader(server: &TestServer) -> (Browser<'_>, Browser<'_>) {
-    let mut admin = Browser::new(server);
-    admin.register("Admin", "admin@example.com", PASSWORD).await;
-    let mut reader = Browser::new(server);
-    reader
-        .register("Reader", "reader@example.com", PASSWORD)
-        .await;
-    (admin, reader)
 }
 
 /// Fetches `path` as `browser` and fails on anything in it that could run script.
@@ -294,17 +284,7 @@ fn assert_no_database_text(what: &str, body: &str) {
 async fn sql_through_every_input_is_only_text(db: TestDb) {
     let server = roomy_server(&db).await;
     let (mut admin, mut reader) = admin_and_reader(&server).await;
-    admin
-        .call(
-            "posts/create",
-            &[
-                ("title", "Kept"),
-                ("subtitle", ""),
-                ("cover_url", ""),
-                ("body", "x"),
-            ],
-        )
-        .await;
+    admin.publish("Kept", "x").await;
     let mut visitor = Browser::new(&server);
     let mut names = Vec::new();
     for (i, payload) in sqli().into_iter().enumerate() {
@@ -520,17 +500,7 @@ async fn static_files_cannot_be_escaped(db: TestDb) {
 async fn malformed_requests_get_4xx_and_the_server_carries_on(db: TestDb) {
     let server = roomy_server(&db).await;
     let (mut admin, mut reader) = admin_and_reader(&server).await;
-    admin
-        .call(
-            "posts/create",
-            &[
-                ("title", "Kept"),
-                ("subtitle", ""),
-                ("cover_url", ""),
-                ("body", "x"),
-            ],
-        )
-        .await;
+    admin.publish("Kept", "x").await;
 
     let raw = |endpoint: &str, content_type: &str, body: Vec<u8>| {
         Browser::new(&server)

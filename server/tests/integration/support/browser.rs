@@ -142,6 +142,20 @@ impl<'a> Browser<'a> {
             .await
     }
 
+    /// Publishes a post through the editor's endpoint, as the admin does.
+    pub async fn publish(&mut self, title: &str, body: &str) -> Reply {
+        self.call(
+            "posts/create",
+            &[
+                ("title", title),
+                ("subtitle", ""),
+                ("cover_url", ""),
+                ("body", body),
+            ],
+        )
+        .await
+    }
+
     /// Who the server thinks is logged in: the JSON of `get_current_user`.
     pub async fn whoami(&mut self) -> serde_json::Value {
         let reply = self.call("current_user", &[]).await;

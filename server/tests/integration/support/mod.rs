@@ -12,6 +12,18 @@ pub use database::{Kind, TestDb};
 pub use private_pg::PrivatePostgres;
 pub use server::TestServer;
 
+/// An admin (the first account) and a reader, both logged in, with the password the tests use.
+pub async fn admin_and_reader(server: &TestServer) -> (Browser<'_>, Browser<'_>) {
+    const PASSWORD: &str = "correct horse battery";
+    let mut admin = Browser::new(server);
+    admin.register("Admin", "admin@example.com", PASSWORD).await;
+    let mut reader = Browser::new(server);
+    reader
+        .register("Reader", "reader@example.com", PASSWORD)
+        .await;
+    (admin, reader)
+}
+
 /// Runs each named test on both backends, as `<name>::sqlite` and `<name>::postgres`.
 /// Each test is an `async fn(TestDb)`.
 macro_rules! both {
