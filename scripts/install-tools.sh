@@ -4,10 +4,22 @@
 #
 #   scripts/install-tools.sh            build tools (wasm32 target, cargo-leptos, wasm-bindgen, npm packages)
 #   scripts/install-tools.sh --browser  also Debian's chromium, for the Playwright tests
+#   scripts/install-tools.sh --fuzz     also cargo-fuzz, for scripts/fuzz.sh (flags combine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+browser=false
+fuzz=false
+for arg in "$@"; do
+  case $arg in
+    --browser) browser=true ;;
+    --fuzz) fuzz=true ;;
+    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz]" >&2; exit 2 ;;
+  esac
+done
+
 CARGO_LEPTOS_VERSION=0.3.11
+CARGO_FUZZ_VERSION=0.13.2
 # wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock, or hydration breaks.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 
@@ -56,7 +68,14 @@ if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json
   (cd end2end && npm ci --no-audit --no-fund)
 fi
 
-if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
+# cargo-fuzz's own lock file builds on stable 1.95 (about 1 minute). The fuzz build itself needs
+# nightly flags: scripts/fuzz.sh sets RUSTC_BOOTSTRAP=1 for it alone.
+if $fuzz && [ "$(cargo fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+  log "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked --force
+fi
+
+if $browser && [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium for the browser tests"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update
