@@ -12,7 +12,7 @@ started=$SECONDS
 step() { printf '\n\033[1m==> %s\033[0m (%ds)\n' "$*" $((SECONDS - started)); }
 
 step "Installing missing tools"
-scripts/install-tools.sh --browser
+scripts/install-tools.sh --browser --fuzz
 
 step "Checking PostgreSQL"
 scripts/ensure-postgres.sh
@@ -32,6 +32,9 @@ step "TypeScript check of the Playwright tests"
 # Never `cargo test --workspace`: it would build `app` with ssr and hydrate at once.
 step "Rust unit tests"
 cargo test --locked -p app --features ssr
+
+step "Fuzzing smoke run (20 s per target)"
+scripts/fuzz.sh --smoke
 
 step "Rust integration tests (SQLite and PostgreSQL)"
 cargo test --locked -p quire

@@ -15,7 +15,7 @@ pub mod auth;
 pub mod db;
 #[cfg(feature = "ssr")]
 pub mod mail;
-#[cfg(feature = "ssr")]
+#[cfg(feature = "render")]
 pub mod render;
 #[cfg(feature = "ssr")]
 pub mod state;
@@ -27,8 +27,9 @@ use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
 use pages::{
-    AboutPage, AccountPage, AdminUsersPage, ContactPage, DeletePostPage, EditPostPage, HomePage,
-    LoginPage, MessagesPage, NewPostPage, NotFound, PostPage, RegisterPage,
+    AboutPage, AccountPage, AdminUsersPage, AuthorPage, ContactPage, DeletePostPage, EditPostPage,
+    HomePage, LoginPage, MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage,
+    RegisterPage, SearchPage, TagPage,
 };
 
 /// The HTML document around the app, rendered on the server.
@@ -41,6 +42,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="alternate" type="application/atom+xml" title="Quire (Atom)" href="/feed.xml"/>
+                <link rel="alternate" type="application/rss+xml" title="Quire (RSS)" href="/rss.xml"/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
                 <MetaTags/>
@@ -74,10 +77,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/comments") view=ModerationPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("about") view=AboutPage ssr=SsrMode::Async/>
                     <Route path=path!("contact") view=ContactPage ssr=SsrMode::Async/>
+                    <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("tags/:tag") view=TagPage ssr=SsrMode::Async/>
+                    <Route path=path!("authors/:id") view=AuthorPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/edit") view=EditPostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/delete") view=DeletePostPage ssr=SsrMode::Async/>

@@ -23,6 +23,29 @@ pub struct SiteSettings {
     pub registrations_per_hour: u32,
     /// Comments one reader may post per hour before having to wait.
     pub comments_per_hour: u32,
+    /// The blog's public address (`QUIRE_PUBLIC_URL`, no trailing slash), for the absolute
+    /// links of feeds, the sitemap and canonical URLs.
+    pub public_url: Option<String>,
+}
+
+impl SiteSettings {
+    /// The address links are made absolute with: the configured public URL, else the
+    /// request's own host (when it is a plain host name), else localhost.
+    pub fn base_url(&self, host: Option<&str>) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let plain = |h: &&str| {
+            !h.is_empty()
+                && h.len() <= 255
+                && h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b".-:[]".contains(&b))
+        };
+        match host.filter(plain) {
+            Some(host) => format!("http://{host}"),
+            None => "http://localhost".to_owned(),
+        }
+    }
 }
 
 impl Default for SiteSettings {
@@ -33,6 +56,7 @@ impl Default for SiteSettings {
             trust_forwarded_for: false,
             registrations_per_hour: 5,
             comments_per_hour: 30,
+            public_url: None,
         }
     }
 }
@@ -49,5 +73,35 @@ pub struct AppState {
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos_options.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_use_the_public_url_else_a_plain_request_host() {
+        let configured = SiteSettings {
+            public_url: Some("https://blog.example.com".into()),
+            ..SiteSettings::default()
+        };
+        assert_eq!(
+            configured.base_url(Some("evil.example")),
+            "https://blog.example.com"
+        );
+        let plain = SiteSettings::default();
+        assert_eq!(
+            plain.base_url(Some("127.0.0.1:3000")),
+            "http://127.0.0.1:3000"
+        );
+        for hostile in ["a\"b", "x/y", "<script>", "a b", ""] {
+            assert_eq!(
+                plain.base_url(Some(hostile)),
+                "http://localhost",
+                "{hostile}"
+            );
+        }
+        assert_eq!(plain.base_url(None), "http://localhost");
     }
 }

@@ -36,7 +36,8 @@ async function activeDom(page: Page): Promise<string[]> {
         }
       }
       if (['IFRAME', 'OBJECT', 'EMBED', 'BASE'].includes(el.tagName)) found.push(el.tagName);
-      if (el.tagName === 'SCRIPT' && !(el as HTMLScriptElement).nonce && !el.hasAttribute('nonce')) {
+      const dataBlock = el.getAttribute('type') === 'application/ld+json';
+      if (el.tagName === 'SCRIPT' && !dataBlock && !(el as HTMLScriptElement).nonce && !el.hasAttribute('nonce')) {
         found.push(`script: ${el.outerHTML.slice(0, 80)}`);
       }
     }

@@ -25,8 +25,6 @@ use crate::transfer::{empty_target, verify, Expected};
 
 const FORMAT: &str = "quire-export";
 const VERSION: u64 = 1;
-/// Rows of a file inserted per flush.
-const BATCH: usize = 500;
 
 /// Writes every content table to `output` (`-`: standard output).
 pub async fn export(db: &Db, output: &Path) -> Result<(), String> {
@@ -171,7 +169,7 @@ async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> 
         let file_table = &mut tables[index];
         file_table.checksum.add(&row);
         file_table.pending.push(row);
-        if file_table.pending.len() >= BATCH {
+        if file_table.pending.len() >= file_table.table.batch_rows() {
             flush(&mut tx, file_table).await?;
             progress.set_position(read);
         }

@@ -267,6 +267,11 @@ impl Config {
             }
         };
 
+        let site = SiteSettings {
+            public_url: public_url.clone(),
+            ..site
+        };
+
         Ok(Config {
             connect_attempts,
             connections,

@@ -2,7 +2,7 @@
 //! benchmark (`bench/run.sh` uses `demo` with its size options).
 
 use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
-use app::domain::{PostTitle, Role};
+use app::domain::{CommentStatus, PostTitle, Role};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoOptions {
@@ -58,9 +58,15 @@ pub async fn demo(db: &Db, options: &DemoOptions) -> Result<(), String> {
         };
         for n in 0..options.comments as usize {
             let text = format!("Demo comment {n}: *thanks* for this post!");
-            db::comments::create(db, &newest, authors[n % authors.len()], &text)
-                .await
-                .map_err(failed)?;
+            db::comments::create(
+                db,
+                &newest,
+                authors[n % authors.len()],
+                &text,
+                CommentStatus::Visible,
+            )
+            .await
+            .map_err(failed)?;
         }
         tracing::info!(comments = options.comments, post = %newest, "demo comments added");
     }
@@ -98,6 +104,7 @@ async fn add_demo_posts(
     for n in 1..=count {
         let title = PostTitle::parse(&format!("Demo post {n}")).expect("demo titles are valid");
         let post = db::posts::NewPost {
+            tags: &[],
             author_id,
             title: &title,
             subtitle: "A sample to see how Quire looks",
@@ -214,6 +221,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), String> {
     for (age, (title, subtitle, body, comments)) in SAMPLE_POSTS.iter().enumerate() {
         let title = PostTitle::parse(title).expect("sample titles are valid");
         let post = db::posts::NewPost {
+            tags: &[],
             author_id: ids[0],
             title: &title,
             subtitle,
@@ -225,9 +233,15 @@ pub async fn seed_demo(db: &Db) -> Result<(), String> {
             .await
             .map_err(|e| format!("could not write the sample blog: {e}"))?;
         for (reader, text) in *comments {
-            db::comments::create(db, created.slug.as_str(), ids[reader + 1], text)
-                .await
-                .map_err(failed)?;
+            db::comments::create(
+                db,
+                created.slug.as_str(),
+                ids[reader + 1],
+                text,
+                CommentStatus::Visible,
+            )
+            .await
+            .map_err(failed)?;
         }
     }
     println!(

@@ -1,7 +1,7 @@
 //! Request limits: how long a request may take, and how large its body may be.
 //!
 //! Body limits are small for the forms readers send, larger for the editor, whose post
-//! body may hold 100,000 characters. A body over its limit is refused with 413 before any of
+//! body may hold 100,000 characters, and largest for image uploads. A body over its limit is refused with 413 before any of
 //! it is parsed (by its Content-Length) or as soon as it grows past the limit (streamed).
 
 use axum::body::Body;
@@ -15,12 +15,17 @@ pub const FORM_LIMIT: usize = 64 * 1024;
 /// The editor's endpoints and the About page's (both take 100,000 characters of Markdown):
 /// room for long posts, form-encoded.
 pub const EDITOR_LIMIT: usize = 2 * 1024 * 1024;
+/// An image upload (`/api/images`): the largest image accepted plus room for the multipart
+/// form around it. A file over the image limit inside a body under this one is refused with
+/// 413 by the upload itself.
+pub const IMAGE_REQUEST_LIMIT: usize = app::domain::IMAGE_MAX_BYTES + 64 * 1024;
 
 fn limit_for(path: &str) -> usize {
     match path {
         "/api/posts/create" | "/api/posts/update" | "/api/posts/preview" | "/api/about/update" => {
             EDITOR_LIMIT
         }
+        "/api/images" => IMAGE_REQUEST_LIMIT,
         _ => FORM_LIMIT,
     }
 }
@@ -89,9 +94,12 @@ pub async fn time_limit(
     }
 }
 
+/// A 413 that also closes the connection: the rest of the body is never read, so the
+/// connection cannot carry another request, and the client must not try.
 fn too_large(limit: usize) -> Response {
     (
         StatusCode::PAYLOAD_TOO_LARGE,
+        [(header::CONNECTION, "close")],
         format!(
             "The request is too large (the limit here is {} KiB).",
             limit / 1024
@@ -111,5 +119,7 @@ mod tests {
         assert_eq!(limit_for("/api/login"), FORM_LIMIT);
         assert_eq!(limit_for("/api/comments/add"), FORM_LIMIT);
         assert_eq!(limit_for("/api/posts/update/../../login"), FORM_LIMIT);
+        assert_eq!(limit_for("/api/images"), IMAGE_REQUEST_LIMIT);
+        assert_eq!(limit_for("/api/images/x"), FORM_LIMIT);
     }
 }

@@ -28,7 +28,9 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 
 use crate::config::Config;
 use crate::connections;
+use crate::feeds;
 use crate::headers::{self, SecurityHeaders};
+use crate::images;
 use crate::limits;
 use crate::request_log::{self, RequestIds};
 
@@ -193,6 +195,8 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(readiness))
         .route("/post/{id}", get(old_post_address))
+        .merge(feeds::routes())
+        .merge(images::upload_routes())
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -208,6 +212,8 @@ fn router(state: AppState, config: &Config) -> Router {
         // Added after the session layers, so the client bundle is served without loading a
         // session (two queries) for every file.
         .merge(client_bundle(&state.leptos_options))
+        // Uploaded images: no session needed to serve them either.
+        .merge(images::file_routes())
         .layer(axum::middleware::from_fn_with_state(
             config.request_timeout,
             limits::time_limit,

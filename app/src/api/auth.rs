@@ -6,9 +6,15 @@ use crate::error::AppError;
 /// The message the original blog gave for an email that already has an account.
 pub const ALREADY_REGISTERED: &str = "You've already signed up with that email, log in instead!";
 
-/// Creates an account and logs it in, then sends the browser home.
+/// Creates an account and logs it in, then sends the browser home. `website` is the
+/// honeypot: a form that fills it is sent home too, with no account made.
 #[server(endpoint = "register")]
-pub async fn register(name: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn register(
+    name: String,
+    email: String,
+    password: String,
+    #[server(default)] website: String,
+) -> Result<(), AppError> {
     use super::guard;
     use crate::auth::{password as pw, rate_limit};
     use crate::db::{self, users::CreateUserError};
@@ -28,6 +34,10 @@ pub async fn register(name: String, email: String, password: String) -> Result<(
             let (Some(name), Some(email), Some(password)) = parsed else {
                 return Err(form.into_error(&echo));
             };
+            if guard::caught_by_honeypot("register", &website) {
+                leptos_axum::redirect("/");
+                return Ok(());
+            }
 
             let address = guard::client_address(state.site.trust_forwarded_for).await;
             let limit = rate_limit::Policy {

@@ -5,15 +5,19 @@
 mod account;
 mod auth;
 mod editor;
+mod moderation;
 mod posts;
 mod reading;
+mod search;
 mod site;
 
 pub use account::*;
 pub use auth::*;
 pub use editor::*;
+pub use moderation::*;
 pub use posts::*;
 pub use reading::*;
+pub use search::*;
 pub use site::*;
 
 #[cfg(feature = "ssr")]
@@ -77,6 +81,17 @@ mod guard {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// Whether a form came back with its honeypot field filled — by a bot, since people never
+    /// see the field. Logs one line naming the form, never what was typed: the caller answers
+    /// as if all went well and stores nothing.
+    pub fn caught_by_honeypot(form: &'static str, value: &str) -> bool {
+        let caught = crate::domain::filled_honeypot(value);
+        if caught {
+            tracing::warn!(form, "honeypot field filled: submission dropped");
+        }
+        caught
     }
 
     /// The client's address, for rate limits.

@@ -2,51 +2,78 @@
 
 use leptos::prelude::*;
 
-use crate::domain::PostView;
+use crate::domain::{CommentStatus, PostView};
 use crate::error::AppError;
 
-/// The post at `slug` with its comments. Drafts and scheduled posts are the admin's alone.
+/// The post at `slug` with the comments the viewer may see: visible ones; their own held
+/// for approval too; every one for the admin. Drafts and scheduled posts are the admin's alone.
+/// `preview`, the token of the post's private preview link, shows an unpublished post to
+/// whoever has the link.
 #[server(endpoint = "posts/get")]
-pub async fn get_post(slug: String) -> Result<PostView, AppError> {
+pub async fn get_post(slug: String, preview: Option<String>) -> Result<PostView, AppError> {
     use super::guard;
-    use crate::db;
-    use crate::domain::{CommentView, Role};
-    use crate::render;
+    use crate::db::{self, comments::Viewer};
+    use crate::domain::{PostStatus, Role};
 
     guard::respond(
         async {
             let state = guard::state()?;
-            let viewer = guard::auth_session().await?.user;
-            let is_admin = viewer.as_ref().is_some_and(|u| u.role == Role::Admin);
+            let viewer = match guard::auth_session().await?.user {
+                None => Viewer::Visitor,
+                Some(u) if u.role == Role::Admin => Viewer::Admin,
+                Some(u) => Viewer::Reader(u.id),
+            };
             let not_found = || AppError::NotFound("There is no post at this address.".into());
             let db_err = |e| AppError::from_db("loading a post", e);
             let post = db::posts::by_slug(&state.db, &slug)
                 .await
                 .map_err(db_err)?
                 .ok_or_else(not_found)?;
-            let published = post.published_at.is_some_and(|at| at <= db::now());
-            if !published && !is_admin {
+            let status = PostStatus::of(post.published_at, db::now());
+            let is_admin = viewer == Viewer::Admin;
+            let has_link = preview.is_some() && preview == post.preview_token;
+            if status != PostStatus::Published && !is_admin && !has_link {
                 return Err(not_found());
             }
-            let comments = db::comments::for_post(&state.db, post.id)
+            let comments = db::comments::for_post(&state.db, post.id, viewer)
+                .await
+                .map_err(db_err)?;
+            let tags = db::tags::for_post(&state.db, post.id)
                 .await
                 .map_err(db_err)?;
             let comments = comments
                 .into_iter()
-                .map(|c| CommentView {
-                    can_delete: viewer
-                        .as_ref()
-                        .is_some_and(|u| u.id == c.author_id || is_admin),
-                    avatar_url: gravatar(&c.author_email),
-                    body_html: render::comment_html(&c.body),
-                    id: c.id,
-                    author_name: c.author_name,
-                    created_at: c.created_at,
-                })
+                .map(|c| comment_view(c, viewer))
                 .collect();
+            let host = leptos_axum::extract::<axum::http::HeaderMap>()
+                .await
+                .ok()
+                .and_then(|h| {
+                    h.get(axum::http::header::HOST)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_owned)
+                });
+            let url = format!(
+                "{}/posts/{}",
+                state.site.base_url(host.as_deref()),
+                post.slug
+            );
+            let preview_url = match (&post.preview_token, status) {
+                (Some(token), PostStatus::Draft | PostStatus::Scheduled) if is_admin => {
+                    Some(format!("{url}?preview={token}"))
+                }
+                _ => None,
+            };
             Ok(PostView {
                 id: post.id,
-                body_html: render::post_html(&post.body),
+                url,
+                status,
+                preview_url,
+                tags,
+                author_id: post.author_id,
+                reading_minutes: db::posts::reading_minutes(post.body.chars().count() as i64),
+                updated_at: post.updated_at,
+                body_html: crate::render::post_html(&post.body),
                 slug: post.slug,
                 title: post.title,
                 subtitle: post.subtitle,
@@ -60,6 +87,27 @@ pub async fn get_post(slug: String) -> Result<PostView, AppError> {
     )
 }
 
+/// A comment as `viewer` gets it: rendered, the email turned into an avatar, and what they
+/// may do with it.
+#[cfg(feature = "ssr")]
+pub fn comment_view(
+    c: crate::db::comments::CommentRecord,
+    viewer: crate::db::comments::Viewer,
+) -> crate::domain::CommentView {
+    use crate::db::comments::Viewer;
+    let is_admin = viewer == Viewer::Admin;
+    crate::domain::CommentView {
+        status: c.status(),
+        can_delete: is_admin || viewer == Viewer::Reader(c.author_id),
+        can_moderate: is_admin,
+        avatar_url: gravatar(&c.author_email),
+        body_html: crate::render::comment_html(&c.body),
+        id: c.id,
+        author_name: c.author_name,
+        created_at: c.created_at,
+    }
+}
+
 /// Gravatar's address for an email: the MD5 of the trimmed, lowercased address, so the
 /// email itself never reaches the browser.
 #[cfg(feature = "ssr")]
@@ -70,9 +118,15 @@ pub fn gravatar(email: &str) -> String {
     format!("https://www.gravatar.com/avatar/{hex}?d=retro&s=100")
 }
 
-/// Adds the logged-in user's comment to the post at `slug`.
+/// Adds the logged-in user's comment to the post at `slug`, and answers with its status:
+/// `Pending` when it waits for the admin's approval. `website` is the honeypot: a form that
+/// fills it is answered like any other and stored nowhere.
 #[server(endpoint = "comments/add")]
-pub async fn add_comment(slug: String, body: String) -> Result<(), AppError> {
+pub async fn add_comment(
+    slug: String,
+    body: String,
+    #[server(default)] website: String,
+) -> Result<CommentStatus, AppError> {
     use super::guard;
     use crate::auth::rate_limit;
     use crate::db;
@@ -84,14 +138,20 @@ pub async fn add_comment(slug: String, body: String) -> Result<(), AppError> {
             let (_, user) = guard::require_user().await?;
             let text = parse_comment(&body)
                 .map_err(|m| AppError::invalid("body", m).with_values(&[("body", &body)]))?;
+            let db_err = |e| AppError::from_db("adding a comment", e);
+            let is_admin = user.role == Role::Admin;
+            // The admin's comments are never held: no need to read the setting for them.
+            let hold = !is_admin && db::site::hold_comments(&state.db).await.map_err(db_err)?;
+            let status = CommentStatus::for_new_comment(hold, is_admin);
+            if guard::caught_by_honeypot("comment", &website) {
+                return Ok(status);
+            }
             let limit = rate_limit::Policy {
                 free: i64::from(state.site.comments_per_hour),
                 ..rate_limit::COMMENT_PER_ACCOUNT
             };
             let account = user.id.to_string();
-            let limited = user.role != Role::Admin;
-            let db_err = |e| AppError::from_db("adding a comment", e);
-            if limited {
+            if !is_admin {
                 if let Some(wait) = limit.check(&state.db, &account).await.map_err(db_err)? {
                     return Err(AppError::TooManyRequests(rate_limit::retry_message(
                         "You have posted many comments in a short time.",
@@ -99,16 +159,16 @@ pub async fn add_comment(slug: String, body: String) -> Result<(), AppError> {
                     )));
                 }
             }
-            match db::comments::create(&state.db, &slug, user.id, &text).await {
+            match db::comments::create(&state.db, &slug, user.id, &text, status).await {
                 Ok(Some(_)) => {
                     // The comment is saved: failing to count it must not tell the reader it
                     // was not (they would post it again).
-                    if limited {
+                    if !is_admin {
                         if let Err(e) = limit.record(&state.db, &account).await {
                             tracing::warn!(error = %e, "could not count a comment for its rate limit");
                         }
                     }
-                    Ok(())
+                    Ok(status)
                 }
                 Ok(None) => Err(AppError::NotFound(
                     "There is no post at this address.".into(),

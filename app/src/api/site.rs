@@ -56,13 +56,15 @@ pub async fn update_about(text: String) -> Result<(), AppError> {
 }
 
 /// Keeps a contact message, and mails it when SMTP is configured. A mail that fails is
-/// logged; the message stays in the admin's inbox either way.
+/// logged; the message stays in the admin's inbox either way. `website` is the honeypot: a
+/// form that fills it is answered as sent, and neither kept nor mailed.
 #[server(endpoint = "contact")]
 pub async fn send_message(
     name: String,
     email: String,
     phone: String,
     message: String,
+    #[server(default)] website: String,
 ) -> Result<(), AppError> {
     use super::guard;
     use crate::auth::rate_limit;
@@ -84,6 +86,9 @@ pub async fn send_message(
             let (Some(name), Some(email), Some(phone), Some(body)) = parsed else {
                 return Err(form.into_error(&echo));
             };
+            if guard::caught_by_honeypot("contact", &website) {
+                return Ok(());
+            }
             let db_err = |e| AppError::from_db("keeping a contact message", e);
             let address = guard::client_address(state.site.trust_forwarded_for).await;
             let limit = rate_limit::CONTACT_PER_ADDRESS;

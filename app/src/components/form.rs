@@ -114,3 +114,17 @@ pub fn textarea_text(text: String) -> String {
     }
     text
 }
+
+/// The honeypot: a text field that people never see or reach, so never fill, and that bots
+/// filling every field do. The server drops a submission that has it filled (answering as if
+/// all went well). Moved off-screen by CSS rather than `type=hidden`, which bots skip; out of
+/// the accessibility tree and the tab order; no label, so nothing can mistake it for a field
+/// of the form; and no autofill.
+#[component]
+pub fn Honeypot() -> impl IntoView {
+    view! {
+        <div class="hp-field" aria-hidden="true">
+            <input type="text" name=crate::domain::HONEYPOT_FIELD tabindex="-1" autocomplete="off" value=""/>
+        </div>
+    }
+}

@@ -26,6 +26,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     {me.is_admin().then(|| view! {
                                         <li><a href="/admin/posts/new">"New post"</a></li>
                                         <li><a href="/admin/users">"Users"</a></li>
+                                        <li><a href="/admin/comments">"Comments"</a></li>
                                         <li><a href="/admin/messages">"Messages"</a></li>
                                     })}
                                     <li><a href="/account" class="account-link">{me.name}</a></li>
@@ -53,6 +54,12 @@ pub fn SiteHeader() -> impl IntoView {
                     </Transition>
                 </ul>
             </nav>
+            // A plain GET form: works without JavaScript, and the results have an address.
+            <form class="site-search" role="search" action="/search" method="get">
+                <label for="site-search" class="visually-hidden">"Search posts"</label>
+                <input type="search" id="site-search" name="q" placeholder="Search posts" required maxlength="200"/>
+                <button type="submit">"Search"</button>
+            </form>
             <ThemeToggle/>
         </header>
     }

@@ -1,13 +1,19 @@
 //! Building blocks shared by pages.
 
+mod comment;
 mod form;
+mod image_upload;
 mod layout;
 mod post_list;
+mod post_meta;
 mod theme_toggle;
 mod title;
 
-pub use form::{last_error, textarea_text, Field, FormMessage, SubmitButton};
+pub use comment::{Comment, CommentActions};
+pub use form::{last_error, textarea_text, Field, FormMessage, Honeypot, SubmitButton};
+pub use image_upload::ImageUpload;
 pub use layout::{SiteFooter, SiteHeader};
-pub use post_list::PostList;
+pub use post_list::{PostList, TagList};
+pub use post_meta::PostMeta;
 pub use theme_toggle::ThemeToggle;
 pub use title::PageTitle;

@@ -1,10 +1,14 @@
 use leptos::prelude::*;
 
-use crate::domain::{PostPage, PostSummary};
+use crate::domain::{author_href, reading_time, PostPage, PostSummary, Tag};
 
-/// A page of post summaries with links to the newer and older pages.
+/// A page of post summaries with links to the newer and older pages of the listing at `base`
+/// (the home page unless told).
 #[component]
-pub fn PostList(page: PostPage) -> impl IntoView {
+pub fn PostList(
+    page: PostPage,
+    #[prop(into, default = "/".to_owned())] base: String,
+) -> impl IntoView {
     if page.posts.is_empty() {
         return view! { <EmptyState first_page=page.page == 1/> }.into_any();
     }
@@ -16,10 +20,10 @@ pub fn PostList(page: PostPage) -> impl IntoView {
         {(page.has_newer || page.has_older).then(|| view! {
             <nav class="pager" aria-label="Pagination">
                 {page.has_newer.then(|| view! {
-                    <a rel="prev" href=page_href(number - 1)>"← Newer posts"</a>
+                    <a rel="prev" href=page_href(&base, number - 1)>"← Newer posts"</a>
                 })}
                 {page.has_older.then(|| view! {
-                    <a rel="next" class="older" href=page_href(number + 1)>"Older posts →"</a>
+                    <a rel="next" class="older" href=page_href(&base, number + 1)>"Older posts →"</a>
                 })}
             </nav>
         })}
@@ -27,11 +31,11 @@ pub fn PostList(page: PostPage) -> impl IntoView {
     .into_any()
 }
 
-fn page_href(page: u32) -> String {
+fn page_href(base: &str, page: u32) -> String {
     if page <= 1 {
-        "/".to_owned()
+        base.to_owned()
     } else {
-        format!("/?page={page}")
+        format!("{base}?page={page}")
     }
 }
 
@@ -46,9 +50,11 @@ fn PostCard(post: PostSummary) -> impl IntoView {
             <h2 class="post-title"><a href=href>{post.title}</a></h2>
             {(!post.subtitle.is_empty()).then(|| view! { <p class="post-subtitle">{post.subtitle}</p> })}
             <p class="post-meta">
-                "Posted by " <span class="author">{post.author_name}</span>
+                "Posted by " <a class="author" href=author_href(post.author_id)>{post.author_name}</a>
                 " on " <time datetime=datetime>{date}</time>
+                " · " {reading_time(post.reading_minutes)}
             </p>
+            <TagList tags=post.tags/>
         </article>
     }
 }
@@ -72,4 +78,22 @@ fn EmptyState(first_page: bool) -> impl IntoView {
         }
         .into_any()
     }
+}
+
+/// A post's tags as links to their pages; nothing when it has none.
+#[component]
+pub fn TagList(tags: Vec<Tag>) -> impl IntoView {
+    (!tags.is_empty()).then(|| {
+        view! {
+            <ul class="tags" aria-label="Tags">
+                {tags
+                    .into_iter()
+                    .map(|tag| {
+                        let href = tag.href();
+                        view! { <li><a href=href rel="tag">{tag.name}</a></li> }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
 }

@@ -1,8 +1,9 @@
-//! Comments on posts.
+//! Comments on posts, and their moderation.
 
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, Db};
+use crate::domain::{CommentStatus, ModerationAction};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct CommentRecord {
@@ -12,40 +13,81 @@ pub struct CommentRecord {
     pub author_email: String,
     pub body: String,
     pub created_at: DateTime<Utc>,
+    status: String,
 }
 
-/// A post's comments, oldest first, with their authors — one query, however many there are.
-pub async fn for_post(db: &Db, post_id: i64) -> Result<Vec<CommentRecord>, sqlx::Error> {
+impl CommentRecord {
+    pub fn status(&self) -> CommentStatus {
+        stored_status(&self.status)
+    }
+}
+
+/// A status read back. The CHECK constraint admits only the three names; were another to
+/// appear anyway, the comment counts as hidden, the status that shows it to the fewest.
+fn stored_status(raw: &str) -> CommentStatus {
+    CommentStatus::parse(raw).unwrap_or(CommentStatus::Hidden)
+}
+
+/// Who reads a post's comments, which decides the ones they get (the rule of
+/// [`CommentStatus::shown_to`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Viewer {
+    /// Nobody logged in.
+    Visitor,
+    /// A logged-in reader, by id: they also get their own pending comments.
+    Reader(i64),
+    /// The admin gets every comment.
+    Admin,
+}
+
+/// A post's comments that `viewer` may see, oldest first, with their authors — one query,
+/// however many there are. The post's rows come through `comments_post_idx` in this order.
+pub async fn for_post(
+    db: &Db,
+    post_id: i64,
+    viewer: Viewer,
+) -> Result<Vec<CommentRecord>, sqlx::Error> {
+    let (is_admin, reader_id) = match viewer {
+        Viewer::Visitor => (false, None),
+        Viewer::Reader(id) => (false, Some(id)),
+        Viewer::Admin => (true, None),
+    };
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT c.id, c.author_id, u.name AS author_name, u.email AS author_email, c.body, c.created_at
+            "SELECT c.id, c.author_id, u.name AS author_name, u.email AS author_email, c.body,
+                    c.created_at, c.status
              FROM comments c JOIN users u ON u.id = c.author_id
              WHERE c.post_id = $1
+               AND (c.status = 'visible' OR $2 OR (c.status = 'pending' AND c.author_id = $3))
              ORDER BY c.created_at, c.id",
         )
         .bind(post_id)
+        .bind(is_admin)
+        .bind(reader_id)
         .fetch_all(pool)
         .await
     })
 }
 
-/// Adds a comment to the post at `slug`. Returns `None` when there is no such post.
+/// Adds a comment in `status` to the post at `slug`. Returns `None` when there is no such post.
 pub async fn create(
     db: &Db,
     slug: &str,
     author_id: i64,
     body: &str,
+    status: CommentStatus,
 ) -> Result<Option<i64>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_scalar(
-            "INSERT INTO comments (post_id, author_id, body, created_at)
-             SELECT id, $2, $3, $4 FROM posts WHERE slug = $1
+            "INSERT INTO comments (post_id, author_id, body, created_at, status)
+             SELECT id, $2, $3, $4, $5 FROM posts WHERE slug = $1
              RETURNING id",
         )
         .bind(slug)
         .bind(author_id)
         .bind(body)
         .bind(now())
+        .bind(status.as_str())
         .fetch_all(pool)
         .await
         .map(super::returned)
@@ -74,4 +116,93 @@ pub async fn exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
             .fetch_one(pool)
             .await
     })
+}
+
+/// What became of a moderation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Moderated {
+    /// The comment is now in the action's target status.
+    Done,
+    /// The action does not apply to the comment's status (it is in this one).
+    NotApplicable(CommentStatus),
+    /// There is no such comment.
+    Missing,
+}
+
+/// Applies `action` to comment `id`. The statuses it applies to are in the `UPDATE`'s
+/// condition, so a comment whose status changed in between is never moved by a stale button.
+pub async fn moderate(
+    db: &Db,
+    id: i64,
+    action: ModerationAction,
+) -> Result<Moderated, sqlx::Error> {
+    // At most three statuses: unused slots repeat the first, which changes nothing.
+    let from = action.applies_to();
+    let from_slot = |i: usize| from.get(i).unwrap_or(&from[0]).as_str();
+    let updated = on_pool!(db, pool => {
+        sqlx::query("UPDATE comments SET status = $2 WHERE id = $1 AND status IN ($3, $4, $5)")
+            .bind(id)
+            .bind(action.target().as_str())
+            .bind(from_slot(0))
+            .bind(from_slot(1))
+            .bind(from_slot(2))
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })?;
+    if updated {
+        return Ok(Moderated::Done);
+    }
+    let current: Option<String> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT status FROM comments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(match current {
+        Some(status) => Moderated::NotApplicable(stored_status(&status)),
+        None => Moderated::Missing,
+    })
+}
+
+#[derive(Debug, sqlx::FromRow)]
+pub struct QueuedRecord {
+    pub post_slug: String,
+    pub post_title: String,
+    #[sqlx(flatten)]
+    pub comment: CommentRecord,
+}
+
+/// The most comments the moderation page lists at once.
+pub const QUEUE_LIMIT: i64 = 200;
+
+/// Hidden and pending comments on every post, newest first (`comments_moderation_idx`).
+pub async fn moderation_queue(db: &Db) -> Result<Vec<QueuedRecord>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT p.slug AS post_slug, p.title AS post_title, c.id, c.author_id,
+                    u.name AS author_name, u.email AS author_email, c.body, c.created_at, c.status
+             FROM comments c
+             JOIN posts p ON p.id = c.post_id
+             JOIN users u ON u.id = c.author_id
+             WHERE c.status <> 'visible'
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT $1",
+        )
+        .bind(QUEUE_LIMIT)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_stored_status_shows_the_comment_to_the_fewest() {
+        assert_eq!(stored_status("visible"), CommentStatus::Visible);
+        assert_eq!(stored_status("pending"), CommentStatus::Pending);
+        assert_eq!(stored_status("spam"), CommentStatus::Hidden);
+    }
 }

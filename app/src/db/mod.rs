@@ -7,10 +7,14 @@
 
 pub mod comments;
 mod connect;
+pub mod feed;
+pub mod images;
 mod migration_status;
 pub mod posts;
 pub mod rate;
+pub mod search;
 pub mod site;
+pub mod tags;
 pub mod transfer;
 mod url;
 pub mod users;

@@ -3,10 +3,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
-use crate::domain::{PageNumber, PostPage, PostSummary, PostTitle, Slug};
+use crate::domain::{PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug};
 
 pub struct NewPost<'a> {
     pub author_id: i64,
+    pub tags: &'a [crate::domain::Tag],
     pub title: &'a PostTitle,
     pub subtitle: &'a str,
     pub body: &'a str,
@@ -39,6 +40,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
         let slug = free_slug(&mut tx, &Slug::from_title(post.title)).await?;
         match insert(&mut tx, post, &slug).await {
             Ok(id) => {
+                super::tags::set_for_post(&mut tx, id, post.tags).await?;
                 tx.commit().await?;
                 return Ok(CreatedPost { id, slug });
             }
@@ -52,6 +54,14 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
     Err(CreatePostError::Db(sqlx::Error::Protocol(
         "no free slug after 3 attempts".into(),
     )))
+}
+
+/// A fresh private-preview token: 128 random bits from the OS, hex.
+fn preview_token() -> String {
+    use argon2::password_hash::rand_core::{OsRng, RngCore};
+    let mut bytes = [0u8; 16];
+    OsRng.fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 async fn free_slug(tx: &mut WriteTx, base: &Slug) -> Result<Slug, sqlx::Error> {
@@ -81,8 +91,9 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
     on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO posts
-                 (author_id, title, subtitle, slug, body, cover_url, created_at, updated_at, published_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8)
+                 (author_id, title, subtitle, slug, body, cover_url, created_at, updated_at,
+                  published_at, preview_token)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
              RETURNING id",
         )
         .bind(post.author_id)
@@ -93,6 +104,7 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
         .bind(post.cover_url)
         .bind(created)
         .bind(post.published_at)
+        .bind(preview_token())
         .fetch_one(conn)
         .await
     })
@@ -100,6 +112,9 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
 
 #[derive(sqlx::FromRow)]
 struct SummaryRow {
+    id: i64,
+    author_id: i64,
+    body_chars: i64,
     slug: String,
     title: String,
     subtitle: String,
@@ -108,39 +123,69 @@ struct SummaryRow {
     published_at: DateTime<Utc>,
 }
 
-/// One page of published posts, newest first. Posts scheduled after `at` are not shown.
+/// Which published posts a listing shows.
+#[derive(Debug, Clone, Copy)]
+pub enum Listing<'a> {
+    All,
+    /// Those carrying the tag with this slug.
+    Tagged(&'a str),
+    /// Those by the user with this id.
+    By(i64),
+}
+
+/// One page of published posts, newest first, as `listing` selects them. Posts scheduled
+/// after `at` are not shown. Two queries, however many posts.
 pub async fn list_published(
     db: &Db,
     page: PageNumber,
     per_page: u32,
     at: DateTime<Utc>,
+    listing: Listing<'_>,
 ) -> Result<PostPage, sqlx::Error> {
+    let (tag, author) = match listing {
+        Listing::All => (None, None),
+        Listing::Tagged(slug) => (Some(slug), None),
+        Listing::By(id) => (None, Some(id)),
+    };
     // One row more than a page tells whether an older page exists.
     let rows: Vec<SummaryRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT p.slug, p.title, p.subtitle, p.cover_url, u.name AS author_name, p.published_at
+            "SELECT p.id, p.slug, p.title, p.subtitle, p.cover_url, p.author_id,
+                    u.name AS author_name, p.published_at,
+                    CAST(length(p.body) AS BIGINT) AS body_chars
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.published_at IS NOT NULL AND p.published_at <= $1
+               AND ($4 IS NULL OR EXISTS (
+                   SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+                   WHERE pt.post_id = p.id AND t.slug = $4))
+               AND ($5 IS NULL OR p.author_id = $5)
              ORDER BY p.published_at DESC, p.id DESC
              LIMIT $2 OFFSET $3",
         )
         .bind(at)
         .bind(i64::from(per_page) + 1)
         .bind(page.offset(per_page))
+        .bind(tag)
+        .bind(author)
         .fetch_all(pool)
         .await
     })?;
     let has_older = rows.len() > per_page as usize;
+    let rows: Vec<SummaryRow> = rows.into_iter().take(per_page as usize).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    let mut tags = super::tags::for_posts(db, &ids).await?;
     let posts = rows
         .into_iter()
-        .take(per_page as usize)
         .map(|r| PostSummary {
+            tags: tags.remove(&r.id).unwrap_or_default(),
             slug: r.slug,
             title: r.title,
             subtitle: r.subtitle,
             cover_url: r.cover_url,
+            author_id: r.author_id,
             author_name: r.author_name,
             published_at: r.published_at,
+            reading_minutes: reading_minutes(r.body_chars),
         })
         .collect();
     Ok(PostPage {
@@ -149,6 +194,13 @@ pub async fn list_published(
         has_newer: page.get() > 1,
         has_older,
     })
+}
+
+/// Minutes to read a body of `chars` characters: about 6 characters a word (with its space),
+/// 230 words a minute, at least one.
+pub fn reading_minutes(chars: i64) -> u32 {
+    let words = chars.max(0) as f64 / 6.0;
+    (words / 230.0).ceil().max(1.0) as u32
 }
 
 /// How many posts exist, drafts included.
@@ -165,15 +217,19 @@ pub struct PostRecord {
     pub subtitle: String,
     pub body: String,
     pub cover_url: Option<String>,
+    pub author_id: i64,
     pub author_name: String,
     pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    pub preview_token: Option<String>,
 }
 
 /// The post at `slug`, drafts and scheduled posts included (callers decide who sees them).
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.cover_url, u.name AS author_name, p.published_at
+            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.cover_url, p.author_id,
+                    u.name AS author_name, p.published_at, p.updated_at, p.preview_token
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.slug = $1",
         )
@@ -201,19 +257,28 @@ pub struct PostChanges<'a> {
     pub subtitle: &'a str,
     pub body: &'a str,
     pub cover_url: Option<&'a str>,
+    pub publication: Publication,
+    pub tags: &'a [crate::domain::Tag],
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
-/// Returns whether the post exists.
+/// Returns the post's id, or `None` when there is no such post.
 pub async fn update(
     db: &Db,
     slug: &str,
     changes: &PostChanges<'_>,
-) -> Result<bool, CreatePostError> {
-    let result = on_pool!(db, pool => {
-        sqlx::query(
-            "UPDATE posts SET title = $1, subtitle = $2, body = $3, cover_url = $4, updated_at = $5
-             WHERE slug = $6",
+) -> Result<Option<i64>, CreatePostError> {
+    let mut tx = db.begin_write().await?;
+    let result: Result<Vec<i64>, sqlx::Error> = on_tx!(&mut tx, conn => {
+        // "Published" keeps the date of a post that is out already, else publishes it now.
+        sqlx::query_scalar(
+            "UPDATE posts SET title = $1, subtitle = $2, body = $3, cover_url = $4, updated_at = $5,
+                 published_at = CASE WHEN $7
+                     THEN COALESCE(CASE WHEN published_at <= $5 THEN published_at END, $5)
+                     ELSE $8 END,
+                 preview_token = COALESCE(preview_token, $9)
+             WHERE slug = $6
+             RETURNING id",
         )
         .bind(changes.title.as_str())
         .bind(changes.subtitle)
@@ -221,12 +286,24 @@ pub async fn update(
         .bind(changes.cover_url)
         .bind(now())
         .bind(slug)
-        .execute(pool)
+        .bind(changes.publication == Publication::Published)
+        .bind(match changes.publication {
+            Publication::Scheduled(at) => Some(at),
+            Publication::Published | Publication::Draft => None,
+        })
+        .bind(preview_token())
+        .fetch_all(&mut *conn)
         .await
-        .map(|r| r.rows_affected())
     });
     match result {
-        Ok(rows) => Ok(rows > 0),
+        Ok(ids) => match super::returned(ids) {
+            Some(id) => {
+                super::tags::set_for_post(&mut tx, id, changes.tags).await?;
+                tx.commit().await?;
+                Ok(Some(id))
+            }
+            None => Ok(None),
+        },
         Err(e) if unique_violation(&e) == Some("posts_title_key") => {
             Err(CreatePostError::DuplicateTitle)
         }
@@ -242,5 +319,26 @@ pub async fn delete(db: &Db, slug: &str) -> Result<bool, sqlx::Error> {
             .execute(pool)
             .await
             .map(|r| r.rows_affected() > 0)
+    })
+}
+
+/// The name of the user `id` if they have a post published by `at` — an author page exists
+/// only for authors, so it cannot be used to list readers.
+pub async fn author_name(
+    db: &Db,
+    id: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT u.name FROM users u
+             WHERE u.id = $1 AND EXISTS (
+                 SELECT 1 FROM posts p
+                 WHERE p.author_id = u.id AND p.published_at IS NOT NULL AND p.published_at <= $2)",
+        )
+        .bind(id)
+        .bind(at)
+        .fetch_optional(pool)
+        .await
     })
 }

@@ -25,6 +25,19 @@ pub async fn set_setting(db: &Db, key: &str, value: &str) -> Result<(), sqlx::Er
     })
 }
 
+/// The `settings` key of "hold new comments for approval": `true` or `false`.
+const HOLD_COMMENTS: &str = "hold_comments";
+
+/// Whether new comments by readers wait for the admin's approval. Off until the admin turns
+/// it on.
+pub async fn hold_comments(db: &Db) -> Result<bool, sqlx::Error> {
+    Ok(setting(db, HOLD_COMMENTS).await?.as_deref() == Some("true"))
+}
+
+pub async fn set_hold_comments(db: &Db, hold: bool) -> Result<(), sqlx::Error> {
+    set_setting(db, HOLD_COMMENTS, if hold { "true" } else { "false" }).await
+}
+
 pub struct NewMessage<'a> {
     pub name: &'a str,
     pub email: &'a str,

@@ -45,6 +45,16 @@ impl Table {
     pub fn column(&self, name: &str) -> Option<&'static Column> {
         self.columns.iter().find(|c| c.name == name)
     }
+
+    /// Rows read, and written, per batch: 500, but a few for images (up to 5 MiB each), so
+    /// memory stays flat whatever the table holds.
+    pub fn batch_rows(&self) -> usize {
+        if self.name == "images" {
+            4
+        } else {
+            500
+        }
+    }
 }
 
 const fn col(name: &'static str, kind: Kind) -> Column {
@@ -81,6 +91,30 @@ pub const CONTENT: &[Table] = &[
             col("created_at", Kind::Time),
             col("updated_at", Kind::Time),
             col("published_at", Kind::Time),
+            // Since migration 0006. Posts from a backup made before it have none until their
+            // next edit gives them one.
+            col("preview_token", Kind::Text),
+        ],
+    },
+    // Since migration 0007 (a backup made before it has neither table, and no tags).
+    Table {
+        name: "tags",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("slug", Kind::Text),
+            col("name", Kind::Text),
+        ],
+    },
+    Table {
+        name: "post_tags",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("post_id", Kind::Int),
+            col("tag_id", Kind::Int),
         ],
     },
     Table {
@@ -93,6 +127,9 @@ pub const CONTENT: &[Table] = &[
             col("author_id", Kind::Int),
             col("body", Kind::Text),
             col("created_at", Kind::Time),
+            // Since migration 0004. A backup made before it has no such column: its comments
+            // take the default, visible, as they were.
+            col("status", Kind::Text),
         ],
     },
     Table {
@@ -118,6 +155,24 @@ pub const CONTENT: &[Table] = &[
             col("key", Kind::Text),
             col("value", Kind::Text),
             col("updated_at", Kind::Time),
+        ],
+    },
+    // Since migration 0008: uploaded images, their bytes as they were uploaded (base64 in an
+    // export, so the checksum covers every byte). A backup made before it has no images.
+    Table {
+        name: "images",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("sha256", Kind::Text),
+            col("content_type", Kind::Text),
+            col("bytes", Kind::Bytes),
+            col("byte_size", Kind::Int),
+            col("width", Kind::Int),
+            col("height", Kind::Int),
+            col("uploader_id", Kind::Int),
+            col("created_at", Kind::Time),
         ],
     },
 ];
@@ -268,9 +323,6 @@ pub struct Batches<'t> {
 }
 
 impl<'t> Batches<'t> {
-    /// Rows per batch: one round trip each.
-    const SIZE: i64 = 500;
-
     /// Reads `columns` of `table` (values in that order); the key must be among them.
     pub fn new(table: &'t Table, columns: &'t [&'t Column]) -> Self {
         let key = columns
@@ -296,7 +348,8 @@ impl<'t> Batches<'t> {
             self.table,
             self.columns,
             self.after.as_ref(),
-            Self::SIZE,
+            // One round trip per batch.
+            self.table.batch_rows() as i64,
         )
         .await?;
         match rows.last() {

@@ -4,15 +4,32 @@
 mod account;
 mod common_passwords;
 mod contact;
+mod image;
+mod moderation;
 mod page;
 mod post;
+mod publication;
+mod search;
+mod tags;
 mod user;
 
 pub use account::{CurrentUser, Email, Password, UserListing, UserName};
 pub use contact::{parse_message, parse_phone, AboutView, MessageView};
+pub use image::{
+    image_markdown, image_path, is_image_path, parse_image_name, ImageKind, UploadProblem,
+    IMAGE_MAX_BYTES, IMAGE_PATH_PREFIX,
+};
+pub use moderation::{
+    filled_honeypot, CommentStatus, ModerationAction, ModerationQueue, QueuedComment,
+    HONEYPOT_FIELD,
+};
 pub use page::PageNumber;
 pub use post::{
-    check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle, CommentView,
-    PostDraft, PostPage, PostSummary, PostTitle, PostView, Slug,
+    author_href, check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle,
+    reading_time, AuthorPosts, CommentView, PostDraft, PostPage, PostSummary, PostTitle, PostView,
+    Slug,
 };
+pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
+pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
+pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
 pub use user::Role;

@@ -108,12 +108,16 @@ pub fn parse_subtitle(raw: &str) -> Result<String, String> {
     Ok(subtitle.to_owned())
 }
 
-/// A cover image address: empty for none, else an absolute http(s) URL of at most 2,000
-/// characters without spaces or quotes.
+/// A cover image address: empty for none, an uploaded image of this site
+/// (`/images/<sha256>.<ext>`), or an absolute http(s) URL of at most 2,000 characters
+/// without spaces or quotes.
 pub fn parse_cover_url(raw: &str) -> Result<Option<String>, String> {
     let url = raw.trim();
     if url.is_empty() {
         return Ok(None);
+    }
+    if super::is_image_path(url) {
+        return Ok(Some(url.to_owned()));
     }
     let lower = url.to_ascii_lowercase();
     let host_part = lower
@@ -121,7 +125,12 @@ pub fn parse_cover_url(raw: &str) -> Result<Option<String>, String> {
         .or_else(|| lower.strip_prefix("http://"));
     match host_part {
         Some(rest) if !rest.is_empty() && !rest.starts_with('/') => {}
-        _ => return Err("Use an address starting with https:// or http://.".into()),
+        _ => {
+            return Err(
+                "Use an address starting with https:// or http://, or an uploaded image's /images/… address."
+                    .into(),
+            )
+        }
     }
     if url.chars().count() > 2000 {
         return Err("That address is too long.".into());
@@ -191,6 +200,15 @@ pub struct PostView {
     pub author_name: String,
     pub cover_url: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+    /// The post's absolute address (canonical link, OpenGraph, JSON-LD).
+    pub url: String,
+    pub author_id: i64,
+    pub reading_minutes: u32,
+    pub status: super::PostStatus,
+    /// The private link that shows it before it is published: for the admin only.
+    pub preview_url: Option<String>,
+    pub tags: Vec<super::Tag>,
     pub body_html: String,
     pub comments: Vec<CommentView>,
 }
@@ -211,8 +229,12 @@ pub struct CommentView {
     pub avatar_url: String,
     pub created_at: DateTime<Utc>,
     pub body_html: String,
+    /// Hidden and pending comments reach only those allowed to see them, marked as such.
+    pub status: super::CommentStatus,
     /// Whether the viewer may delete it (its author, or the admin).
     pub can_delete: bool,
+    /// Whether the viewer may hide, show or approve it (the admin).
+    pub can_moderate: bool,
 }
 
 /// A post's fields as the editor shows them.
@@ -223,6 +245,12 @@ pub struct PostDraft {
     pub subtitle: String,
     pub cover_url: String,
     pub body: String,
+    /// `published`, `draft` or `scheduled` (`PostStatus::as_str`); empty for a new post.
+    pub status: String,
+    /// For a scheduled post, when (`format_publish_at`).
+    pub publish_at: String,
+    /// The "Tags" field: names separated by commas.
+    pub tags: String,
 }
 
 /// A post as listed on the home page.
@@ -232,8 +260,11 @@ pub struct PostSummary {
     pub title: String,
     pub subtitle: String,
     pub cover_url: Option<String>,
+    pub author_id: i64,
     pub author_name: String,
     pub published_at: DateTime<Utc>,
+    pub tags: Vec<super::Tag>,
+    pub reading_minutes: u32,
 }
 
 impl PostSummary {
@@ -370,9 +401,24 @@ mod tests {
             "https:///x",
             "https://x/a b",
             "https://x/\"onerror=1",
+            "/images/",
+            "/images/../etc/passwd",
+            "/images/abc.png",
+            "//evil.example/images/x.png",
         ] {
             assert!(parse_cover_url(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn uploaded_images_are_cover_urls_too() {
+        let url = format!("/images/{}.png", "0123456789abcdef".repeat(4));
+        assert_eq!(
+            parse_cover_url(&format!(" {url} ")).unwrap(),
+            Some(url.clone())
+        );
+        assert!(parse_cover_url(&format!("{url}\"onerror=1")).is_err());
+        assert!(parse_cover_url(&url.replace(".png", ".svg")).is_err());
     }
 
     #[test]
@@ -398,9 +444,29 @@ mod tests {
             title: "t".into(),
             subtitle: String::new(),
             cover_url: None,
+            author_id: 1,
             author_name: "a".into(),
             published_at: "2019-08-31T23:30:00Z".parse().unwrap(),
+            tags: Vec::new(),
+            reading_minutes: 1,
         };
         assert_eq!(post.display_date(), "August 31, 2019");
     }
+}
+
+/// An author's page: their name and a page of their published posts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorPosts {
+    pub name: String,
+    pub posts: PostPage,
+}
+
+/// "4 min read".
+pub fn reading_time(minutes: u32) -> String {
+    format!("{minutes} min read")
+}
+
+/// Where an author's posts are listed.
+pub fn author_href(id: i64) -> String {
+    format!("/authors/{id}")
 }

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::api::{SendMessage, MESSAGE_SENT};
-use crate::components::{last_error, textarea_text, Field, FormMessage, PageTitle, SubmitButton};
+use crate::components::{
+    last_error, textarea_text, Field, FormMessage, Honeypot, PageTitle, SubmitButton,
+};
 
 /// The contact form. Messages are kept for the admin and mailed when SMTP is configured.
 #[component]
@@ -33,6 +35,7 @@ pub fn ContactPage() -> impl IntoView {
                             </textarea>
                             {move || error.get().and_then(|e| e.for_field("message")).map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
+                        <Honeypot/>
                         <SubmitButton label="Send" pending=action.pending().into()/>
                     </ActionForm>
                 }

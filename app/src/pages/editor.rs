@@ -4,7 +4,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
 use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, UpdatePost};
-use crate::components::{last_error, textarea_text, FormMessage, PageTitle, SubmitButton};
+use crate::components::{
+    last_error, textarea_text, FormMessage, ImageUpload, PageTitle, SubmitButton,
+};
 use crate::domain::PostDraft;
 use crate::error::AppError;
 
@@ -39,6 +41,8 @@ pub fn NewPostPage() -> impl IntoView {
                         }
                         Ok(()) => view! {
                             <h1>"New post"</h1>
+                            // A form of its own (forms do not nest): see components::image_upload.
+                            <ImageUpload/>
                             <ActionForm action>
                                 <EditorFields draft=PostDraft::default() error/>
                                 <SubmitButton label="Publish" pending=action.pending().into()/>
@@ -70,6 +74,8 @@ pub fn EditPostPage() -> impl IntoView {
                         Err(error) => view! { <Restricted error/> }.into_any(),
                         Ok(draft) => view! {
                             <h1>"Edit post"</h1>
+                            // A form of its own (forms do not nest): see components::image_upload.
+                            <ImageUpload/>
                             <ActionForm action>
                                 <input type="hidden" name="slug" value=draft.slug.clone()/>
                                 <EditorFields draft error/>
@@ -126,7 +132,8 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <FormMessage error/>
         <TextInput label="Title" name="title" value=Signal::derive(value("title", draft.title.clone())) message=Signal::derive(message("title"))/>
         <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
-        <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true kind="url"/>
+        <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
+        <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
         <div class="field">
             <label for="field-body">"Body"</label>
             <p class="hint" id="field-body-hint">"Markdown: **bold**, *italic*, [links](https://…), lists, tables, ``` code ```."</p>
@@ -146,6 +153,7 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
             </textarea>
             {move || message("body")().map(|m| view! { <p class="field-error">{m}</p> })}
         </div>
+        <Publishing draft=draft.clone() error/>
         <section class="preview" aria-label="Preview">
             <h2>"Preview"</h2>
             <Transition fallback=|| view! { <p class="progress" role="status">"Rendering…"</p> }>
@@ -158,6 +166,57 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
                 })}
             </Transition>
         </section>
+    }
+}
+
+/// Publish (now, or keep the date of a post that is out), keep as a draft, or schedule.
+#[component]
+fn Publishing(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
+    let stored = if draft.status.is_empty() {
+        "published".to_owned()
+    } else {
+        draft.status.clone()
+    };
+    let status = move || {
+        error
+            .get()
+            .and_then(|e| e.value("status"))
+            .unwrap_or_else(|| stored.clone())
+    };
+    let publish_at = move || {
+        error
+            .get()
+            .and_then(|e| e.value("publish_at"))
+            .unwrap_or_else(|| draft.publish_at.clone())
+    };
+    let message = move || error.get().and_then(|e| e.for_field("publish_at"));
+    let choice = move |value: &'static str, label: &'static str| {
+        let status = status.clone();
+        view! {
+            <label class="choice">
+                <input type="radio" name="status" value=value checked=move || status() == value/>
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <fieldset class="field publishing">
+            <legend>"Publishing"</legend>
+            {choice("published", "Publish")}
+            {choice("draft", "Draft")}
+            {choice("scheduled", "Schedule")}
+            <label for="field-publish-at">"Publish at (UTC)"</label>
+            <p class="hint" id="field-publish-at-hint">"For a scheduled post: it appears by itself at this time."</p>
+            <input
+                id="field-publish-at"
+                type="datetime-local"
+                name="publish_at"
+                value=publish_at
+                aria-describedby="field-publish-at-hint"
+                aria-invalid=move || message().is_some().to_string()
+            />
+            {move || message().map(|m| view! { <p class="field-error">{m}</p> })}
+        </fieldset>
     }
 }
 

@@ -1,12 +1,15 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Meta;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::NotFound;
-use crate::api::{get_post, AddComment, DeleteComment};
-use crate::components::{last_error, textarea_text, FormMessage, PageTitle, SubmitButton};
-use crate::domain::{CommentView, PostView};
+use crate::api::{get_post, AddComment, DeleteComment, ModerateComment};
+use crate::components::{
+    last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
+};
+use crate::components::{Comment, CommentActions, Honeypot};
+use crate::domain::{author_href, reading_time, CommentStatus, PostStatus, PostView};
 use crate::error::AppError;
 use crate::session::Session;
 
@@ -15,18 +18,30 @@ use crate::session::Session;
 pub fn PostPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
+    let query = use_query_map();
+    // A private preview link's token, for a post not yet published.
+    let preview = move || query.read().get("preview");
     let add = ServerAction::<AddComment>::new();
     let remove = ServerAction::<DeleteComment>::new();
+    let moderate = ServerAction::<ModerateComment>::new();
+    let actions = CommentActions { remove, moderate };
     let post = Resource::new(
-        move || (slug(), add.version().get(), remove.version().get()),
-        |(slug, _, _)| get_post(slug),
+        move || {
+            let versions = (
+                add.version().get(),
+                remove.version().get(),
+                moderate.version().get(),
+            );
+            (slug(), preview(), versions)
+        },
+        |(slug, preview, _)| get_post(slug, preview),
     );
 
     view! {
         <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match post.await {
-                    Ok(post) => view! { <Article post add remove/> }.into_any(),
+                    Ok(post) => view! { <Article post add actions/> }.into_any(),
                     Err(AppError::NotFound(_)) => view! { <NotFound/> }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                 }
@@ -39,7 +54,7 @@ pub fn PostPage() -> impl IntoView {
 fn Article(
     post: PostView,
     add: ServerAction<AddComment>,
-    remove: ServerAction<DeleteComment>,
+    actions: CommentActions,
 ) -> impl IntoView {
     let user = Session::get().user;
     let slug = post.slug.clone();
@@ -50,18 +65,27 @@ fn Article(
         post.subtitle.clone()
     };
     let date = post.display_date();
-    let count = post.comments.len();
+    // Hidden and pending comments, which only some viewers get (marked), are not counted.
+    let count = post
+        .comments
+        .iter()
+        .filter(|c| c.status == CommentStatus::Visible)
+        .count();
     view! {
         <PageTitle text=post.title.clone()/>
         <Meta name="description" content=description/>
+        <PostMeta post=post.clone()/>
+        <PublicationNotice post=post.clone()/>
         <article class="post">
             <header class="post-header">
                 <h1>{post.title.clone()}</h1>
                 {(!post.subtitle.is_empty()).then(|| view! { <p class="post-subtitle">{post.subtitle.clone()}</p> })}
                 <p class="post-meta">
-                    "Posted by " <span class="author">{post.author_name.clone()}</span>
+                    "Posted by " <a class="author" href=author_href(post.author_id)>{post.author_name.clone()}</a>
                     {date.map(|d| view! { " on " <time datetime=post.published_at.map(|p| p.to_rfc3339())>{d}</time> })}
+                    " · " {reading_time(post.reading_minutes)}
                 </p>
+                <TagList tags=post.tags.clone()/>
                 {post.cover_url.clone().map(|src| view! { <img class="cover" src=src alt="" loading="lazy"/> })}
             </header>
             // Rendered from Markdown and sanitized with an allow-list on the server.
@@ -86,8 +110,9 @@ fn Article(
         </article>
         <section class="comments" aria-labelledby="comments-title">
             <h2 id="comments-title">{format!("{count} comment{}", if count == 1 { "" } else { "s" })}</h2>
+            <FormMessage error=last_error(actions.moderate.value())/>
             <ol class="comment-list">
-                {post.comments.into_iter().map(|c| view! { <li><Comment comment=c remove/></li> }).collect_view()}
+                {post.comments.into_iter().map(|c| view! { <li><Comment comment=c actions/></li> }).collect_view()}
             </ol>
             <CommentForm slug=form_slug add/>
         </section>
@@ -95,43 +120,11 @@ fn Article(
 }
 
 #[component]
-fn Comment(comment: CommentView, remove: ServerAction<DeleteComment>) -> impl IntoView {
-    let when = comment
-        .created_at
-        .format("%B %-d, %Y at %H:%M UTC")
-        .to_string();
-    view! {
-        <article class="comment">
-            <img class="avatar" src=comment.avatar_url alt="" width="50" height="50" loading="lazy"/>
-            <div>
-                <p class="comment-meta">
-                    <span class="author">{comment.author_name}</span>
-                    " · " <time datetime=comment.created_at.to_rfc3339()>{when}</time>
-                </p>
-                <div class="comment-body" inner_html=comment.body_html></div>
-                {comment.can_delete.then(|| view! {
-                    <ActionForm action=remove>
-                        <input type="hidden" name="id" value=comment.id/>
-                        <button
-                            type="submit"
-                            class="link-button"
-                            aria-label="Delete comment"
-                            disabled=move || remove.pending().get()
-                            aria-busy=move || remove.pending().get().to_string()
-                        >
-                            "Delete"
-                        </button>
-                    </ActionForm>
-                })}
-            </div>
-        </article>
-    }
-}
-
-#[component]
 fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
     let user = Session::get().user;
     let error = last_error(add.value());
+    // The last comment sent was held for approval (the hold setting is on).
+    let held = move || matches!(add.value().get(), Some(Ok(CommentStatus::Pending)));
     view! {
         <Transition fallback=|| ()>
             {
@@ -157,7 +150,13 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
                                         </textarea>
                                         {move || error.get().and_then(|e| e.for_field("body")).map(|m| view! { <p class="field-error">{m}</p> })}
                                     </div>
+                                    <Honeypot/>
                                     <SubmitButton label="Submit comment" pending=add.pending().into()/>
+                                    <Show when=held>
+                                        <p class="form-ok" role="status">
+                                            "Thank you! Your comment awaits approval: others will see it once the admin approves it."
+                                        </p>
+                                    </Show>
                                 </ActionForm>
                             }
                             .into_any(),
@@ -174,4 +173,34 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
             }
         </Transition>
     }
+}
+
+/// Tells the admin (or whoever has the preview link) that a post is not out yet, and gives
+/// the admin its private preview link.
+#[component]
+fn PublicationNotice(post: PostView) -> impl IntoView {
+    let when = post
+        .published_at
+        .map(|at| at.format("%B %-d, %Y at %H:%M UTC").to_string());
+    let notice = match post.status {
+        PostStatus::Published => return None,
+        PostStatus::Draft => "This is a draft: only the admin and people with its preview link can see it.".to_owned(),
+        PostStatus::Scheduled => format!(
+            "Scheduled for {}: until then only the admin and people with its preview link can see it.",
+            when.unwrap_or_default()
+        ),
+    };
+    Some(view! {
+        // Unpublished: never in search engines, even through a shared link.
+        <Meta name="robots" content="noindex"/>
+        <aside class="publication-notice" role="note" aria-label="Not published">
+            <p>{notice}</p>
+            {post.preview_url.map(|link| view! {
+                <p>
+                    <label for="preview-link">"Private preview link"</label>
+                    <input id="preview-link" type="text" readonly value=link/>
+                </p>
+            })}
+        </aside>
+    })
 }

@@ -3,7 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use crate::api::{Register, ALREADY_REGISTERED};
-use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
+use crate::components::{last_error, Field, FormMessage, Honeypot, PageTitle, SubmitButton};
 use crate::session::Session;
 
 #[component]
@@ -35,6 +35,7 @@ pub fn RegisterPage() -> impl IntoView {
                     error
                     hint="At least 8 characters."
                 />
+                <Honeypot/>
                 <SubmitButton label="Sign me up" pending=action.pending().into()/>
             </ActionForm>
             <p>"Already have an account? " <a href="/login">"Log in"</a></p>

@@ -11,26 +11,36 @@ use std::sync::LazyLock;
 use pulldown_cmark::{html, Options, Parser};
 
 mod cache;
+mod outline;
 
 /// Full Markdown for posts: CommonMark with tables, strikethrough, footnotes, task lists.
 pub fn post_html(markdown: &str) -> String {
-    cache::cached("post", markdown, |markdown| {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_TASKLISTS;
-        POST_CLEANER.clean(&to_html(markdown, options)).to_string()
-    })
+    cache::cached("post", markdown, post_html_uncached)
 }
 
 /// Markdown-lite for comments: paragraphs, emphasis, links, code. Links are marked as
 /// user-generated and never pass on ranking or the opener.
 pub fn comment_html(markdown: &str) -> String {
-    cache::cached("comment", markdown, |markdown| {
-        COMMENT_CLEANER
-            .clean(&to_html(markdown, Options::ENABLE_STRIKETHROUGH))
-            .to_string()
-    })
+    cache::cached("comment", markdown, comment_html_uncached)
+}
+
+/// [`post_html`] without the cache: what the cache stores. For tests and the fuzz targets.
+pub fn post_html_uncached(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS;
+    let (events, headings) = outline::with_ids(Parser::new_ext(markdown, options).collect());
+    let mut out = outline::table_of_contents(&headings);
+    html::push_html(&mut out, events.into_iter());
+    POST_CLEANER.clean(&out).to_string()
+}
+
+/// [`comment_html`] without the cache: what the cache stores. For tests and the fuzz targets.
+pub fn comment_html_uncached(markdown: &str) -> String {
+    COMMENT_CLEANER
+        .clean(&to_html(markdown, Options::ENABLE_STRIKETHROUGH))
+        .to_string()
 }
 
 fn to_html(markdown: &str, options: Options) -> String {
@@ -47,8 +57,21 @@ static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::default();
     b.url_schemes(url_schemes())
         .link_rel(Some("noopener noreferrer"))
-        .add_tags(["input", "sup", "section"])
+        .add_tags(["input", "sup", "section", "nav"])
+        .add_tag_attributes("nav", ["class", "aria-label"])
+        .add_tag_attributes("p", ["class"])
+        .add_tag_attributes("li", ["class"])
+        .add_tag_attributes("h1", ["id"])
+        .add_tag_attributes("h2", ["id"])
+        .add_tag_attributes("h3", ["id"])
+        .add_tag_attributes("h4", ["id"])
+        .add_tag_attributes("h5", ["id"])
+        .add_tag_attributes("h6", ["id"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        // `input` is allowed for task lists only: whatever the source says (a raw
+        // `<input type=password>`, or no type, which is a text field), it is a disabled checkbox.
+        .set_tag_attribute_value("input", "type", "checkbox")
+        .set_tag_attribute_value("input", "disabled", "")
         .add_tag_attributes("code", ["class"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("li", ["id"])
@@ -58,7 +81,14 @@ static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("th", ["style"])
         // Only alignment, from Markdown tables.
         .filter_style_properties(["text-align"].into_iter().collect())
-        .id_prefix(Some("fn-"));
+        // Ids are only those the renderer sets (see `outline`): a writer's own `id` could
+        // take one the page uses (`main`), or clobber a global in scripts.
+        .attribute_filter(|_element, attribute, value| {
+            let ours = ["sec-", "fn-", "fnref-"]
+                .iter()
+                .any(|prefix| value.starts_with(prefix));
+            (attribute != "id" || ours).then_some(value.into())
+        });
     b
 });
 

@@ -76,7 +76,7 @@ fn posts_keep_their_markdown() {
         "# Title\n\n*em* **strong** ~~gone~~ `code`\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: The footnote.\n\n```rust\nfn main() {}\n```\n\n[link](https://example.com)\n",
     );
     for expected in [
-        "<h1>Title</h1>",
+        "<h1 id=\"sec-title\">Title</h1>",
         "<em>em</em>",
         "<strong>strong</strong>",
         "<del>gone</del>",
@@ -105,4 +105,77 @@ fn comments_are_markdown_lite_with_ugc_links() {
 #[test]
 fn text_is_escaped_not_interpreted() {
     assert!(comment_html("1 < 2 & 3 > 2").contains("1 &lt; 2 &amp; 3 &gt; 2"));
+}
+
+#[test]
+fn inputs_in_posts_are_only_ever_disabled_checkboxes() {
+    // Task lists keep working, checked or not.
+    let tasks = post_html("- [ ] todo\n- [x] done\n");
+    assert!(
+        tasks.contains("<input disabled=\"\" type=\"checkbox\">"),
+        "{tasks}"
+    );
+    assert!(
+        tasks.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"),
+        "{tasks}"
+    );
+    // Raw HTML cannot make a text or password field (found by the fuzz target render_post).
+    for raw in [
+        "<input>",
+        "<input type=password>",
+        "<input type=\"text\" checked>",
+        "<input type=image disabled=no>",
+    ] {
+        let html = post_html(raw);
+        assert!(
+            html.contains("type=\"checkbox\"") && html.contains("disabled=\"\""),
+            "{raw} gave {html}"
+        );
+        assert!(!html.contains("password") && !html.contains("text") && !html.contains("image"));
+    }
+}
+
+#[test]
+fn footnote_links_reach_their_notes_and_back() {
+    let html = post_html("One[^a] two[^b].\n\n[^b]: Second.\n[^a]: First.\n");
+    assert!(html.contains(r##"<a href="#fn-a" id="fnref-a""##), "{html}");
+    assert!(
+        html.contains(r##"<div class="footnote-definition" id="fn-a">"##),
+        "{html}"
+    );
+    assert!(html.contains(r##"<a href="#fnref-b""##), "{html}");
+    // Numbered in order of first appearance, as readers expect.
+    assert!(
+        html.contains(r##"id="fnref-a" rel="noopener noreferrer">1</a>"##),
+        "{html}"
+    );
+}
+
+#[test]
+fn long_posts_get_a_table_of_contents_and_writers_cannot_pick_ids() {
+    let html = post_html(
+        "## Getting started\n\nx\n\n### Install <b>it</b>\n\nx\n\n## Getting started\n\nx\n\n\
+         <div id=\"main\">clobber</div> <a id=\"sec-fake\" name=\"x\">ok</a>",
+    );
+    assert!(
+        html.starts_with(r##"<nav class="toc" aria-label="Contents">"##),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r##"<a href="#sec-getting-started" rel="noopener noreferrer">Getting started</a>"##
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            r##"<a href="#sec-getting-started-2" rel="noopener noreferrer">Getting started</a>"##
+        ),
+        "duplicates get their own id"
+    );
+    assert!(html.contains(r##"<h2 id="sec-getting-started-2">"##));
+    assert!(html.contains(r##"<li class="toc-sub"><a href="#sec-install-it" rel="noopener noreferrer">Install it</a>"##), "{html}");
+    assert!(!html.contains(r##"id="main""##), "{html}");
+    // A short post has none.
+    assert!(!post_html("## One\n\n## Two\n").contains("toc"));
 }

@@ -1,5 +1,8 @@
 //! Posts and comments over HTTP: writing, reading, permissions, sanitizing.
 
+use app::db::comments::Viewer;
+use app::domain::CommentStatus::Visible;
+
 use crate::support::html::active_content;
 use crate::support::{admin_and_reader, both, seed, Browser, TestDb, TestServer};
 
@@ -369,7 +372,9 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let comments = app::db::comments::for_post(&pool, post.id).await.unwrap();
+    let comments = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
+        .await
+        .unwrap();
     let (readers, admins) = (comments[0].id.to_string(), comments[1].id.to_string());
     let mut other = Browser::new(&server);
     other.register("Other", "other@example.com", PASSWORD).await;
@@ -413,7 +418,7 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
     admin
         .call("comments/add", &[("slug", "talk"), ("body", "again")])
         .await;
-    let latest = app::db::comments::for_post(&pool, post.id)
+    let latest = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
         .await
         .unwrap()
         .last()
@@ -427,7 +432,7 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         )
         .await;
     assert_eq!(reader_comment.status, 200);
-    let moderated = app::db::comments::for_post(&pool, post.id)
+    let moderated = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
         .await
         .unwrap()
         .last()
@@ -496,7 +501,7 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    app::db::comments::create(&pool, &slug, ada, "first")
+    app::db::comments::create(&pool, &slug, ada, "first", Visible)
         .await
         .unwrap();
     let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
@@ -508,12 +513,12 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
     for n in 0..30 {
         let author = seed::author(&pool, &format!("Writer {n}")).await;
         seed::post(&pool, author, &format!("Filler {n}"), seed::days_ago(2)).await;
-        app::db::comments::create(&pool, &slug, author, &format!("comment {n}"))
+        app::db::comments::create(&pool, &slug, author, &format!("comment {n}"), Visible)
             .await
             .unwrap();
     }
     assert_eq!(
-        app::db::comments::for_post(&pool, post.id)
+        app::db::comments::for_post(&pool, post.id, Viewer::Admin)
             .await
             .unwrap()
             .len(),

@@ -56,6 +56,7 @@ async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
     seed::post(&pool, author, "Only once", None).await;
     let title = app::domain::PostTitle::parse("Only once").unwrap();
     let again = db::posts::NewPost {
+        tags: &[],
         author_id: author,
         title: &title,
         subtitle: "",
@@ -74,8 +75,14 @@ async fn timestamps_read_back_exactly(db: TestDb) {
     let author = seed::author(&pool, "Ada").await;
     let at = db::now() - chrono::TimeDelta::minutes(5);
     seed::post(&pool, author, "Timed", Some(at)).await;
-    let page = db::posts::list_published(&pool, PageNumber::new(1), 10, db::now())
-        .await
-        .unwrap();
+    let page = db::posts::list_published(
+        &pool,
+        PageNumber::new(1),
+        10,
+        db::now(),
+        db::posts::Listing::All,
+    )
+    .await
+    .unwrap();
     assert_eq!(page.posts[0].published_at, at);
 }

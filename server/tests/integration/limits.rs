@@ -132,24 +132,27 @@ async fn slow_clients_are_cut_off_and_cannot_take_every_connection(db: TestDb) {
         waited >= Duration::from_millis(300),
         "answered in {waited:?}, though all 8 connections were taken"
     );
-    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+    // (Generous: a loaded CI machine adds scheduling delays to the 1 s deadline.)
+    assert!(waited < Duration::from_secs(8), "waited {waited:?}");
     // ... and every slow client is cut off about when its headers were due.
     for held in slow {
         let held = held.await.unwrap();
         assert!(
-            (Duration::from_millis(800)..Duration::from_secs(4)).contains(&held),
+            (Duration::from_millis(800)..Duration::from_secs(6)).contains(&held),
             "a slow client was held for {held:?}"
         );
     }
     assert!(
-        server.log().contains("connection limit reached"),
+        server
+            .log_shows("connection limit reached", Duration::from_secs(3))
+            .await,
         "{}",
         server.log()
     );
     // Afterwards the server answers at once.
     let started = Instant::now();
     assert_eq!(server.get("/").await.0, 200);
-    assert!(started.elapsed() < Duration::from_secs(1));
+    assert!(started.elapsed() < Duration::from_secs(3));
 }
 
 async fn a_request_that_takes_too_long_is_answered_503(db: TestDb) {
@@ -175,9 +178,11 @@ async fn a_request_that_takes_too_long_is_answered_503(db: TestDb) {
         "{answer}"
     );
     assert!(answer.contains("took too long"), "{answer}");
-    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(started.elapsed() < Duration::from_secs(4));
     assert!(
-        server.log().contains("request timed out"),
+        server
+            .log_shows("request timed out", Duration::from_secs(3))
+            .await,
         "{}",
         server.log()
     );

@@ -5,6 +5,7 @@ use std::process::Output;
 
 use app::db::transfer::{self, Batches, Column, Value};
 use app::db::{self, site::NewMessage, Db};
+use app::domain::CommentStatus;
 
 use crate::support::server::quire;
 use crate::support::{both, seed, Browser, Kind, TestDb, TestServer};
@@ -64,8 +65,16 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
     let gone = seed::post(&pool, 1, "A post that was deleted", seed::days_ago(2)).await;
     seed::post(&pool, 1, "A draft", None).await;
     assert!(db::posts::delete(&pool, &gone).await.unwrap());
-    for body in ["Nice post!\nSecond line <b>bold</b>", "ünïcödé & emoji 🎉"] {
-        db::comments::create(&pool, &first, reader, body)
+    for (body, status) in [
+        (
+            "Nice post!\nSecond line <b>bold</b>",
+            CommentStatus::Visible,
+        ),
+        ("ünïcödé & emoji 🎉", CommentStatus::Visible),
+        ("Hidden by the admin", CommentStatus::Hidden),
+        ("Awaiting approval", CommentStatus::Pending),
+    ] {
+        db::comments::create(&pool, &first, reader, body, status)
             .await
             .unwrap();
     }
@@ -81,6 +90,18 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
     db::site::set_setting(&pool, "about", "# About\nThis blog.")
         .await
         .unwrap();
+    // An uploaded image: a PNG signature, then every byte value, which must survive base64.
+    let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
+    bytes.extend(0..=255u8);
+    let image = db::images::NewImage {
+        sha256: &"ab".repeat(32),
+        content_type: "image/png",
+        bytes: &bytes,
+        width: Some(3),
+        height: None,
+        uploader_id: 1,
+    };
+    assert!(db::images::store(&pool, &image).await.unwrap());
     pool.close().await;
     cookie
 }
@@ -127,7 +148,7 @@ async fn copy_data_moves_a_blog_from_sqlite_to_postgresql_and_back() {
 
     // New rows get fresh ids: the sequences were moved past the copied ones.
     let newer = seed::post(&to, 1, "Written after the move", seed::days_ago(0)).await;
-    db::comments::create(&to, &newer, 1, "First!")
+    db::comments::create(&to, &newer, 1, "First!", CommentStatus::Visible)
         .await
         .unwrap();
     let reader = seed::author(&to, "New Reader").await;
@@ -236,7 +257,15 @@ async fn export_import_export_gives_the_same_file_on_both_backends() {
     assert_eq!(a, b);
     assert!(a.starts_with(r#"{"format":"quire-export""#), "{a}");
     assert!(a.contains("emoji 🎉"), "{a}");
+    assert!(
+        a.contains(r#""status":"hidden""#) && a.contains(r#""status":"pending""#),
+        "comments keep their moderation status: {a}"
+    );
     assert!(!a.contains("quire_session"), "sessions are not exported");
+    assert!(
+        a.contains(r#""table":"images""#) && a.contains(r#""content_type":"image/png""#),
+        "images are exported: {a}"
+    );
     assert_eq!(
         snapshot(&sqlite.connect().await).await,
         snapshot(&postgres.connect().await).await
@@ -325,6 +354,94 @@ async fn import_refuses_a_database_with_content_unless_told_to_replace_it() {
     );
 }
 
+/// A backup written before comments had a status (by a Quire older than migration 0004)
+/// still imports, on both backends: its comments come in visible, as they were then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn import_takes_a_backup_from_before_comment_moderation() {
+    let source = TestDb::new(Kind::Sqlite).await;
+    a_lived_in_blog(&source).await;
+    let dir = tempfile::tempdir().unwrap();
+    let current = dir.path().join("current.jsonl");
+    assert!(
+        run(Some(&source.url), &["export", current.to_str().unwrap()])
+            .status
+            .success()
+    );
+    let old = dir.path().join("before-0004.jsonl");
+    let content = without_comment_status(&std::fs::read_to_string(&current).unwrap());
+    assert!(!content.contains("status"), "{content}");
+    std::fs::write(&old, content).unwrap();
+
+    let comments_of = |tables: Vec<(&'static str, Vec<Vec<Value>>)>| {
+        tables
+            .into_iter()
+            .find(|(name, _)| *name == "comments")
+            .expect("comments are exported")
+            .1
+    };
+    let expected = comments_of(snapshot(&source.connect().await).await).len();
+    let status = comments_table()
+        .columns
+        .iter()
+        .position(|c| c.name == "status")
+        .unwrap();
+    for kind in [Kind::Sqlite, Kind::Postgres] {
+        let target = TestDb::new(kind).await;
+        let out = run(Some(&target.url), &["import", old.to_str().unwrap()]);
+        assert!(out.status.success(), "{kind:?}: {}", text(&out));
+        let comments = comments_of(snapshot(&target.connect().await).await);
+        assert_eq!(comments.len(), expected, "{kind:?}");
+        for row in &comments {
+            assert_eq!(
+                row[status],
+                Value::Text("visible".into()),
+                "{kind:?}: {row:?}"
+            );
+        }
+    }
+}
+
+/// An export as a Quire without comment statuses wrote it: no `status` column for comments
+/// in the header or the rows, and the trailer's checksum over the columns that remain.
+fn without_comment_status(export: &str) -> String {
+    use serde_json::Value as Json;
+    let table = comments_table();
+    let mut lines: Vec<Json> = export
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let columns = lines[0]["tables"]["comments"].as_array_mut().unwrap();
+    columns.retain(|c| c != "status");
+    let names: Vec<String> = columns
+        .iter()
+        .map(|c| c.as_str().unwrap().to_owned())
+        .collect();
+    let mut checksum = transfer::Checksum::default();
+    let last = lines.len() - 1;
+    for line in &mut lines[1..last] {
+        if line["table"] == "comments" {
+            let row = line["row"].as_object_mut().unwrap();
+            row.remove("status");
+            let values: Vec<Value> = names
+                .iter()
+                .map(|n| Value::from_json(table.column(n).unwrap().kind, &row[n]).unwrap())
+                .collect();
+            checksum.add(&values);
+        }
+    }
+    lines[last]["end"]["comments"]["checksum"] = checksum.hex().into();
+    let mut out: Vec<String> = lines.iter().map(Json::to_string).collect();
+    out.push(String::new());
+    out.join("\n")
+}
+
+fn comments_table() -> &'static transfer::Table {
+    transfer::CONTENT
+        .iter()
+        .find(|t| t.name == "comments")
+        .expect("comments are content")
+}
+
 /// `quire demo` with size options, as the benchmark seeds its datasets.
 async fn demo_fills_a_blog_of_the_requested_size(db: TestDb) {
     let args = [
@@ -343,7 +460,14 @@ async fn demo_fills_a_blog_of_the_requested_size(db: TestDb) {
         assert!(out.status.success(), "{}", text(&out));
     }
     let tables = snapshot(&db.connect().await).await;
-    let (users, posts, comments) = (&tables[0].1, &tables[1].1, &tables[2].1);
+    let rows = |name: &str| {
+        &tables
+            .iter()
+            .find(|(table, _)| *table == name)
+            .unwrap_or_else(|| panic!("no table {name}"))
+            .1
+    };
+    let (users, posts, comments) = (rows("users"), rows("posts"), rows("comments"));
     assert_eq!(users.len(), 5, "the author and 4 readers, once");
     assert_eq!(posts.len(), 3, "posts are added once");
     let Value::Text(body) = &posts[0][5] else {

@@ -71,6 +71,7 @@ pub mod seed {
     ) -> String {
         let title = PostTitle::parse(title).unwrap();
         let post = NewPost {
+            tags: &[],
             author_id,
             title: &title,
             subtitle: "Subtitle of it",

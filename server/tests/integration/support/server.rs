@@ -119,6 +119,21 @@ impl TestServer {
         self.log.lock().unwrap().join("\n")
     }
 
+    /// Waits up to `within` for the log to contain `needle` (lines reach it from a reader
+    /// thread, a moment after the server wrote them). Returns whether it did.
+    pub async fn log_shows(&self, needle: &str, within: Duration) -> bool {
+        let deadline = Instant::now() + within;
+        loop {
+            if self.log().contains(needle) {
+                return true;
+            }
+            if Instant::now() > deadline {
+                return false;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(&mut self, within: Duration) -> ExitStatus {
         signal(self.child.id(), "TERM");

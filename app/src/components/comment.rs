@@ -1,0 +1,100 @@
+use leptos::form::ActionForm;
+use leptos::prelude::*;
+
+use crate::api::{DeleteComment, ModerateComment};
+use crate::domain::{CommentStatus, CommentView, ModerationAction};
+
+/// The actions behind a comment's buttons, created by the page that lists comments (so that
+/// it can reload them when one completes).
+#[derive(Clone, Copy)]
+pub struct CommentActions {
+    pub remove: ServerAction<DeleteComment>,
+    pub moderate: ServerAction<ModerateComment>,
+}
+
+/// One comment, with the buttons its viewer may use: "Delete" for its author and the admin;
+/// "Hide", "Show" or "Approve" for the admin. A hidden or pending comment says so.
+#[component]
+pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
+    let when = comment
+        .created_at
+        .format("%B %-d, %Y at %H:%M UTC")
+        .to_string();
+    let mark = match comment.status {
+        CommentStatus::Visible => None,
+        CommentStatus::Hidden => Some("Hidden"),
+        CommentStatus::Pending => Some("Awaiting approval"),
+    };
+    let id = comment.id;
+    let moderation = if comment.can_moderate {
+        ModerationAction::offered_for(comment.status)
+    } else {
+        &[]
+    };
+    let remove = actions.remove;
+    view! {
+        <article class="comment" class:held=mark.is_some()>
+            <img class="avatar" src=comment.avatar_url alt="" width="50" height="50" loading="lazy"/>
+            <div>
+                <p class="comment-meta">
+                    <span class="author">{comment.author_name}</span>
+                    " · " <time datetime=comment.created_at.to_rfc3339()>{when}</time>
+                    {mark.map(|m| view! { " · " <strong class="comment-status">{m}</strong> })}
+                </p>
+                <div class="comment-body" inner_html=comment.body_html></div>
+                {(comment.can_delete || !moderation.is_empty()).then(|| view! {
+                    <div class="comment-actions">
+                        {moderation
+                            .iter()
+                            .map(|&action| view! { <ModerationButton id action moderate=actions.moderate/> })
+                            .collect_view()}
+                        {comment.can_delete.then(|| view! {
+                            <ActionForm action=remove>
+                                <input type="hidden" name="id" value=id/>
+                                <button
+                                    type="submit"
+                                    class="link-button"
+                                    aria-label="Delete comment"
+                                    disabled=move || remove.pending().get()
+                                    aria-busy=move || remove.pending().get().to_string()
+                                >
+                                    "Delete"
+                                </button>
+                            </ActionForm>
+                        })}
+                    </div>
+                })}
+            </div>
+        </article>
+    }
+}
+
+/// A button that hides, shows or approves a comment: a form of its own, so it works without
+/// JavaScript too.
+#[component]
+fn ModerationButton(
+    id: i64,
+    action: ModerationAction,
+    moderate: ServerAction<ModerateComment>,
+) -> impl IntoView {
+    let (text, name) = match action {
+        ModerationAction::Hide => ("Hide", "Hide comment"),
+        ModerationAction::Show => ("Show", "Show comment"),
+        ModerationAction::Approve => ("Approve", "Approve comment"),
+    };
+    view! {
+        <ActionForm action=moderate>
+            <input type="hidden" name="id" value=id/>
+            <input type="hidden" name="action" value=action.as_str()/>
+            <button
+                type="submit"
+                class="link-button"
+                aria-label=name
+                disabled=move || moderate.pending().get()
+                aria-busy=move || moderate.pending().get().to_string()
+            >
+                {text}
+            </button>
+        </ActionForm>
+    }
+}
