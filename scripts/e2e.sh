@@ -55,22 +55,24 @@ playwright() {
 run_backend() {
   local backend=$1 url
   echo "=== Playwright on $backend ==="
-  url=$(fresh_db "$backend" main)
-  DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null
+  url=$(fresh_db "$backend" main) || return 1
+  DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null || return 1
   # The admin the tests log in as (tests/accounts.spec.ts, tests/blog.spec.ts).
   printf '%s\n' 'admin passphrase 42' |
-    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null
+    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null ||
+    return 1
+  # `|| return 1` on each run: `set -e` does not stop a function called inside `&&`.
   if [ -n "$only" ]; then
-    playwright "$url" --grep-invert @tutorial "$only"
+    playwright "$url" --grep-invert @tutorial "$only" || return 1
     echo "=== Playwright on $backend ($only): passed ==="
     return
   fi
-  playwright "$url" --grep-invert @tutorial
+  playwright "$url" --grep-invert @tutorial || return 1
 
   echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
-  url=$(fresh_db "$backend" tutorial)
-  playwright "$url" --grep @tutorial-before-restart
-  playwright "$url" --grep @tutorial-after-restart
+  url=$(fresh_db "$backend" tutorial) || return 1
+  playwright "$url" --grep @tutorial-before-restart || return 1
+  playwright "$url" --grep @tutorial-after-restart || return 1
   echo "=== Playwright on $backend: passed ==="
 }
 
