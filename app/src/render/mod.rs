@@ -11,6 +11,7 @@ use std::sync::LazyLock;
 use pulldown_cmark::{html, Options, Parser};
 
 mod cache;
+mod highlight;
 mod outline;
 
 /// Full Markdown for posts: CommonMark with tables, strikethrough, footnotes, task lists.
@@ -30,7 +31,8 @@ pub fn post_html_uncached(markdown: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_TASKLISTS;
-    let (events, headings) = outline::with_ids(Parser::new_ext(markdown, options).collect());
+    let events = highlight::code_blocks(Parser::new_ext(markdown, options).collect());
+    let (events, headings) = outline::with_ids(events);
     let mut out = outline::table_of_contents(&headings);
     html::push_html(&mut out, events.into_iter());
     POST_CLEANER.clean(&out).to_string()
@@ -73,6 +75,7 @@ static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .set_tag_attribute_value("input", "type", "checkbox")
         .set_tag_attribute_value("input", "disabled", "")
         .add_tag_attributes("code", ["class"])
+        .add_tag_attributes("span", ["class"])
         .add_tag_attributes("sup", ["class", "id"])
         .add_tag_attributes("li", ["id"])
         .add_tag_attributes("div", ["class", "id"])
@@ -83,11 +86,20 @@ static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .filter_style_properties(["text-align"].into_iter().collect())
         // Ids are only those the renderer sets (see `outline`): a writer's own `id` could
         // take one the page uses (`main`), or clobber a global in scripts.
-        .attribute_filter(|_element, attribute, value| {
-            let ours = ["sec-", "fn-", "fnref-"]
+        .attribute_filter(|element, attribute, value| match (element, attribute) {
+            ("span", "class") => {
+                // Only the highlighter's own classes (see `highlight`).
+                let ours: Vec<&str> = value
+                    .split_whitespace()
+                    .filter(|class| class.starts_with(highlight::CLASS_PREFIX))
+                    .collect();
+                (!ours.is_empty()).then(|| ours.join(" ").into())
+            }
+            (_, "id") => ["sec-", "fn-", "fnref-"]
                 .iter()
-                .any(|prefix| value.starts_with(prefix));
-            (attribute != "id" || ours).then_some(value.into())
+                .any(|prefix| value.starts_with(prefix))
+                .then_some(value.into()),
+            _ => Some(value.into()),
         });
     b
 });

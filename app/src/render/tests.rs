@@ -83,7 +83,8 @@ fn posts_keep_their_markdown() {
         "<code>code</code>",
         "<table>",
         "text-align:left",
-        "fn main()",
+        "main",
+        "<span class=\"hl-",
         "class=\"language-rust\"",
         "The footnote.",
         "href=\"https://example.com\"",
@@ -178,4 +179,33 @@ fn long_posts_get_a_table_of_contents_and_writers_cannot_pick_ids() {
     assert!(!html.contains(r##"id="main""##), "{html}");
     // A short post has none.
     assert!(!post_html("## One\n\n## Two\n").contains("toc"));
+}
+
+#[test]
+fn code_in_a_known_language_is_highlighted_on_the_server() {
+    let html =
+        post_html("```rust\nfn main() { let s = \"</code><script>alert(1)</script>\"; }\n```\n");
+    assert!(
+        html.contains(r#"<pre><code class="language-rust">"#),
+        "{html}"
+    );
+    assert!(html.contains(r#"<span class="hl-"#), "{html}");
+    assert!(
+        html.contains("hl-keyword") || html.contains("hl-storage"),
+        "{html}"
+    );
+    assert!(html.contains("hl-string"), "{html}");
+    assert!(!html.contains("<script>"), "the code stays text: {html}");
+    assert!(html.contains("&lt;/code&gt;&lt;script&gt;"), "{html}");
+}
+
+#[test]
+fn unknown_languages_stay_plain_and_writers_cannot_add_classes() {
+    let html = post_html("```nosuchlang\nx < y\n```\n\n<span class=\"evil hl-x\">a</span> <span class=\"evil\">b</span>");
+    assert!(
+        html.contains("<pre><code class=\"language-nosuchlang\">x &lt; y"),
+        "{html}"
+    );
+    assert!(html.contains(r#"<span class="hl-x">a</span>"#), "{html}");
+    assert!(!html.contains("evil"), "{html}");
 }

@@ -52,6 +52,11 @@ fn text_colours_meet_wcag_aa_in_both_themes() {
             ("accent-fg", "accent"),
             ("muted", "card"),
             ("fg", "card"),
+            ("hl-keyword", "card"),
+            ("hl-string", "card"),
+            ("hl-constant", "card"),
+            ("hl-function", "card"),
+            ("hl-type", "card"),
         ] {
             let ratio = contrast(&p[text], &p[background]);
             assert!(
