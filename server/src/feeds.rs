@@ -221,16 +221,21 @@ fn rfc3339(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// When the newest change among `posts` happened (the epoch for an empty feed).
+fn last_change(posts: &[FeedEntry]) -> DateTime<Utc> {
+    posts
+        .iter()
+        .map(FeedEntry::changed_at)
+        .max()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+}
+
 fn post_url(base: &str, slug: &str) -> String {
     format!("{base}/posts/{slug}")
 }
 
 fn atom_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
-    let updated = posts
-        .iter()
-        .map(FeedEntry::changed_at)
-        .max()
-        .unwrap_or(DateTime::UNIX_EPOCH);
+    let updated = last_change(posts);
     let mut xml = String::new();
     let _ = write!(
         xml,
@@ -273,11 +278,7 @@ fn atom_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
 }
 
 fn rss_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
-    let built = posts
-        .iter()
-        .map(FeedEntry::changed_at)
-        .max()
-        .unwrap_or(DateTime::UNIX_EPOCH);
+    let built = last_change(posts);
     let mut xml = String::new();
     let _ = write!(
         xml,

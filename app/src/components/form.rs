@@ -103,16 +103,11 @@ pub fn SubmitButton(label: &'static str, pending: Signal<bool>) -> impl IntoView
 /// here (the browser decodes it back, textarea content being escapable text). In the browser
 /// children become a DOM text node, which needs no escaping.
 pub fn textarea_text(text: String) -> String {
-    #[cfg(feature = "ssr")]
-    {
-        if text.contains(['&', '<', '>']) {
-            return text
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-        }
+    if cfg!(feature = "ssr") {
+        crate::html::escape(&text)
+    } else {
+        text
     }
-    text
 }
 
 /// The honeypot: a text field that people never see or reach, so never fill, and that bots

@@ -10,15 +10,8 @@ use leptos_meta::Title;
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     let text = format!("{text} · Quire");
     #[cfg(feature = "ssr")]
-    let text = escape(&text);
+    let text = crate::html::escape(&text);
     view! { <Title text/> }
-}
-
-#[cfg(feature = "ssr")]
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(all(test, feature = "ssr"))]
@@ -26,7 +19,7 @@ mod tests {
     #[test]
     fn markup_in_titles_is_escaped() {
         assert_eq!(
-            super::escape("</title><script>alert(1)</script> & co"),
+            crate::html::escape("</title><script>alert(1)</script> & co"),
             "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
         );
     }

@@ -42,37 +42,22 @@ impl SearchQuery {
     /// The query in SQLite FTS5 syntax: every word quoted (so none is an operator), all
     /// required, the last also as a prefix.
     pub fn to_fts5(&self) -> String {
-        let last = self.terms.len() - 1;
-        self.terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if i == last {
-                    format!("\"{t}\"*")
-                } else {
-                    format!("\"{t}\"")
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" ")
+        self.join(|t| format!("\"{t}\""), "*", " ")
     }
 
     /// The query in PostgreSQL `to_tsquery` syntax: all words required, the last also as a
     /// prefix. Words are letters and digits only, so nothing else is syntax.
     pub fn to_tsquery(&self) -> String {
-        let last = self.terms.len() - 1;
-        self.terms
-            .iter()
-            .enumerate()
-            .map(|(i, t)| {
-                if i == last {
-                    format!("{t}:*")
-                } else {
-                    t.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-            .join(" & ")
+        self.join(String::clone, ":*", " & ")
+    }
+
+    /// The terms, each written by `term`, the last followed by `prefix`, joined by `and`.
+    fn join(&self, term: impl Fn(&String) -> String, prefix: &str, and: &str) -> String {
+        let mut words: Vec<String> = self.terms.iter().map(term).collect();
+        if let Some(last) = words.last_mut() {
+            last.push_str(prefix);
+        }
+        words.join(and)
     }
 }
 

@@ -141,16 +141,9 @@ pub fn table_of_contents(headings: &[Heading]) -> String {
         html.push_str(&format!(
             "<li class=\"{class}\"><a href=\"#{}\">{}</a></li>",
             h.id,
-            escape(&h.text)
+            crate::html::escape(&h.text)
         ));
     }
     html.push_str("</ol></nav>\n");
     html
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -13,28 +13,6 @@ both!(
     editing_keeps_a_published_date_and_can_unpublish,
 );
 
-async fn create(admin: &mut Browser<'_>, title: &str, status: &str, at: &str) -> (u16, String) {
-    let reply = admin
-        .call(
-            "posts/create",
-            &[
-                ("title", title),
-                ("subtitle", ""),
-                ("cover_url", ""),
-                ("body", "Words."),
-                ("status", status),
-                ("publish_at", at),
-            ],
-        )
-        .await;
-    let slug = reply
-        .location
-        .unwrap_or_default()
-        .trim_start_matches("/posts/")
-        .to_owned();
-    (reply.status, slug)
-}
-
 async fn get(browser: &mut Browser<'_>, slug: &str, preview: Option<&str>) -> (u16, Value) {
     let mut form = vec![("slug", slug)];
     if let Some(token) = preview {
@@ -67,7 +45,7 @@ async fn listed(server: &TestServer, title: &str, slug: &str) -> [bool; 4] {
 async fn drafts_stay_private_except_through_their_preview_link(db: TestDb) {
     let server = TestServer::start(&db).await;
     let (mut admin, mut reader) = admin_and_reader(&server).await;
-    let (status, slug) = create(&mut admin, "Secret plans", "draft", "").await;
+    let (status, slug) = admin.create_post("Secret plans", "draft", "", "").await;
     assert!(status < 400 && !slug.is_empty(), "{status}");
 
     let mut visitor = Browser::new(&server);
@@ -112,7 +90,7 @@ async fn drafts_stay_private_except_through_their_preview_link(db: TestDb) {
         );
     }
     // A token opens its own post only.
-    let (_, other) = create(&mut admin, "Other plans", "draft", "").await;
+    let (_, other) = admin.create_post("Other plans", "draft", "", "").await;
     assert_eq!(get(&mut visitor, &other, Some(&token)).await.0, 404);
 
     // Published: everyone sees it, and the link is gone.
@@ -142,14 +120,18 @@ async fn drafts_stay_private_except_through_their_preview_link(db: TestDb) {
 async fn a_post_scheduled_in_the_editor_appears_by_itself(db: TestDb) {
     let server = TestServer::start(&db).await;
     let (mut admin, _) = admin_and_reader(&server).await;
-    let (status, _) = create(&mut admin, "Too soon", "scheduled", "").await;
+    let (status, _) = admin.create_post("Too soon", "scheduled", "", "").await;
     assert_eq!(status, 422, "a schedule needs a time");
-    let (status, _) = create(&mut admin, "Too soon", "scheduled", "next tuesday").await;
+    let (status, _) = admin
+        .create_post("Too soon", "scheduled", "next tuesday", "")
+        .await;
     assert_eq!(status, 422);
 
     let at = app::db::now() + TimeDelta::seconds(3);
     let when = at.format("%Y-%m-%dT%H:%M:%S").to_string();
-    let (status, slug) = create(&mut admin, "Right on cue", "scheduled", &when).await;
+    let (status, slug) = admin
+        .create_post("Right on cue", "scheduled", &when, "")
+        .await;
     assert!(status < 400, "{status}");
     let (_, post) = get(&mut admin, &slug, None).await;
     assert_eq!(post["status"], "Scheduled");
@@ -172,7 +154,7 @@ async fn a_post_scheduled_in_the_editor_appears_by_itself(db: TestDb) {
 async fn editing_keeps_a_published_date_and_can_unpublish(db: TestDb) {
     let server = TestServer::start(&db).await;
     let (mut admin, _) = admin_and_reader(&server).await;
-    let (_, slug) = create(&mut admin, "Steady", "", "").await;
+    let (_, slug) = admin.create_post("Steady", "", "", "").await;
     let (_, before) = get(&mut admin, &slug, None).await;
     let update = |status: &'static str| {
         let slug = slug.clone();

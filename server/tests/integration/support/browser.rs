@@ -156,6 +156,38 @@ impl<'a> Browser<'a> {
         .await
     }
 
+    /// Creates a post with the editor's publishing and tag fields (body "Words."). Returns the
+    /// status and the new post's slug — or, when refused, the reply's body.
+    pub async fn create_post(
+        &mut self,
+        title: &str,
+        status: &str,
+        publish_at: &str,
+        tags: &str,
+    ) -> (u16, String) {
+        let reply = self
+            .call(
+                "posts/create",
+                &[
+                    ("title", title),
+                    ("subtitle", ""),
+                    ("cover_url", ""),
+                    ("body", "Words."),
+                    ("status", status),
+                    ("publish_at", publish_at),
+                    ("tags", tags),
+                ],
+            )
+            .await;
+        let slug = reply
+            .location
+            .unwrap_or_default()
+            .trim_start_matches("/posts/")
+            .to_owned();
+        let outcome = if reply.status < 400 { slug } else { reply.body };
+        (reply.status, outcome)
+    }
+
     /// Who the server thinks is logged in: the JSON of `get_current_user`.
     pub async fn whoami(&mut self) -> serde_json::Value {
         let reply = self.call("current_user", &[]).await;
