@@ -139,9 +139,12 @@ def seed(args, db_url, dataset):
     return time.perf_counter() - started
 
 
-def wrk(args, url, script=None, connections=None, threads=2):
+def wrk(args, url, script=None, connections=None, threads=2, headers=None):
+    # Every request asks for compression, as browsers do.
     cmd = ["wrk", f"-t{threads}", f"-c{connections or args.connections}", f"-d{args.duration}s",
-           "--latency", "--timeout", "5s"]
+           "--latency", "--timeout", "5s", "-H", "Accept-Encoding: br, gzip"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     if script:
         cmd += ["-s", script]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, check=True).stdout
@@ -165,10 +168,11 @@ def wrk(args, url, script=None, connections=None, threads=2):
     }
 
 
-def measure(args, server, path, script=None, connections=None, threads=2):
+def measure(args, server, path, script=None, connections=None, threads=2, headers=None):
     server.reset_peak_rss()
     cpu = server.cpu_seconds()
-    result = wrk(args, f"http://127.0.0.1:{server.port}{path}", script, connections, threads)
+    result = wrk(args, f"http://127.0.0.1:{server.port}{path}", script, connections, threads,
+                 headers)
     cpu = server.cpu_seconds() - cpu
     result["cpu_us"] = cpu * 1e6 / max(result["requests"], 1)
     result["rss"] = server.peak_rss_mib()
@@ -194,36 +198,42 @@ def first_load_bytes(port, path):
 
 
 def queries_per_page(args, db_url, paths):
-    """Counts the SQL statements each page runs, from sqlx's statement log."""
+    """Counts the SQL statements each page runs, from sqlx's statement log: the first request
+    renders the page, the second gets it from the page cache."""
     server = Server(args, db_url, {"RUST_LOG": "warn,sqlx::query=debug"})
     try:
         server.wait_ready("/readyz")
         counts = {}
         for path in paths:
-            request(server.port, "GET", path)  # warm
-            before = len(server.log_lines())
-            request(server.port, "GET", path)
-            time.sleep(0.2)
-            counts[path] = sum(1 for l in server.log_lines()[before:] if "sqlx::query" in l)
+            counts[path] = []
+            for _ in range(2):
+                before = len(server.log_lines())
+                request(server.port, "GET", path)
+                time.sleep(0.2)
+                counts[path].append(sum(1 for l in server.log_lines()[before:]
+                                        if "sqlx::query" in l))
         return counts
     finally:
         server.stop()
 
 
+def register(server, n):
+    """Registers an account; returns its session cookie."""
+    body = urllib.parse.urlencode({"name": f"Bench Writer {n}",
+                                   "email": f"writer-{n}-{time.time_ns()}@example.invalid",
+                                   "password": "bench passphrase 1234"})
+    status, headers, text = request(server.port, "POST", "/api/register", body, {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"})
+    cookie = next((v.split(";")[0] for k, v in headers if k.lower() == "set-cookie"), None)
+    if status >= 400 or not cookie:
+        raise SystemExit(f"could not register a bench account: {status} {text[:200]!r}")
+    return cookie
+
+
 def register_writers(server, slug, tmp):
     """Registers WRITERS accounts and writes their session cookies, one a line, for wrk."""
-    cookies = []
-    for n in range(WRITERS):
-        body = urllib.parse.urlencode({"name": f"Bench Writer {n}",
-                                       "email": f"writer-{n}-{time.time_ns()}@example.invalid",
-                                       "password": "bench passphrase 1234"})
-        status, headers, text = request(server.port, "POST", "/api/register", body, {
-            "Content-Type": "application/x-www-form-urlencoded",
-            "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"})
-        cookie = next((v.split(";")[0] for k, v in headers if k.lower() == "set-cookie"), None)
-        if status >= 400 or not cookie:
-            raise SystemExit(f"could not register a bench writer: {status} {text[:200]!r}")
-        cookies.append(cookie)
+    cookies = [register(server, n) for n in range(WRITERS)]
     cookie_file = os.path.join(tmp, "cookies.txt")
     with open(cookie_file, "w") as f:
         f.write("\n".join(cookies) + "\n")
@@ -290,6 +300,10 @@ def run_backend(args, backend, dataset, budgets):
         for label, path in [("ceiling /healthz", "/healthz"), ("home /", "/"),
                             ("post", post), ("login", "/login"), ("static css", css)]:
             rows[label] = measure(args, server, path)
+        # A logged-in reader's pages are rendered for them every time (never cached).
+        reader = {"Cookie": register(server, "reader")}
+        for label, path in [("home, logged in", "/"), ("post, logged in", post)]:
+            rows[label] = measure(args, server, path, headers=reader)
         page_bytes = {p: first_load_bytes(server.port, p) for p in ["/", post, "/login"]}
         if backend == "sqlite" or args.writes_everywhere:
             # On the oldest post, so the pages measured above keep their size.
@@ -311,7 +325,8 @@ def run_backend(args, backend, dataset, budgets):
         print(f"| {label:<18} | {r['rps']:>8.0f} | {100 * r['rps'] / ceiling:>9.1f}% | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['cpu_us']:>10.0f} | {r['rss']:>12.1f} | {r['errors']:>6} |")
     print(f"\ncold start (spawn → first 200 on /, migrations applied), median of {len(cold)}: {statistics.median(cold):.0f} ms (min {min(cold):.0f}, max {max(cold):.0f})")
     print("first load bytes (br/gzip as served): " + ", ".join(f"{p} {b / 1024:.0f} KiB" for p, b in page_bytes.items()))
-    print("SQL statements per page (anonymous): " + ", ".join(f"{p} {n}" for p, n in queries.items()))
+    print("SQL statements per page (anonymous; rendered, then kept): "
+          + ", ".join(f"{p} {n[0]}, {n[1]}" for p, n in queries.items()))
 
     tag = f"{backend}/{dataset}"
     for label in ["home /", "post"]:

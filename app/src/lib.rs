@@ -22,7 +22,7 @@ pub mod render;
 pub mod state;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 
@@ -33,8 +33,19 @@ use pages::{
     RegisterPage, SearchPage, TagPage,
 };
 
+/// Where pages load the client bundle from: `/v/<version>` when the server knows the
+/// bundle's version (the server's `assets` module), so browsers may keep the files for good;
+/// empty for the plain `/pkg/…` addresses.
+#[derive(Clone, Debug, Default)]
+pub struct AssetRoot(pub String);
+
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let root = use_context::<AssetRoot>().unwrap_or_default().0;
+    let stylesheet = format!(
+        "{root}/{}/{}.css",
+        options.site_pkg_dir, options.output_name
+    );
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -46,7 +57,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/atom+xml" title="Quire (Atom)" href="/feed.xml"/>
                 <link rel="alternate" type="application/rss+xml" title="Quire (RSS)" href="/rss.xml"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" id="leptos" href=stylesheet/>
+                <HydrationScripts options root/>
                 <MetaTags/>
             </head>
             <body>
@@ -64,7 +76,6 @@ pub fn App() -> impl IntoView {
     session::Session::provide();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/quire.css"/>
         <Title text="Quire"/>
         <Router>
             <SiteHeader/>

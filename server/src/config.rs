@@ -30,6 +30,8 @@ pub struct Config {
     pub connections: crate::connections::ConnectionLimits,
     /// A request that takes longer than this is answered 503.
     pub request_timeout: Duration,
+    /// How many bytes of rendered pages each instance keeps for anonymous readers (0: none).
+    pub page_cache_bytes: usize,
 }
 
 #[derive(Clone)]
@@ -193,6 +195,16 @@ impl Config {
             "a number of seconds from 1 to 600",
         )?);
 
+        let page_cache_bytes = number(
+            &get,
+            "QUIRE_PAGE_CACHE_MIB",
+            8,
+            0..=1024,
+            "a number of MiB from 0 (no cache) to 1024",
+        )? as usize
+            * 1024
+            * 1024;
+
         let public_url = match get("QUIRE_PUBLIC_URL") {
             Some(url) => Some(parse_public_url(&url)?),
             None => None,
@@ -276,6 +288,7 @@ impl Config {
             connect_attempts,
             connections,
             request_timeout,
+            page_cache_bytes,
             mail,
             sessions,
             public_url,

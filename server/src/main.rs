@@ -3,6 +3,7 @@
 //! Start-up runs in a fixed order: environment (`.env`), telemetry, configuration, database
 //! pool, migrations, router, serve (until SIGTERM/SIGINT, then a graceful shutdown).
 
+mod assets;
 mod backup;
 mod cli;
 mod config;
@@ -13,6 +14,7 @@ mod headers;
 mod images;
 mod limits;
 mod ops;
+mod page_cache;
 mod progress;
 mod request_log;
 mod serve;

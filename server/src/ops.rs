@@ -194,6 +194,13 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
             config.request_timeout.as_secs().to_string(),
         ),
         (
+            "QUIRE_PAGE_CACHE_MIB",
+            match config.page_cache_bytes / (1024 * 1024) {
+                0 => "0 (no page cache)".to_owned(),
+                mib => format!("{mib} MiB of pages for anonymous readers"),
+            },
+        ),
+        (
             "ADMIN_EMAIL",
             config.site.admin_email.clone().unwrap_or_else(|| {
                 unset("the first account to register on a blog without an admin becomes admin")

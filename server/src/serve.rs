@@ -26,12 +26,14 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use crate::assets;
 use crate::config::Config;
 use crate::connections;
 use crate::feeds;
 use crate::headers::{self, SecurityHeaders};
 use crate::images;
 use crate::limits;
+use crate::page_cache::{self, PageCache};
 use crate::request_log::{self, RequestIds};
 
 /// The session cookie's name.
@@ -190,6 +192,8 @@ fn router(state: AppState, config: &Config) -> Router {
     )
     .build();
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
+    let asset_version = assets::version(&state.leptos_options);
+    let asset_root = assets::root(asset_version.as_deref());
 
     Router::new()
         .route("/healthz", get(|| async { "ok" }))
@@ -197,10 +201,15 @@ fn router(state: AppState, config: &Config) -> Router {
         .route("/post/{id}", get(old_post_address))
         .merge(feeds::routes())
         .merge(images::upload_routes())
-        .leptos_routes(&state, routes, {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || leptos::context::provide_context(asset_root.clone()),
+            {
+                let options = state.leptos_options.clone();
+                move || shell(options.clone())
+            },
+        )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::map_response(server_fn_error_status))
         .layer(auth)
@@ -211,9 +220,16 @@ fn router(state: AppState, config: &Config) -> Router {
         ))
         // Added after the session layers, so the client bundle is served without loading a
         // session (two queries) for every file.
-        .merge(client_bundle(&state.leptos_options))
+        .merge(assets::routes(&state.leptos_options, asset_version))
         // Uploaded images: no session needed to serve them either.
         .merge(images::file_routes())
+        // Inside compression (a kept page is already compressed, and the compression layer
+        // leaves encoded bodies alone), outside the sessions (a hit needs none).
+        .layer(axum::middleware::from_fn_with_state(
+            (config.page_cache_bytes > 0)
+                .then(|| Arc::new(PageCache::new(state.db.clone(), config.page_cache_bytes))),
+            page_cache::serve,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             config.request_timeout,
             limits::time_limit,
@@ -235,24 +251,6 @@ fn router(state: AppState, config: &Config) -> Router {
             request_log::log_requests,
         ))
         .with_state(state)
-}
-
-/// `/pkg/…`: the WASM, JS and CSS of the client, as the release build left them — with their
-/// `.br` and `.gz` siblings served to browsers that accept them. The names carry no hash, so
-/// browsers revalidate (`no-cache`) and get a 304 while a file is unchanged.
-fn client_bundle(options: &leptos::config::LeptosOptions) -> Router<AppState> {
-    let files = leptos_axum::site_pkg_dir_service(options);
-    Router::new()
-        .route_service(&format!("/{}/{{*file}}", options.site_pkg_dir), files)
-        .layer(axum::middleware::map_response(
-            |mut response: Response| async {
-                response.headers_mut().insert(
-                    axum::http::header::CACHE_CONTROL,
-                    axum::http::HeaderValue::from_static("no-cache"),
-                );
-                response
-            },
-        ))
 }
 
 /// `/readyz`: 200 when the database answers and is fully migrated, else 503 (no details:

@@ -8,9 +8,13 @@ use crate::error::AppError;
 /// The post at `slug` with the comments the viewer may see: visible ones; their own held
 /// for approval too; every one for the admin. Drafts and scheduled posts are the admin's alone.
 /// `preview`, the token of the post's private preview link, shows an unpublished post to
-/// whoever has the link.
+/// whoever has the link. `comments` picks the page of comments (1, the default: the newest).
 #[server(endpoint = "posts/get")]
-pub async fn get_post(slug: String, preview: Option<String>) -> Result<PostView, AppError> {
+pub async fn get_post(
+    slug: String,
+    preview: Option<String>,
+    comments: Option<u32>,
+) -> Result<PostView, AppError> {
     use super::guard;
     use crate::db::{self, comments::Viewer};
     use crate::domain::{PostStatus, Role};
@@ -35,13 +39,15 @@ pub async fn get_post(slug: String, preview: Option<String>) -> Result<PostView,
             if status != PostStatus::Published && !is_admin && !has_link {
                 return Err(not_found());
             }
-            let comments = db::comments::for_post(&state.db, post.id, viewer)
+            let comment_page = comments.unwrap_or(1).max(1);
+            let page = db::comments::page_for_post(&state.db, post.id, viewer, comment_page)
                 .await
                 .map_err(db_err)?;
             let tags = db::tags::for_post(&state.db, post.id)
                 .await
                 .map_err(db_err)?;
-            let comments = comments
+            let comments = page
+                .comments
                 .into_iter()
                 .map(|c| comment_view(c, viewer))
                 .collect();
@@ -81,6 +87,9 @@ pub async fn get_post(slug: String, preview: Option<String>) -> Result<PostView,
                 cover_url: post.cover_url,
                 published_at: post.published_at,
                 comments,
+                comment_page,
+                earlier_comments: page.earlier,
+                visible_comments: page.visible_total,
             })
         }
         .await,

@@ -69,6 +69,91 @@ pub async fn for_post(
     })
 }
 
+/// How many comments a post page shows at a time.
+pub const COMMENTS_PER_PAGE: i64 = 50;
+
+/// One page of a post's comments, as [`page_for_post`] reads it.
+pub struct CommentPage {
+    /// Oldest first.
+    pub comments: Vec<CommentRecord>,
+    /// Whether older comments are on the next page.
+    pub earlier: bool,
+    /// The post's visible comments, on every page.
+    pub visible_total: i64,
+}
+
+#[derive(sqlx::FromRow)]
+struct PagedRecord {
+    #[sqlx(flatten)]
+    record: CommentRecord,
+    visible_total: i64,
+}
+
+/// Page `page` (1: the newest) of the comments `viewer` may see on a post: the
+/// [`COMMENTS_PER_PAGE`] newest comments, then the ones before them, and so on — each page
+/// oldest first, so the newest comment is always on page 1, just above the comment form. One
+/// query (the visible count rides along), however many comments the post has; the rows come
+/// through `comments_post_idx` newest first.
+pub async fn page_for_post(
+    db: &Db,
+    post_id: i64,
+    viewer: Viewer,
+    page: u32,
+) -> Result<CommentPage, sqlx::Error> {
+    let (is_admin, reader_id) = match viewer {
+        Viewer::Visitor => (false, None),
+        Viewer::Reader(id) => (false, Some(id)),
+        Viewer::Admin => (true, None),
+    };
+    let offset = i64::from(page.max(1) - 1) * COMMENTS_PER_PAGE;
+    let rows: Vec<PagedRecord> = on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT c.id, c.author_id, u.name AS author_name, u.email AS author_email, c.body,
+                    c.created_at, c.status,
+                    (SELECT COUNT(*) FROM comments v
+                     WHERE v.post_id = $1 AND v.status = 'visible') AS visible_total
+             FROM comments c JOIN users u ON u.id = c.author_id
+             WHERE c.post_id = $1
+               AND (c.status = 'visible' OR $2 OR (c.status = 'pending' AND c.author_id = $3))
+             ORDER BY c.created_at DESC, c.id DESC
+             LIMIT $4 OFFSET $5",
+        )
+        .bind(post_id)
+        .bind(is_admin)
+        .bind(reader_id)
+        .bind(COMMENTS_PER_PAGE + 1)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+    })?;
+    let visible_total = match rows.first() {
+        Some(row) => row.visible_total,
+        // Every visible comment would be on page 1: there are none.
+        None if offset == 0 => 0,
+        // Past the last page (a link to a page that comments were deleted from).
+        None => on_pool!(db, pool => {
+            sqlx::query_scalar(
+                "SELECT COUNT(*) FROM comments WHERE post_id = $1 AND status = 'visible'",
+            )
+            .bind(post_id)
+            .fetch_one(pool)
+            .await
+        })?,
+    };
+    let earlier = rows.len() as i64 > COMMENTS_PER_PAGE;
+    let mut comments: Vec<CommentRecord> = rows
+        .into_iter()
+        .take(COMMENTS_PER_PAGE as usize)
+        .map(|row| row.record)
+        .collect();
+    comments.reverse();
+    Ok(CommentPage {
+        comments,
+        earlier,
+        visible_total,
+    })
+}
+
 /// Adds a comment in `status` to the post at `slug`. Returns `None` when there is no such post.
 pub async fn create(
     db: &Db,

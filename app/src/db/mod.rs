@@ -8,6 +8,7 @@
 pub mod comments;
 mod connect;
 pub mod feed;
+pub mod freshness;
 pub mod images;
 mod migration_status;
 pub mod posts;

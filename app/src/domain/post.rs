@@ -210,7 +210,14 @@ pub struct PostView {
     pub preview_url: Option<String>,
     pub tags: Vec<super::Tag>,
     pub body_html: String,
+    /// One page of comments (see `db::comments::page_for_post`), oldest first.
     pub comments: Vec<CommentView>,
+    /// Which page of comments this is: 1 holds the newest.
+    pub comment_page: u32,
+    /// Whether older comments are on page `comment_page + 1`.
+    pub earlier_comments: bool,
+    /// The post's visible comments, counted over every page.
+    pub visible_comments: i64,
 }
 
 impl PostView {

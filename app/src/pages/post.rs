@@ -21,6 +21,13 @@ pub fn PostPage() -> impl IntoView {
     let query = use_query_map();
     // A private preview link's token, for a post not yet published.
     let preview = move || query.read().get("preview");
+    // Which page of comments (`?comments=2`: the 50 before the newest 50); anything else: 1.
+    let comment_page = move || {
+        query
+            .read()
+            .get("comments")
+            .and_then(|p| p.parse::<u32>().ok())
+    };
     let add = ServerAction::<AddComment>::new();
     let remove = ServerAction::<DeleteComment>::new();
     let moderate = ServerAction::<ModerateComment>::new();
@@ -32,9 +39,9 @@ pub fn PostPage() -> impl IntoView {
                 remove.version().get(),
                 moderate.version().get(),
             );
-            (slug(), preview(), versions)
+            (slug(), preview(), comment_page(), versions)
         },
-        |(slug, preview, _)| get_post(slug, preview),
+        |(slug, preview, page, _)| get_post(slug, preview, page),
     );
 
     view! {
@@ -66,11 +73,12 @@ fn Article(
     };
     let date = post.display_date();
     // Hidden and pending comments, which only some viewers get (marked), are not counted.
-    let count = post
-        .comments
-        .iter()
-        .filter(|c| c.status == CommentStatus::Visible)
-        .count();
+    let count = post.visible_comments;
+    let pages = CommentPages {
+        slug: post.slug.clone(),
+        page: post.comment_page,
+        earlier: post.earlier_comments,
+    };
     view! {
         <PageTitle text=post.title.clone()/>
         <Meta name="description" content=description/>
@@ -111,11 +119,46 @@ fn Article(
         <section class="comments" aria-labelledby="comments-title">
             <h2 id="comments-title">{format!("{count} comment{}", if count == 1 { "" } else { "s" })}</h2>
             <FormMessage error=last_error(actions.moderate.value())/>
+            {pages.view()}
             <ol class="comment-list">
                 {post.comments.into_iter().map(|c| view! { <li><Comment comment=c actions/></li> }).collect_view()}
             </ol>
             <CommentForm slug=form_slug add/>
         </section>
+    }
+}
+
+/// Links to the neighbouring pages of comments, when there are any.
+struct CommentPages {
+    slug: String,
+    page: u32,
+    earlier: bool,
+}
+
+impl CommentPages {
+    fn href(&self, page: u32) -> String {
+        match page {
+            1 => format!("/posts/{}#comments-title", self.slug),
+            n => format!("/posts/{}?comments={n}#comments-title", self.slug),
+        }
+    }
+
+    fn view(&self) -> impl IntoView {
+        let earlier = self.earlier.then(|| {
+            view! { <a href=self.href(self.page + 1)>"Earlier comments"</a> }
+        });
+        let newer = (self.page > 1).then(|| {
+            view! { <a href=self.href(self.page - 1)>"Newer comments"</a> }
+        });
+        (self.earlier || self.page > 1).then(|| {
+            view! {
+                <nav class="pager comment-pages" aria-label="Comment pages">
+                    {earlier}
+                    {(self.page > 1).then(|| view! { <span>{format!("Page {}", self.page)}</span> })}
+                    {newer}
+                </nav>
+            }
+        })
     }
 }
 

@@ -53,19 +53,32 @@ async fn admin_post_and_readers(server: &TestServer, n: usize) -> Vec<Option<Str
     cookies
 }
 
-/// The comment markers on `talk`, as a reader sees them.
+/// The comment markers on `talk`, as a reader sees them: every page of comments.
 async fn markers_on_talk(server: &TestServer) -> BTreeSet<String> {
-    let reply = Browser::new(server)
-        .call("posts/get", &[("slug", "talk")])
-        .await;
-    assert_eq!(reply.status, 200, "{}", reply.body);
-    reply
-        .body
-        .split('[')
-        .skip(1)
-        .filter_map(|rest| rest.split_once(']').map(|(m, _)| m.to_owned()))
-        .filter(|m| m.starts_with('w'))
-        .collect()
+    let mut markers = BTreeSet::new();
+    for page in 1.. {
+        let reply = Browser::new(server)
+            .call(
+                "posts/get",
+                &[("slug", "talk"), ("comments", &page.to_string())],
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        let post: serde_json::Value = serde_json::from_str(&reply.body).unwrap();
+        for comment in post["comments"].as_array().unwrap() {
+            let html = comment["body_html"].as_str().unwrap();
+            markers.extend(
+                html.split('[')
+                    .skip(1)
+                    .filter_map(|rest| rest.split_once(']').map(|(m, _)| m.to_owned()))
+                    .filter(|m| m.starts_with('w')),
+            );
+        }
+        if post["earlier_comments"] != true {
+            break;
+        }
+    }
+    markers
 }
 
 async fn a_killed_server_loses_no_acknowledged_write(db: TestDb) {

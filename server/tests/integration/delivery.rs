@@ -6,6 +6,7 @@ use crate::support::{both, TestDb, TestServer};
 both!(
     pages_are_compressed_for_browsers_that_ask,
     the_client_bundle_is_served_precompressed_and_revalidated,
+    pages_load_the_bundle_from_versioned_addresses_kept_for_a_year,
 );
 
 async fn pages_are_compressed_for_browsers_that_ask(db: TestDb) {
@@ -119,4 +120,74 @@ async fn the_client_bundle_is_served_precompressed_and_revalidated(db: TestDb) {
         assert!(status == 404 || status == 400, "{path}: {status}");
         assert!(!body.contains("root:"), "{path}");
     }
+}
+
+/// The `/v/<version>` prefix pages load the bundle from.
+fn asset_root(html: &str) -> String {
+    let at = html.find("/v/").expect("a versioned bundle address");
+    let version: String = html[at + 3..]
+        .chars()
+        .take_while(char::is_ascii_hexdigit)
+        .collect();
+    assert_eq!(version.len(), 16, "{}", &html[at..at + 40]);
+    format!("/v/{version}")
+}
+
+async fn pages_load_the_bundle_from_versioned_addresses_kept_for_a_year(db: TestDb) {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir(&pkg).unwrap();
+    for (name, bytes) in [
+        ("quire.css", "body { color: black }"),
+        ("quire.js", "export default 1"),
+        ("quire.wasm", "\0asm"),
+    ] {
+        std::fs::write(pkg.join(name), bytes).unwrap();
+    }
+    let env = [("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())];
+    let mut server = TestServer::start_with(&db, &env).await;
+    let (_, html) = server.get("/").await;
+    let root = asset_root(&html);
+    for file in ["quire.css", "quire.js", "quire.wasm"] {
+        assert!(html.contains(&format!("{root}/pkg/{file}")), "{file}");
+    }
+
+    let response = server
+        .client
+        .get(server.url(&format!("{root}/pkg/quire.css")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert_eq!(
+        response.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(response.text().await.unwrap(), "body { color: black }");
+
+    // Another version's address (a page from before a deploy) gets today's file, revalidated.
+    let old = server
+        .client
+        .get(server.url("/v/0123456789abcdef/pkg/quire.css"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(old.status(), 200);
+    assert_eq!(old.headers()["cache-control"], "no-cache");
+    for path in [
+        format!("{root}/pkg/../../etc/passwd"),
+        format!("{root}/pkg/%2e%2e/%2e%2e/etc/passwd"),
+        format!("{root}/pkg/missing.js"),
+    ] {
+        let (status, body) = server.get(&path).await;
+        assert!(status == 404 || status == 400, "{path}: {status}");
+        assert!(!body.contains("root:"), "{path}");
+    }
+
+    // A new build is a new address.
+    server.terminate(std::time::Duration::from_secs(10));
+    std::fs::write(pkg.join("quire.css"), "body { color: navy }").unwrap();
+    let server = TestServer::start_with(&db, &env).await;
+    let (_, html) = server.get("/").await;
+    assert_ne!(asset_root(&html), root);
 }

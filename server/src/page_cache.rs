@@ -1,0 +1,528 @@
+//! Rendered pages kept in memory for readers who are not logged in.
+//!
+//! Rendering a page costs hundreds of microseconds of CPU; handing back bytes already
+//! rendered and compressed costs a few. Every anonymous reader of a page gets the same HTML,
+//! so each instance keeps the last rendering of each address (with its Host), already
+//! compressed as brotli and gzip, up to `QUIRE_PAGE_CACHE_MIB`.
+//!
+//! A kept page is served only while it is still right:
+//! - it was rendered under the database's current content version, a counter that triggers
+//!   move on every change anonymous readers could see (migration 0009). Reading it is one
+//!   indexed single-row query per request, so a change made through any instance, an import
+//!   or a hand-written `UPDATE` reaches the readers of every instance with their next request;
+//! - and no scheduled post has gone live since it was rendered (no write marks that moment).
+//!
+//! The CSP nonce of a kept page is served to every reader of that page. It stays unguessable
+//! where it matters: any change to what the page shows, such as a comment, moves the content
+//! version and the page is rendered again with a fresh nonce, so nobody can learn a page's
+//! nonce before the content they control is in it.
+//!
+//! Readers with a session cookie are never served from here, nor do their pages go in:
+//! their pages carry their name and are `private, no-store` (see `headers`).
+
+use std::collections::{HashMap, VecDeque};
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use app::db::{self, Db};
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use crate::serve::SESSION_COOKIE;
+
+/// Says whether a page came from the cache (`hit`) or was rendered for this request (`miss`).
+pub const CACHE_HEADER: &str = "x-quire-cache";
+
+/// Paths that are never pages: files, server functions, probes.
+const NOT_PAGES: [&str; 5] = ["/pkg/", "/api/", "/images/", "/healthz", "/readyz"];
+
+pub struct PageCache {
+    db: Db,
+    capacity: usize,
+    pages: Mutex<Pages>,
+}
+
+#[derive(Default)]
+struct Pages {
+    /// The content version the kept pages were rendered under.
+    version: i64,
+    by_key: HashMap<Key, Arc<Page>>,
+    /// Insertion order, for eviction: oldest first, with the page's sequence number.
+    order: VecDeque<(Key, u64)>,
+    bytes: usize,
+    next_seq: u64,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Key {
+    host: String,
+    path_and_query: String,
+}
+
+struct Page {
+    version: i64,
+    /// When the next scheduled post goes live: the page is stale from then on.
+    expires: Option<DateTime<Utc>>,
+    seq: u64,
+    /// The headers the page was rendered with, minus those about the body's encoding.
+    headers: HeaderMap,
+    etag: HeaderValue,
+    identity: Bytes,
+    brotli: Bytes,
+    gzip: Bytes,
+}
+
+impl Page {
+    fn size(&self, key: &Key) -> usize {
+        self.identity.len()
+            + self.brotli.len()
+            + self.gzip.len()
+            + key.host.len()
+            + key.path_and_query.len()
+    }
+
+    fn response(&self, request_headers: &HeaderMap, outcome: &'static str) -> Response {
+        let mut response = if etag_matches(request_headers, &self.etag) {
+            let mut response = StatusCode::NOT_MODIFIED.into_response();
+            for name in [header::CONTENT_SECURITY_POLICY, header::CONTENT_TYPE] {
+                if let Some(value) = self.headers.get(&name) {
+                    response.headers_mut().insert(name, value.clone());
+                }
+            }
+            response
+        } else {
+            let (body, encoding) = match Encoding::preferred(request_headers) {
+                Encoding::Brotli => (self.brotli.clone(), Some("br")),
+                Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+                Encoding::Identity => (self.identity.clone(), None),
+            };
+            let mut response = Response::new(Body::from(body));
+            *response.headers_mut() = self.headers.clone();
+            if let Some(encoding) = encoding {
+                response
+                    .headers_mut()
+                    .insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        // Browsers keep the page but ask again each time; the ETag makes that a 304.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+        headers.insert(
+            HeaderName::from_static(CACHE_HEADER),
+            HeaderValue::from_static(outcome),
+        );
+        response
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+impl Encoding {
+    /// Brotli when the reader accepts it, else gzip, else none (`q=0` refuses one).
+    fn preferred(headers: &HeaderMap) -> Encoding {
+        let mut brotli = false;
+        let mut gzip = false;
+        for value in headers.get_all(header::ACCEPT_ENCODING) {
+            let Ok(value) = value.to_str() else { continue };
+            for item in value.split(',') {
+                let mut parts = item.split(';');
+                let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+                let refused = parts.any(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.trim().parse::<f32>().ok())
+                        .is_some_and(|q| q <= 0.0)
+                });
+                if refused {
+                    continue;
+                }
+                match name.as_str() {
+                    "br" => brotli = true,
+                    "gzip" | "x-gzip" => gzip = true,
+                    _ => {}
+                }
+            }
+        }
+        if brotli {
+            Encoding::Brotli
+        } else if gzip {
+            Encoding::Gzip
+        } else {
+            Encoding::Identity
+        }
+    }
+}
+
+fn etag_matches(request_headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let ours = etag.as_bytes();
+    let ours = ours.strip_prefix(b"W/").unwrap_or(ours);
+    request_headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(str::trim)
+        .any(|tag| {
+            // Weak comparison (RFC 9110, 13.1.2), as If-None-Match asks.
+            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == ours
+        })
+}
+
+impl PageCache {
+    pub fn new(db: Db, capacity: usize) -> PageCache {
+        PageCache {
+            db,
+            capacity,
+            pages: Mutex::new(Pages::default()),
+        }
+    }
+
+    /// The key of a request the cache may answer, or `None` when it must go through.
+    fn key(request: &Request) -> Option<Key> {
+        if request.method() != Method::GET {
+            return None;
+        }
+        let path = request.uri().path();
+        if NOT_PAGES.iter().any(|p| path.starts_with(p)) {
+            return None;
+        }
+        let headers = request.headers();
+        if headers.contains_key(header::AUTHORIZATION) || has_session_cookie(headers) {
+            return None;
+        }
+        Some(Key {
+            host: headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            path_and_query: request
+                .uri()
+                .path_and_query()
+                .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned()),
+        })
+    }
+
+    fn get(&self, key: &Key, version: i64, now: DateTime<Utc>) -> Option<Arc<Page>> {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        if pages.version != version {
+            // Everything kept was rendered under another version: none of it can be served.
+            pages.by_key.clear();
+            pages.order.clear();
+            pages.bytes = 0;
+            pages.version = version;
+            return None;
+        }
+        let page = pages.by_key.get(key)?;
+        (page.version == version && page.expires.is_none_or(|at| now < at)).then(|| page.clone())
+    }
+
+    fn put(&self, key: Key, mut page: Page) -> Arc<Page> {
+        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        page.seq = pages.next_seq;
+        pages.next_seq += 1;
+        let page = Arc::new(page);
+        let size = page.size(&key);
+        // One page may not take more than an eighth: a few huge pages must not push out
+        // all the others.
+        if page.version != pages.version || size > self.capacity / 8 {
+            return page;
+        }
+        while pages.bytes + size > self.capacity {
+            let Some((old, seq)) = pages.order.pop_front() else {
+                break;
+            };
+            if pages.by_key.get(&old).is_some_and(|p| p.seq == seq) {
+                if let Some(evicted) = pages.by_key.remove(&old) {
+                    pages.bytes -= evicted.size(&old);
+                }
+            }
+        }
+        if let Some(replaced) = pages.by_key.insert(key.clone(), page.clone()) {
+            pages.bytes -= replaced.size(&key);
+        }
+        pages.order.push_back((key, page.seq));
+        pages.bytes += size;
+        page
+    }
+}
+
+fn has_session_cookie(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE))
+}
+
+/// Whether a rendered response is the same for every anonymous reader and may be kept.
+fn keepable(response: &Response) -> bool {
+    let headers = response.headers();
+    response.status() == StatusCode::OK
+        && headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("text/html"))
+        && !headers.contains_key(header::SET_COOKIE)
+        && !headers.contains_key(header::CONTENT_ENCODING)
+        && !headers
+            .get(header::CACHE_CONTROL)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.contains("no-store") || v.contains("private"))
+}
+
+/// The middleware: answers anonymous page requests from the cache, and keeps what it renders.
+/// `None`: no cache (`QUIRE_PAGE_CACHE_MIB=0`).
+pub async fn serve(
+    State(cache): State<Option<Arc<PageCache>>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (Some(cache), Some(key)) = (cache, PageCache::key(&request)) else {
+        return next.run(request).await;
+    };
+    // Without the version nothing kept can be trusted: render as if there were no cache.
+    let version = match db::freshness::content_version(&cache.db).await {
+        Ok(version) => version,
+        Err(e) => {
+            tracing::debug!(error = %e, "page cache: content version unavailable");
+            return next.run(request).await;
+        }
+    };
+    if let Some(page) = cache.get(&key, version, Utc::now()) {
+        return page.response(request.headers(), "hit");
+    }
+    // Read before rendering, like the version: a post going live meanwhile only makes the
+    // page expire early.
+    let expires = match db::freshness::next_publication(&cache.db, db::now()).await {
+        Ok(at) => at,
+        Err(e) => {
+            tracing::debug!(error = %e, "page cache: next publication unavailable");
+            return next.run(request).await;
+        }
+    };
+    let request_headers = request.headers().clone();
+    let response = next.run(request).await;
+    if !keepable(&response) {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    let identity = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "page cache: rendering a page failed midway");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    for name in [header::CONTENT_LENGTH, header::TRANSFER_ENCODING] {
+        parts.headers.remove(name);
+    }
+    let page = match tokio::task::spawn_blocking(move || compress(identity)).await {
+        Ok((identity, brotli, gzip)) => Page {
+            version,
+            expires,
+            seq: 0,
+            etag: etag(&identity),
+            headers: parts.headers,
+            identity,
+            brotli,
+            gzip,
+        },
+        Err(e) => {
+            tracing::error!(error = %e, "page cache: compressing a page failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    cache.put(key, page).response(&request_headers, "miss")
+}
+
+/// The page as it is, as brotli and as gzip. Done once per rendering, so brotli gets a
+/// higher quality than per-request compression could afford.
+fn compress(identity: Bytes) -> (Bytes, Bytes, Bytes) {
+    let mut brotli = Vec::with_capacity(identity.len() / 4);
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
+        writer
+            .write_all(&identity)
+            .expect("writing to memory cannot fail");
+    }
+    let mut gzip = flate2::write::GzEncoder::new(
+        Vec::with_capacity(identity.len() / 3),
+        flate2::Compression::new(9),
+    );
+    gzip.write_all(&identity)
+        .expect("writing to memory cannot fail");
+    let gzip = gzip.finish().expect("writing to memory cannot fail");
+    (identity, Bytes::from(brotli), Bytes::from(gzip))
+}
+
+/// A weak validator (the same page in any encoding) from the page's bytes.
+fn etag(identity: &[u8]) -> HeaderValue {
+    let digest = Sha256::digest(identity);
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn brotli_is_preferred_and_q0_refuses_an_encoding() {
+        let pick = |v: &str| Encoding::preferred(&headers(&[(header::ACCEPT_ENCODING, v)]));
+        assert_eq!(pick("gzip, deflate, br, zstd"), Encoding::Brotli);
+        assert_eq!(pick("gzip"), Encoding::Gzip);
+        assert_eq!(pick("br;q=0, gzip;q=0.5"), Encoding::Gzip);
+        assert_eq!(pick("br;q=0.0, gzip; q=0"), Encoding::Identity);
+        assert_eq!(pick("identity"), Encoding::Identity);
+        assert_eq!(Encoding::preferred(&HeaderMap::new()), Encoding::Identity);
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_accepts_lists() {
+        let etag = HeaderValue::from_static("W/\"abc\"");
+        let matches = |v: &str| etag_matches(&headers(&[(header::IF_NONE_MATCH, v)]), &etag);
+        assert!(matches("W/\"abc\""));
+        assert!(matches("\"abc\""));
+        assert!(matches("\"x\", W/\"abc\""));
+        assert!(matches("*"));
+        assert!(!matches("W/\"abd\""));
+        assert!(!etag_matches(&HeaderMap::new(), &etag));
+    }
+
+    #[test]
+    fn compressed_copies_decode_to_the_page() {
+        use std::io::Read;
+        let page = Bytes::from("<p>hello</p>".repeat(500));
+        let (identity, brotli, gzip) = compress(page.clone());
+        assert_eq!(identity, page);
+        let mut out = Vec::new();
+        brotli::Decompressor::new(&brotli[..], 4096)
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, page);
+        out.clear();
+        flate2::read::GzDecoder::new(&gzip[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, page);
+        assert!(brotli.len() < page.len() / 10 && gzip.len() < page.len() / 10);
+    }
+
+    fn request(path: &str, extra: &[(HeaderName, &str)]) -> Request {
+        let mut builder = Request::builder()
+            .uri(path)
+            .header(header::HOST, "Blog.test");
+        for (name, value) in extra {
+            builder = builder.header(name, *value);
+        }
+        builder.body(Body::empty()).unwrap()
+    }
+
+    #[test]
+    fn only_anonymous_page_reads_are_cacheable() {
+        let key = PageCache::key(&request("/posts/a?x=1", &[])).unwrap();
+        assert_eq!(key.host, "blog.test");
+        assert_eq!(key.path_and_query, "/posts/a?x=1");
+        let cookie = format!("theme=dark; {SESSION_COOKIE}=abc");
+        assert!(PageCache::key(&request("/", &[(header::COOKIE, &cookie)])).is_none());
+        assert!(PageCache::key(&request("/", &[(header::COOKIE, "theme=dark")])).is_some());
+        assert!(PageCache::key(&request("/", &[(header::AUTHORIZATION, "Basic x")])).is_none());
+        for path in [
+            "/pkg/quire.wasm",
+            "/api/posts/get",
+            "/images/a.png",
+            "/healthz",
+        ] {
+            assert!(PageCache::key(&request(path, &[])).is_none(), "{path}");
+        }
+        let mut post = request("/", &[]);
+        *post.method_mut() = Method::POST;
+        assert!(PageCache::key(&post).is_none());
+    }
+
+    fn page(version: i64, bytes: usize, expires: Option<DateTime<Utc>>) -> Page {
+        Page {
+            version,
+            expires,
+            seq: 0,
+            headers: HeaderMap::new(),
+            etag: HeaderValue::from_static("W/\"x\""),
+            identity: Bytes::from(vec![b'a'; bytes]),
+            brotli: Bytes::new(),
+            gzip: Bytes::new(),
+        }
+    }
+
+    fn key(path: &str) -> Key {
+        Key {
+            host: String::new(),
+            path_and_query: path.into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn pages_live_while_the_version_holds_and_until_they_expire() {
+        let db = Db::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
+        let cache = PageCache::new(db, 8000);
+        let now = Utc::now();
+        assert!(cache.get(&key("/"), 1, now).is_none());
+        cache.put(key("/"), page(1, 100, None));
+        assert!(cache.get(&key("/"), 1, now).is_some());
+        // A newer version drops everything.
+        assert!(cache.get(&key("/"), 2, now).is_none());
+        assert!(cache.get(&key("/"), 1, now).is_none());
+        cache.get(&key("/"), 3, now);
+        let later = now + chrono::Duration::seconds(5);
+        cache.put(key("/a"), page(3, 100, Some(later)));
+        assert!(cache.get(&key("/a"), 3, now).is_some());
+        assert!(cache.get(&key("/a"), 3, later).is_none());
+        // A page rendered under an older version is not kept.
+        cache.put(key("/b"), page(2, 100, None));
+        assert!(cache.get(&key("/b"), 3, now).is_none());
+    }
+
+    #[tokio::test]
+    async fn the_oldest_pages_make_room_and_huge_ones_are_not_kept() {
+        let db = Db::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
+        let cache = PageCache::new(db, 8000);
+        let now = Utc::now();
+        cache.get(&key("/"), 1, now);
+        for i in 0..10 {
+            cache.put(key(&format!("/{i}")), page(1, 998, None));
+        }
+        let kept: Vec<bool> = (0..10)
+            .map(|i| cache.get(&key(&format!("/{i}")), 1, now).is_some())
+            .collect();
+        assert_eq!(
+            kept,
+            [false, false, true, true, true, true, true, true, true, true]
+        );
+        assert!(cache.pages.lock().unwrap().bytes <= 8000);
+        cache.put(key("/huge"), page(1, 1001, None));
+        assert!(cache.get(&key("/huge"), 1, now).is_none());
+    }
+}

@@ -1,0 +1,270 @@
+//! The page cache: anonymous readers get kept pages, and never a stale one — whatever
+//! changed the blog, and through whichever instance.
+
+use std::time::Duration;
+
+use app::domain::CommentStatus::Visible;
+use chrono::TimeDelta;
+
+use crate::support::{admin_and_reader, both, seed, Browser, TestDb, TestServer};
+
+both!(
+    anonymous_pages_are_kept_revalidated_and_compressed,
+    any_change_readers_could_see_retires_kept_pages,
+    changes_that_show_nowhere_keep_the_pages,
+    logged_in_readers_never_get_or_leave_kept_pages,
+    a_comment_made_through_one_instance_reaches_readers_of_another,
+    a_scheduled_post_reaches_kept_pages_when_its_time_comes,
+);
+
+struct Fetched {
+    status: u16,
+    cache: Option<String>,
+    etag: Option<String>,
+    csp: Option<String>,
+    encoding: Option<String>,
+    body: Vec<u8>,
+}
+
+impl Fetched {
+    fn text(&self) -> String {
+        String::from_utf8(self.body.clone()).unwrap()
+    }
+}
+
+async fn fetch(server: &TestServer, path: &str, headers: &[(&str, &str)]) -> Fetched {
+    let mut request = server.client.get(server.url(path));
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let reply = request.send().await.unwrap();
+    let header = |name: &str| {
+        reply
+            .headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
+    Fetched {
+        status: reply.status().as_u16(),
+        cache: header("x-quire-cache"),
+        etag: header("etag"),
+        csp: header("content-security-policy"),
+        encoding: header("content-encoding"),
+        body: reply.bytes().await.unwrap().to_vec(),
+    }
+}
+
+/// Fetches `path` until it comes from the cache (the first request may render it), and
+/// returns that response.
+async fn kept(server: &TestServer, path: &str) -> Fetched {
+    fetch(server, path, &[]).await;
+    let page = fetch(server, path, &[]).await;
+    assert_eq!(page.status, 200, "{path}");
+    assert_eq!(page.cache.as_deref(), Some("hit"), "{path} was not kept");
+    page
+}
+
+/// The page's script nonce, from its Content-Security-Policy header.
+fn nonce(page: &Fetched) -> String {
+    let csp = page.csp.as_deref().expect("a page has a CSP");
+    let start = csp.find("'nonce-").expect("the CSP names a nonce") + 7;
+    csp[start..start + csp[start..].find('\'').unwrap()].to_owned()
+}
+
+async fn anonymous_pages_are_kept_revalidated_and_compressed(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    let slug = seed::post(&pool, ada, "Kept post", seed::days_ago(1)).await;
+    let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
+
+    let first = fetch(&server, "/", &[]).await;
+    assert_eq!((first.status, first.cache.as_deref()), (200, Some("miss")));
+    let second = kept(&server, "/").await;
+    assert_eq!(second.body, first.body, "a kept page is the page rendered");
+    assert_eq!(second.etag, first.etag);
+    // The nonce of a kept page is the one its scripts carry.
+    let script_nonce = format!("nonce=\"{}\"", nonce(&second));
+    assert!(second.text().contains(&script_nonce));
+
+    // Serving a kept page asks the database one thing: whether it is still right.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let statements = || {
+        server
+            .log()
+            .lines()
+            .filter(|l| l.contains("sqlx::query") && !l.to_uppercase().contains("PRAGMA"))
+            .count()
+    };
+    let before = statements();
+    kept(&server, &format!("/posts/{slug}")).await;
+    let rendering = statements() - before;
+    let before = statements();
+    fetch(&server, &format!("/posts/{slug}"), &[]).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(statements() - before, 1, "a hit runs one statement");
+    assert!(rendering > 2, "rendering ran {rendering}");
+
+    let etag = second.etag.clone().expect("kept pages carry an ETag");
+    let revalidated = fetch(&server, "/", &[("if-none-match", &etag)]).await;
+    assert_eq!(revalidated.status, 304);
+    assert!(revalidated.body.is_empty());
+    let other = fetch(&server, "/", &[("if-none-match", "W/\"other\"")]).await;
+    assert_eq!(other.status, 200);
+
+    let brotli = fetch(&server, "/", &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(brotli.encoding.as_deref(), Some("br"));
+    let gzip = fetch(&server, "/", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(gzip.encoding.as_deref(), Some("gzip"));
+    assert!(
+        brotli.body.len() * 2 < first.body.len(),
+        "{} of {}",
+        brotli.body.len(),
+        first.body.len()
+    );
+    assert!(gzip.body.len() * 2 < first.body.len());
+    let mut decoded = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&gzip.body[..]),
+        &mut decoded,
+    )
+    .unwrap();
+    assert_eq!(decoded, first.body);
+}
+
+async fn any_change_readers_could_see_retires_kept_pages(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    let slug = seed::post(&pool, ada, "Changing post", seed::days_ago(1)).await;
+    let server = TestServer::start(&db).await;
+    let post = format!("/posts/{slug}");
+
+    // Each change is made behind the server's back, in SQL, as an import or another tool
+    // would: the triggers, not the request handlers, retire the kept pages.
+    let changes: [(&str, &str, &str); 5] = [
+        (
+            "/",
+            "INSERT INTO settings (key, value, updated_at) VALUES ('about', 'About text', '2026-01-01T00:00:00Z')",
+            "",
+        ),
+        ("/", "UPDATE posts SET title = 'Renamed post'", "Renamed post"),
+        (&post, "UPDATE users SET name = 'Ada Lovelace'", "Ada Lovelace"),
+        (&post, "UPDATE posts SET body = 'A new body.'", "A new body."),
+        ("/", "DELETE FROM posts", "No posts yet"),
+    ];
+    let before = kept(&server, &post).await;
+    app::db::comments::create(&pool, &slug, ada, "A fresh comment", Visible)
+        .await
+        .unwrap();
+    let after = fetch(&server, &post, &[]).await;
+    assert_eq!(after.cache.as_deref(), Some("miss"));
+    assert!(after.text().contains("A fresh comment"));
+    assert_ne!(
+        nonce(&before),
+        nonce(&after),
+        "a new rendering, a new nonce"
+    );
+
+    for (path, sql, shown) in changes {
+        kept(&server, path).await;
+        execute(&pool, sql).await;
+        let page = fetch(&server, path, &[]).await;
+        assert_eq!(page.cache.as_deref(), Some("miss"), "after {sql}");
+        assert!(page.text().contains(shown), "{path} after {sql}");
+    }
+}
+
+async fn changes_that_show_nowhere_keep_the_pages(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    seed::post(&pool, ada, "Quiet post", seed::days_ago(1)).await;
+    let server = TestServer::start(&db).await;
+    kept(&server, "/").await;
+    // A new account, a password change, a contact message: nothing a page shows.
+    let mut reader = Browser::new(&server);
+    reader
+        .register("Reader", "reader@example.com", "correct horse battery")
+        .await;
+    execute(
+        &pool,
+        "UPDATE users SET password_hash = '!' WHERE name = 'Reader'",
+    )
+    .await;
+    execute(
+        &pool,
+        "INSERT INTO messages (name, email, phone, body, created_at) \
+         VALUES ('N', 'n@example.com', '', 'Hello', '2026-01-01T00:00:00Z')",
+    )
+    .await;
+    let page = fetch(&server, "/", &[]).await;
+    assert_eq!(page.cache.as_deref(), Some("hit"));
+}
+
+async fn logged_in_readers_never_get_or_leave_kept_pages(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let (mut admin, _) = admin_and_reader(&server).await;
+    admin.publish("Members post", "Body.").await;
+    kept(&server, "/").await;
+
+    let mine = admin.page("/").await;
+    assert_eq!(mine.status, 200);
+    assert!(mine.body.contains("Log out"), "the admin's own header");
+    let anonymous = fetch(&server, "/", &[]).await;
+    assert_eq!(anonymous.cache.as_deref(), Some("hit"));
+    assert!(!anonymous.text().contains("Log out"));
+
+    let cookie = admin.cookie.clone().unwrap();
+    let raw = fetch(&server, "/", &[("cookie", &cookie)]).await;
+    assert_eq!(raw.cache, None, "a logged-in request bypasses the cache");
+    assert!(raw.text().contains("Log out"));
+}
+
+async fn a_comment_made_through_one_instance_reaches_readers_of_another(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    let slug = seed::post(&pool, ada, "Shared post", seed::days_ago(1)).await;
+    let writer = TestServer::start(&db).await;
+    let reader_side = TestServer::start(&db).await;
+    let path = format!("/posts/{slug}");
+    kept(&reader_side, &path).await;
+
+    let (_, mut reader) = admin_and_reader(&writer).await;
+    let reply = reader
+        .call(
+            "comments/add",
+            &[
+                ("slug", &slug),
+                ("body", "Written through the other instance"),
+            ],
+        )
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let page = fetch(&reader_side, &path, &[]).await;
+    assert_eq!(page.cache.as_deref(), Some("miss"));
+    assert!(page.text().contains("Written through the other instance"));
+}
+
+async fn a_scheduled_post_reaches_kept_pages_when_its_time_comes(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    seed::post(&pool, ada, "Already out", seed::days_ago(1)).await;
+    let at = app::db::now() + TimeDelta::seconds(2);
+    seed::post(&pool, ada, "Right on time", Some(at)).await;
+    let server = TestServer::start(&db).await;
+    let before = kept(&server, "/").await;
+    assert!(!before.text().contains("Right on time"));
+
+    let wait = (at - app::db::now()).to_std().unwrap_or_default();
+    tokio::time::sleep(wait + Duration::from_millis(200)).await;
+    let after = fetch(&server, "/", &[]).await;
+    assert_eq!(after.cache.as_deref(), Some("miss"));
+    assert!(after.text().contains("Right on time"));
+}
+
+async fn execute(db: &app::db::Db, sql: &str) {
+    match db {
+        app::db::Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        app::db::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
