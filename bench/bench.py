@@ -186,7 +186,8 @@ def first_load_bytes(port, path):
     status, _, body = request(port, "GET", path, headers=headers)
     html = request(port, "GET", path)[2].decode("utf-8", "replace")
     total = len(body)
-    assets = set(re.findall(r'(?:href|src)="(/pkg/[^"]+)"', html))
+    # /v/<version>/pkg/… (the versioned addresses pages use) or plain /pkg/….
+    assets = set(re.findall(r'(?:href|src)="((?:/v/[0-9a-f]+)?/pkg/[^"]+)"', html))
     # The hydration script imports the JS and fetches the WASM named after it.
     for js in [a for a in assets if a.endswith(".js")]:
         assets.add(js[:-3] + ".wasm" if not js.endswith("_bg.js") else js)
@@ -366,11 +367,27 @@ def lighthouse(args, db_url):
                        f"--chrome-flags={flags}"]
                 if form == "desktop":
                     cmd.append("--preset=desktop")
-                subprocess.run(cmd, check=True, capture_output=True, timeout=180,
-                               env={**os.environ, "CHROME_PATH": args.chrome})
+                # A run now and then fails as a whole (Chrome exits early, or the report says
+                # runtimeError): one more try, and a run that still fails is shown as such.
                 import json
-                report = json.load(open(out))
-                os.unlink(out)
+                report, error = None, None
+                for _ in range(3):
+                    if os.path.exists(out):
+                        os.unlink(out)
+                    run = subprocess.run(cmd, capture_output=True, text=True, timeout=180,
+                                         env={**os.environ, "CHROME_PATH": args.chrome})
+                    try:
+                        report = json.load(open(out))
+                        error = (report.get("runtimeError") or {}).get("code")
+                    except (OSError, ValueError):
+                        report, error = None, (run.stderr.strip().splitlines() or ["no report"])[-1]
+                    if report is not None and not error:
+                        break
+                if os.path.exists(out):
+                    os.unlink(out)
+                if report is None or error:
+                    rows.append((path, form, [0] * len(categories), [f"run failed: {error}"]))
+                    continue
                 scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in categories]
                 misses = [a for c in categories for a in report["categories"][c]["auditRefs"]
                           if a.get("weight") and (report["audits"][a["id"]]["score"] or 0) < 1]

@@ -58,7 +58,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/rss+xml" title="Quire (RSS)" href="/rss.xml"/>
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                <HydrationScripts options root/>
+                // Hydration waits for the browser to be idle: the page is readable (and its forms
+                // work, without JavaScript) first, and the client's download does not compete
+                // with the page's own resources.
+                <HydrationScripts options root defer=true/>
                 <MetaTags/>
             </head>
             <body>

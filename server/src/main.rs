@@ -102,10 +102,14 @@ fn leptos_options(
 /// glibc serves a freed large block's size from the heap next time and keeps it: after a few
 /// password hashes (19 MiB each) on different threads the process held ~300 MiB it no longer
 /// used. A fixed mmap threshold keeps such blocks in their own mappings, given back on free.
+/// And glibc gives each thread that allocates its own heap (arena) by default; the runtime's
+/// workers, the blocking pool and SQLite's connection threads each kept free memory of their
+/// own. Two arenas serve two cores.
 fn return_large_allocations_to_the_os() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // Safe: called first thing in main, before any other thread exists.
     unsafe {
         libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        libc::mallopt(libc::M_ARENA_MAX, 2);
     }
 }

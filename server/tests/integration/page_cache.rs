@@ -15,6 +15,7 @@ both!(
     logged_in_readers_never_get_or_leave_kept_pages,
     a_comment_made_through_one_instance_reaches_readers_of_another,
     a_scheduled_post_reaches_kept_pages_when_its_time_comes,
+    a_burst_of_readers_of_a_new_page_waits_for_one_rendering,
 );
 
 struct Fetched {
@@ -259,6 +260,28 @@ async fn a_scheduled_post_reaches_kept_pages_when_its_time_comes(db: TestDb) {
     let after = fetch(&server, "/", &[]).await;
     assert_eq!(after.cache.as_deref(), Some("miss"));
     assert!(after.text().contains("Right on time"));
+}
+
+async fn a_burst_of_readers_of_a_new_page_waits_for_one_rendering(db: TestDb) {
+    let pool = db.connect().await;
+    let ada = seed::author(&pool, "Ada").await;
+    let slug = seed::post(&pool, ada, "Popular post", seed::days_ago(1)).await;
+    let server = TestServer::start(&db).await;
+    let path = format!("/posts/{slug}");
+    let burst = (0..16).map(|_| fetch(&server, &path, &[]));
+    let outcomes: Vec<Option<String>> = futures::future::join_all(burst)
+        .await
+        .into_iter()
+        .map(|page| {
+            assert_eq!(page.status, 200);
+            page.cache
+        })
+        .collect();
+    let misses = outcomes
+        .iter()
+        .filter(|o| o.as_deref() == Some("miss"))
+        .count();
+    assert_eq!(misses, 1, "{outcomes:?}");
 }
 
 async fn execute(db: &app::db::Db, sql: &str) {

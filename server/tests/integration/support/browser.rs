@@ -73,13 +73,18 @@ impl<'a> Browser<'a> {
         self.send(request).await
     }
 
+    /// GETs a page. Its body comes without the empty `<!>` comments the server writes for
+    /// hydration (after each piece of dynamic text), so tests can look for markup as a
+    /// reader's browser shows it.
     pub async fn page(&mut self, path: &str) -> Reply {
         let request = self
             .server
             .client
             .get(self.server.url(path))
             .header("accept", "text/html");
-        self.send(request).await
+        let mut reply = self.send(request).await;
+        reply.body = super::without_hydration_markers(&reply.body);
+        reply
     }
 
     async fn send(&mut self, mut request: reqwest::RequestBuilder) -> Reply {

@@ -12,6 +12,11 @@ pub use database::{Kind, TestDb};
 pub use private_pg::PrivatePostgres;
 pub use server::TestServer;
 
+/// `html` without the empty comments (`<!>`) Leptos writes as hydration markers.
+pub fn without_hydration_markers(html: &str) -> String {
+    html.replace("<!>", "")
+}
+
 /// An admin (the first account) and a reader, both logged in, with the password the tests use.
 pub async fn admin_and_reader(server: &TestServer) -> (Browser<'_>, Browser<'_>) {
     const PASSWORD: &str = "correct horse battery";

@@ -102,11 +102,13 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
-    /// GETs `path`; returns the status and the body.
+    /// GETs `path`; returns the status and the body, without hydration markers (see
+    /// `Browser::page`).
     pub async fn get(&self, path: &str) -> (u16, String) {
         let response = self.client.get(self.url(path)).send().await.expect("GET");
         let status = response.status().as_u16();
-        (status, response.text().await.unwrap())
+        let body = response.text().await.unwrap();
+        (status, super::without_hydration_markers(&body))
     }
 
     /// The server's process id.

@@ -7,9 +7,10 @@
 //!
 //! A kept page is served only while it is still right:
 //! - it was rendered under the database's current content version, a counter that triggers
-//!   move on every change anonymous readers could see (migration 0009). Reading it is one
-//!   indexed single-row query per request, so a change made through any instance, an import
-//!   or a hand-written `UPDATE` reaches the readers of every instance with their next request;
+//!   move on every change anonymous readers could see (migration 0009), read after the
+//!   request arrived (one single-row read serves all requests waiting for it, see
+//!   `version`), so a change made through any instance, an import or a hand-written `UPDATE`
+//!   reaches the readers of every instance with their next request;
 //! - and no scheduled post has gone live since it was rendered (no write marks that moment).
 //!
 //! The CSP nonce of a kept page is served to every reader of that page. It stays unguessable
@@ -36,6 +37,9 @@ use sha2::{Digest, Sha256};
 
 use crate::serve::SESSION_COOKIE;
 
+mod version;
+use version::VersionCheck;
+
 /// Says whether a page came from the cache (`hit`) or was rendered for this request (`miss`).
 pub const CACHE_HEADER: &str = "x-quire-cache";
 
@@ -46,6 +50,35 @@ pub struct PageCache {
     db: Db,
     capacity: usize,
     pages: Mutex<Pages>,
+    version: VersionCheck,
+    /// Addresses being rendered for the cache right now: other requests for them wait for
+    /// that rendering rather than render the same page again.
+    renderings: Mutex<HashMap<Key, Arc<tokio::sync::RwLock<()>>>>,
+}
+
+/// A request's part in rendering its page (see [`PageCache::join_rendering`]).
+enum Rendering<'a> {
+    /// This request renders; the others wait until this is dropped.
+    Leader(RenderingGuard<'a>),
+    /// Another request is rendering the page: wait on this, then look again.
+    Follower(Arc<tokio::sync::RwLock<()>>),
+}
+
+struct RenderingGuard<'a> {
+    cache: &'a PageCache,
+    key: Key,
+    _lock: tokio::sync::OwnedRwLockWriteGuard<()>,
+}
+
+impl Drop for RenderingGuard<'_> {
+    /// Also when the request is abandoned midway: the waiting ones must not wait forever.
+    fn drop(&mut self) {
+        lock(&self.cache.renderings).remove(&self.key);
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 #[derive(Default)]
@@ -185,10 +218,30 @@ fn etag_matches(request_headers: &HeaderMap, etag: &HeaderValue) -> bool {
 impl PageCache {
     pub fn new(db: Db, capacity: usize) -> PageCache {
         PageCache {
+            version: VersionCheck::new(db.clone()),
             db,
             capacity,
             pages: Mutex::new(Pages::default()),
+            renderings: Mutex::new(HashMap::new()),
         }
+    }
+
+    fn join_rendering(&self, key: &Key) -> Rendering<'_> {
+        let mut renderings = lock(&self.renderings);
+        if let Some(running) = renderings.get(key) {
+            return Rendering::Follower(running.clone());
+        }
+        let running = Arc::new(tokio::sync::RwLock::new(()));
+        let guard = running
+            .clone()
+            .try_write_owned()
+            .expect("a new lock is free");
+        renderings.insert(key.clone(), running);
+        Rendering::Leader(RenderingGuard {
+            cache: self,
+            key: key.clone(),
+            _lock: guard,
+        })
     }
 
     /// The key of a request the cache may answer, or `None` when it must go through.
@@ -218,7 +271,7 @@ impl PageCache {
     }
 
     fn get(&self, key: &Key, version: i64, now: DateTime<Utc>) -> Option<Arc<Page>> {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pages = lock(&self.pages);
         if pages.version != version {
             // Everything kept was rendered under another version: none of it can be served.
             pages.by_key.clear();
@@ -232,7 +285,7 @@ impl PageCache {
     }
 
     fn put(&self, key: Key, mut page: Page) -> Arc<Page> {
-        let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
+        let mut pages = lock(&self.pages);
         page.seq = pages.next_seq;
         pages.next_seq += 1;
         let page = Arc::new(page);
@@ -297,16 +350,25 @@ pub async fn serve(
         return next.run(request).await;
     };
     // Without the version nothing kept can be trusted: render as if there were no cache.
-    let version = match db::freshness::content_version(&cache.db).await {
-        Ok(version) => version,
-        Err(e) => {
-            tracing::debug!(error = %e, "page cache: content version unavailable");
-            return next.run(request).await;
-        }
+    let Some(version) = cache.version.current().await else {
+        return next.run(request).await;
     };
     if let Some(page) = cache.get(&key, version, Utc::now()) {
         return page.response(request.headers(), "hit");
     }
+    // One rendering per page at a time: a burst of readers of a page not kept yet waits for
+    // the first one's rendering instead of each rendering (and compressing) it.
+    let _leader = match cache.join_rendering(&key) {
+        Rendering::Leader(guard) => Some(guard),
+        Rendering::Follower(running) => {
+            drop(running.read().await);
+            if let Some(page) = cache.get(&key, version, Utc::now()) {
+                return page.response(request.headers(), "hit");
+            }
+            // Not kept after all (an error page, say): render it as usual.
+            None
+        }
+    };
     // Read before rendering, like the version: a post going live meanwhile only makes the
     // page expire early.
     let expires = match db::freshness::next_publication(&cache.db, db::now()).await {
@@ -352,18 +414,20 @@ pub async fn serve(
 }
 
 /// The page as it is, as brotli and as gzip. Done once per rendering, so brotli gets a
-/// higher quality than per-request compression could afford.
+/// higher quality than per-request compression affords (6 against 4), with a window no
+/// larger than the page (the encoder's memory grows with it).
 fn compress(identity: Bytes) -> (Bytes, Bytes, Bytes) {
     let mut brotli = Vec::with_capacity(identity.len() / 4);
+    let window = (usize::BITS - identity.len().leading_zeros()).clamp(16, 22);
     {
-        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 9, 22);
+        let mut writer = brotli::CompressorWriter::new(&mut brotli, 4096, 6, window);
         writer
             .write_all(&identity)
             .expect("writing to memory cannot fail");
     }
     let mut gzip = flate2::write::GzEncoder::new(
         Vec::with_capacity(identity.len() / 3),
-        flate2::Compression::new(9),
+        flate2::Compression::new(6),
     );
     gzip.write_all(&identity)
         .expect("writing to memory cannot fail");
