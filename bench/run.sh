@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Quire's benchmark, one command from a fresh machine:
 #
-#   bench/run.sh                     both backends, 50- and 5,000-post datasets (~8 min)
+#   bench/run.sh                     both backends, 50- and 5,000-post datasets (~6.5 min)
 #   bench/run.sh --datasets small --duration 5      a quicker look
 #   bench/run.sh --lighthouse        also Google Lighthouse on three pages, mobile and desktop
 #
