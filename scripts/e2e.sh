@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Playwright tests against the release build, once per database backend:
-#   1. the main suite, on a fresh database seeded with three demo posts and an admin;
+#   1. the main suite, on a fresh database seeded with three demo posts (55 comments on the
+#      newest) and an admin;
 #   2. the Flask tutorial's walk-through, on an empty database, in two runs with a server
 #      restart between them (what was written must still be there).
 #
@@ -56,7 +57,8 @@ run_backend() {
   local backend=$1 url
   echo "=== Playwright on $backend ==="
   url=$(fresh_db "$backend" main) || return 1
-  DATABASE_URL="$url" "$bin" demo --posts 3 >/dev/null || return 1
+  # 55 comments on the newest post: more than one page of them (tests/comments.spec.ts).
+  DATABASE_URL="$url" "$bin" demo --posts 3 --comments 55 >/dev/null || return 1
   # The admin the tests log in as (tests/accounts.spec.ts, tests/blog.spec.ts).
   printf '%s\n' 'admin passphrase 42' |
     DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null ||
