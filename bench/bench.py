@@ -10,6 +10,7 @@ fails (this is a measurement, not a test); 1 when the benchmark itself could not
 import argparse
 import gzip
 import http.client
+import json
 import os
 import re
 import shutil
@@ -369,7 +370,6 @@ def lighthouse(args, db_url):
                     cmd.append("--preset=desktop")
                 # A run now and then fails as a whole (Chrome exits early, or the report says
                 # runtimeError): one more try, and a run that still fails is shown as such.
-                import json
                 report, error = None, None
                 for _ in range(3):
                     if os.path.exists(out):

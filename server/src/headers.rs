@@ -9,7 +9,7 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::serve::SESSION_COOKIE;
+use crate::serve::has_session_cookie;
 
 /// For responses that are not pages: nothing may load, run or frame them.
 const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
@@ -25,13 +25,7 @@ pub async fn add(
     request: Request,
     next: Next,
 ) -> Response {
-    let logged_in = request
-        .headers()
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE));
+    let logged_in = has_session_cookie(request.headers());
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
     let fixed: [(HeaderName, &str); 5] = [

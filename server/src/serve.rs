@@ -39,6 +39,16 @@ use crate::request_log::{self, RequestIds};
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "quire_session";
 
+/// Whether a request carries a session cookie (a logged-in reader, or one who was).
+pub fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get_all(axum::http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|cookies| cookies.split(';'))
+        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum StartupError {
     #[error(

@@ -40,35 +40,6 @@ pub enum Viewer {
     Admin,
 }
 
-/// A post's comments that `viewer` may see, oldest first, with their authors — one query,
-/// however many there are. The post's rows come through `comments_post_idx` in this order.
-pub async fn for_post(
-    db: &Db,
-    post_id: i64,
-    viewer: Viewer,
-) -> Result<Vec<CommentRecord>, sqlx::Error> {
-    let (is_admin, reader_id) = match viewer {
-        Viewer::Visitor => (false, None),
-        Viewer::Reader(id) => (false, Some(id)),
-        Viewer::Admin => (true, None),
-    };
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT c.id, c.author_id, u.name AS author_name, u.email AS author_email, c.body,
-                    c.created_at, c.status
-             FROM comments c JOIN users u ON u.id = c.author_id
-             WHERE c.post_id = $1
-               AND (c.status = 'visible' OR $2 OR (c.status = 'pending' AND c.author_id = $3))
-             ORDER BY c.created_at, c.id",
-        )
-        .bind(post_id)
-        .bind(is_admin)
-        .bind(reader_id)
-        .fetch_all(pool)
-        .await
-    })
-}
-
 /// How many comments a post page shows at a time.
 pub const COMMENTS_PER_PAGE: i64 = 50;
 

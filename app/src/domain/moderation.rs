@@ -46,7 +46,7 @@ impl CommentStatus {
     }
 
     /// Whether a reader sees a comment in this status: `is_author` when they wrote it. The
-    /// SQL of `db::comments::for_post` applies the same rule (and a test holds them together).
+    /// SQL of `db::comments::page_for_post` applies the same rule (and a test holds them together).
     pub fn shown_to(self, is_author: bool, is_admin: bool) -> bool {
         match self {
             CommentStatus::Visible => true,

@@ -90,12 +90,11 @@ pub const MATCH_END: char = '\u{3}';
 pub fn marked_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
     let mut open = false;
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
+    let mut rest = text;
+    while let Some(at) = rest.find([MATCH_START, MATCH_END]) {
+        out.push_str(&crate::html::escape(&rest[..at]));
+        // Both markers are one byte long.
+        match rest.as_bytes()[at] as char {
             MATCH_START if !open => {
                 out.push_str("<mark>");
                 open = true;
@@ -104,10 +103,11 @@ pub fn marked_html(text: &str) -> String {
                 out.push_str("</mark>");
                 open = false;
             }
-            MATCH_START | MATCH_END => {}
-            c => out.push(c),
+            _ => {}
         }
+        rest = &rest[at + 1..];
     }
+    out.push_str(&crate::html::escape(rest));
     if open {
         out.push_str("</mark>");
     }

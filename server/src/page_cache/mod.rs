@@ -35,7 +35,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::serve::SESSION_COOKIE;
+use crate::serve::has_session_cookie;
 
 mod version;
 use version::VersionCheck;
@@ -314,15 +314,6 @@ impl PageCache {
     }
 }
 
-fn has_session_cookie(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|cookies| cookies.split(';'))
-        .any(|cookie| cookie.trim().split('=').next() == Some(SESSION_COOKIE))
-}
-
 /// Whether a rendered response is the same for every anonymous reader and may be kept.
 fn keepable(response: &Response) -> bool {
     let headers = response.headers();
@@ -445,6 +436,7 @@ fn etag(identity: &[u8]) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::serve::SESSION_COOKIE;
 
     fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

@@ -145,11 +145,13 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
             .unwrap()
             .unwrap()
             .id;
-        let comment = app::db::comments::for_post(&pool, post_id, app::db::comments::Viewer::Admin)
-            .await
-            .unwrap()[0]
-            .id
-            .to_string();
+        let comment =
+            app::db::comments::page_for_post(&pool, post_id, app::db::comments::Viewer::Admin, 1)
+                .await
+                .unwrap()
+                .comments[0]
+                .id
+                .to_string();
         let args: Vec<(&str, &str)> = args
             .iter()
             .map(|(k, v)| {

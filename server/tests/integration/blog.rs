@@ -372,9 +372,10 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let comments = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
+    let comments = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
         .await
-        .unwrap();
+        .unwrap()
+        .comments;
     let (readers, admins) = (comments[0].id.to_string(), comments[1].id.to_string());
     let mut other = Browser::new(&server);
     other.register("Other", "other@example.com", PASSWORD).await;
@@ -418,9 +419,10 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
     admin
         .call("comments/add", &[("slug", "talk"), ("body", "again")])
         .await;
-    let latest = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
+    let latest = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
         .await
         .unwrap()
+        .comments
         .last()
         .unwrap()
         .id
@@ -432,9 +434,10 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         )
         .await;
     assert_eq!(reader_comment.status, 200);
-    let moderated = app::db::comments::for_post(&pool, post.id, Viewer::Admin)
+    let moderated = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
         .await
         .unwrap()
+        .comments
         .last()
         .unwrap()
         .id
@@ -518,9 +521,10 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
             .unwrap();
     }
     assert_eq!(
-        app::db::comments::for_post(&pool, post.id, Viewer::Admin)
+        app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
             .await
             .unwrap()
+            .comments
             .len(),
         31
     );

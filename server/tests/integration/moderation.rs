@@ -28,9 +28,10 @@ async fn comments_on(pool: &Db, slug: &str) -> Vec<(String, String)> {
         .await
         .unwrap()
         .expect("the post exists");
-    comments::for_post(pool, post.id, Viewer::Admin)
+    comments::page_for_post(pool, post.id, Viewer::Admin, 1)
         .await
         .unwrap()
+        .comments
         .iter()
         .map(|c| (c.id.to_string(), c.status().as_str().to_owned()))
         .collect()
