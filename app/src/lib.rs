@@ -1,5 +1,6 @@
-//! Quire's application: pages and components (rendered on the server and hydrated in the
-//! browser), the server functions they call, and — on the server only — the data layer.
+//! Quire's application: pages and components (rendered on the server; the few interactive
+//! ones, `#[island]`s, are also brought to life in the browser), the server functions they
+//! call, and — on the server only — the data layer.
 
 pub mod api;
 pub mod components;
@@ -58,10 +59,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/rss+xml" title="Quire (RSS)" href="/rss.xml"/>
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                // Hydration waits for the browser to be idle: the page is readable (and its forms
-                // work, without JavaScript) first, and the client's download does not compete
-                // with the page's own resources.
-                <HydrationScripts options root defer=true/>
+                // Islands: the client brings only the interactive parts to life (the theme
+                // switch, submit buttons' progress, the editor's preview and image upload), once
+                // the browser is idle; the page is readable, and its forms work, before that.
+                <HydrationScripts options root islands=true/>
                 <MetaTags/>
             </head>
             <body>

@@ -86,6 +86,38 @@ test('the admin sees New post and the user list; a reader does not', async ({ pa
   await expect(page.getByRole('heading', { name: 'Not allowed' })).toBeVisible();
 });
 
+test('a submit button shows progress while its form is posted', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  // The browser posts the form itself; hold the answer back, as a slow network would.
+  await page.route('**/api/login', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await route.continue();
+  });
+  // Playwright waits for a navigation to finish before it looks at the page again, so the
+  // page reports what its button shows while the post runs.
+  const seen: string[] = [];
+  page.on('console', (message) => {
+    if (message.text().startsWith('busy:')) seen.push(message.text());
+  });
+  await page.evaluate(() => {
+    const form = document.querySelector('form[action="/api/login"]')!;
+    new MutationObserver(() => {
+      const button = form.querySelector('button[type="submit"]') as HTMLButtonElement;
+      const status = form.querySelector('[role="status"]');
+      console.log(`busy: ${button.disabled} ${button.getAttribute('aria-busy')} ${status?.textContent ?? ''}`);
+    }).observe(form, { subtree: true, attributes: true, childList: true });
+  });
+  await page.getByLabel('Email').fill(uniqueEmail('slow'));
+  await page.getByLabel('Password').fill('definitely not it');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  expect(seen).toContain('busy: true true Working…');
+  // The answer is a new page: the error, and the button ready again.
+  await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+  await expect(page.getByRole('button', { name: 'Log in' })).toBeEnabled();
+  await expect(page.getByRole('status')).toHaveCount(0);
+});
+
 test('forms work without JavaScript', async ({ browser }) => {
   const context = await browser.newContext({ javaScriptEnabled: false });
   const page = await context.newPage();

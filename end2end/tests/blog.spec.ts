@@ -38,6 +38,8 @@ test('the admin writes, edits and deletes a post', async ({ page }) => {
   await page.getByLabel('Title', { exact: true }).fill('Scratch post');
   await page.getByLabel('Cover image URL', { exact: true }).fill('javascript:alert(1)');
   await page.getByLabel('Body', { exact: true }).fill('Some *body*.');
+  // The preview (an island) follows the typing, rendered by the server.
+  await expect(page.getByRole('region', { name: 'Preview' }).locator('em')).toHaveText('body');
   await page.getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByText(/^Use an address starting with https:\/\/ or http:\/\//)).toBeVisible();
   await expect(page.getByLabel('Body', { exact: true })).toHaveValue('Some *body*.');

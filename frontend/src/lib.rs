@@ -1,8 +1,9 @@
-//! The WASM entry point: hydrates the server-rendered page. All components live in `app`.
+//! The WASM entry point. Pages are rendered by the server; the client brings only the
+//! interactive parts of a page, `app`'s islands, to life (Leptos' islands mode). The island
+//! script in the page calls `hydrate` and then each island's own hydration function.
 
-// The post page's view type nests deeply (Leptos encodes the whole tree in types); the
-// release build's layout computation needs more than the default 128 levels.
-#![recursion_limit = "256"]
+// Nothing here names `app`, but its islands' exported hydration functions must be linked in.
+extern crate app;
 
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
@@ -10,5 +11,5 @@ pub fn hydrate() {
     // formatting code they need (the download is the cost).
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    leptos::mount::hydrate_islands();
 }

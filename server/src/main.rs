@@ -67,7 +67,10 @@ fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match args.command.unwrap_or_default() {
-            cli::Command::Serve => serve::run(config).await,
+            cli::Command::Serve => {
+                start_background_work();
+                serve::run(config).await
+            }
             cli::Command::Migrate => ops::migrate(&config).await,
             cli::Command::Check => ops::check(&config).await,
             command => cli::run(config, command).await,
@@ -97,6 +100,38 @@ fn leptos_options(
         options.env = leptos::config::Env::PROD;
     }
     Ok(options)
+}
+
+/// Work that start-up need not wait for, on a thread of its own: the code highlighter's
+/// grammars (loaded here rather than by the first post with code), then, every few seconds,
+/// glibc's free memory handed back to the system. glibc returns only the free memory at the
+/// top of each heap by itself; the rest (after a burst of requests, or the grammars' loading)
+/// stays in the process until `malloc_trim` releases its pages.
+fn start_background_work() {
+    let spawned = std::thread::Builder::new()
+        .name("quire-trim".into())
+        .spawn(|| {
+            app::render::load_highlighter();
+            loop {
+                release_free_memory();
+                std::thread::sleep(std::time::Duration::from_secs(TRIM_EVERY_SECS));
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("could not start the background thread: {e}");
+    }
+}
+
+/// How often free memory is handed back: trimming two small heaps takes well under a
+/// millisecond, and an idle server's memory settles within this long after a burst.
+const TRIM_EVERY_SECS: u64 = 2;
+
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // Safe: malloc_trim only returns free pages to the system; it takes each heap's lock.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// glibc serves a freed large block's size from the heap next time and keeps it: after a few

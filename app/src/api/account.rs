@@ -3,6 +3,10 @@ use leptos::prelude::*;
 use crate::domain::{CurrentUser, UserListing};
 use crate::error::AppError;
 
+/// `?saved=` values the account page shows a note for.
+pub const SAVED_NAME: &str = "name";
+pub const SAVED_PASSWORD: &str = "password";
+
 /// The logged-in user's own account (401 for visitors).
 #[server(endpoint = "account")]
 pub async fn account() -> Result<CurrentUser, AppError> {
@@ -26,7 +30,9 @@ pub async fn update_name(name: String) -> Result<(), AppError> {
                 .map_err(|m| AppError::invalid("name", m).with_values(&[("name", &name)]))?;
             db::users::rename(&state.db, user.id, parsed.as_str())
                 .await
-                .map_err(|e| AppError::from_db("renaming a user", e))
+                .map_err(|e| AppError::from_db("renaming a user", e))?;
+            guard::land_on(&format!("/account?saved={SAVED_NAME}"));
+            Ok(())
         }
         .await,
     )
@@ -79,6 +85,7 @@ pub async fn change_password(
             };
             crate::auth::start_session(&mut session, &updated).await?;
             tracing::info!(user.id = updated.id, "password changed");
+            guard::land_on(&format!("/account?saved={SAVED_PASSWORD}"));
             Ok(())
         }
         .await,

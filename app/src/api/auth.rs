@@ -35,7 +35,7 @@ pub async fn register(
                 return Err(form.into_error(&echo));
             };
             if guard::caught_by_honeypot("register", &website) {
-                leptos_axum::redirect("/");
+                guard::land_on("/");
                 return Ok(());
             }
 
@@ -80,7 +80,7 @@ pub async fn register(
 
             let mut session = guard::auth_session().await?;
             crate::auth::start_session(&mut session, &user).await?;
-            leptos_axum::redirect("/");
+            guard::land_on("/");
             Ok(())
         }
         .await,
@@ -150,7 +150,7 @@ pub async fn login(email: String, password: String) -> Result<(), AppError> {
                 .map_err(db_err)?;
             crate::auth::start_session(&mut session, &user).await?;
             tracing::info!(user.id = user.id, "logged in");
-            leptos_axum::redirect("/");
+            guard::land_on("/");
             Ok(())
         }
         .await,
@@ -169,7 +169,7 @@ pub async fn logout() -> Result<(), AppError> {
                 .logout()
                 .await
                 .map_err(|e| AppError::internal("ending a session", e))?;
-            leptos_axum::redirect("/");
+            guard::land_on("/");
             Ok(())
         }
         .await,

@@ -136,7 +136,7 @@ pub async fn create_post(
             };
             match db::posts::create(&state.db, &post).await {
                 Ok(created) => {
-                    leptos_axum::redirect(&format!("/posts/{}", created.slug.as_str()));
+                    guard::land_on(&format!("/posts/{}", created.slug.as_str()));
                     Ok(())
                 }
                 Err(CreatePostError::DuplicateTitle) => {
@@ -188,7 +188,7 @@ pub async fn update_post(
             };
             match db::posts::update(&state.db, &slug, &changes).await {
                 Ok(Some(_)) => {
-                    leptos_axum::redirect(&format!("/posts/{slug}"));
+                    guard::land_on(&format!("/posts/{slug}"));
                     Ok(())
                 }
                 Ok(None) => Err(AppError::NotFound("There is no such post.".into())),
@@ -214,7 +214,7 @@ pub async fn delete_post(slug: String) -> Result<(), AppError> {
             guard::require_admin().await?;
             match db::posts::delete(&state.db, &slug).await {
                 Ok(true) => {
-                    leptos_axum::redirect("/");
+                    guard::land_on("/");
                     Ok(())
                 }
                 Ok(false) => Err(AppError::NotFound("There is no such post.".into())),

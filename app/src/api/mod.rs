@@ -58,6 +58,25 @@ mod guard {
         result
     }
 
+    /// Where the browser goes once a form's post succeeded: the form's page, with a note to
+    /// show (`?saved=…`) or at the part that changed. A plain form post is redirected there;
+    /// a script calling the function gets its value, with the address in a header.
+    pub fn land_on(path: &str) {
+        // A slug may hold letters outside ASCII, and a header may not: percent-encode them
+        // (and spaces or controls, which no path of ours has) as the browser would.
+        let mut location = String::with_capacity(path.len());
+        for c in path.chars() {
+            if c.is_ascii_graphic() {
+                location.push(c);
+            } else {
+                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
+                    location.push_str(&format!("%{byte:02X}"));
+                }
+            }
+        }
+        leptos_axum::redirect(&location);
+    }
+
     pub async fn auth_session() -> Result<AuthSession, AppError> {
         leptos_axum::extract::<AuthSession>()
             .await

@@ -153,6 +153,7 @@ pub async fn add_comment(
             let hold = !is_admin && db::site::hold_comments(&state.db).await.map_err(db_err)?;
             let status = CommentStatus::for_new_comment(hold, is_admin);
             if guard::caught_by_honeypot("comment", &website) {
+                land_on_comments(&slug, status);
                 return Ok(status);
             }
             let limit = rate_limit::Policy {
@@ -177,6 +178,7 @@ pub async fn add_comment(
                             tracing::warn!(error = %e, "could not count a comment for its rate limit");
                         }
                     }
+                    land_on_comments(&slug, status);
                     Ok(status)
                 }
                 Ok(None) => Err(AppError::NotFound(
@@ -187,6 +189,18 @@ pub async fn add_comment(
         }
         .await,
     )
+}
+
+/// After a comment is sent: the post's newest comments, where it is, with a note when it
+/// waits for approval (`?held=1`).
+#[cfg(feature = "ssr")]
+fn land_on_comments(slug: &str, status: CommentStatus) {
+    let held = if status == CommentStatus::Pending {
+        "?held=1"
+    } else {
+        ""
+    };
+    super::guard::land_on(&format!("/posts/{slug}{held}#comments-title"));
 }
 
 /// Deletes a comment: its author or the admin may.

@@ -10,6 +10,8 @@ pub const DEFAULT_ABOUT: &str =
     "This blog runs on **Quire**. Its author has not written an About page yet.";
 /// What the contact form says after a message is sent (the Flask blog's words).
 pub const MESSAGE_SENT: &str = "Successfully sent your message";
+/// The contact page's query parameter after a message was sent.
+pub const SENT: &str = "sent";
 
 #[server(endpoint = "about")]
 pub async fn get_about() -> Result<AboutView, AppError> {
@@ -119,7 +121,9 @@ pub async fn send_message(
             }
             Ok(())
         }
-        .await,
+        .await
+        // A bot caught by the honeypot lands there too.
+        .inspect(|()| guard::land_on(&format!("/contact?{SENT}=1"))),
     )
 }
 

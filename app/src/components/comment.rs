@@ -1,6 +1,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
+use super::LinkButton;
 use crate::api::{DeleteComment, ModerateComment};
 use crate::domain::{CommentStatus, CommentView, ModerationAction};
 
@@ -51,15 +52,7 @@ pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
                         {comment.can_delete.then(|| view! {
                             <ActionForm action=remove>
                                 <input type="hidden" name="id" value=id/>
-                                <button
-                                    type="submit"
-                                    class="link-button"
-                                    aria-label="Delete comment"
-                                    disabled=move || remove.pending().get()
-                                    aria-busy=move || remove.pending().get().to_string()
-                                >
-                                    "Delete"
-                                </button>
+                                <LinkButton label="Delete" name="Delete comment"/>
                             </ActionForm>
                         })}
                     </div>
@@ -86,15 +79,7 @@ fn ModerationButton(
         <ActionForm action=moderate>
             <input type="hidden" name="id" value=id/>
             <input type="hidden" name="action" value=action.as_str()/>
-            <button
-                type="submit"
-                class="link-button"
-                aria-label=name
-                disabled=move || moderate.pending().get()
-                aria-busy=move || moderate.pending().get().to_string()
-            >
-                {text}
-            </button>
+            <LinkButton label=text name/>
         </ActionForm>
     }
 }

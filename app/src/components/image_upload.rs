@@ -15,7 +15,7 @@ use crate::domain::{image_markdown, is_image_path, UploadProblem};
 #[component]
 pub fn ImageUpload() -> impl IntoView {
     let query = use_query_map();
-    let (came_back_with, came_back_failing) = query.with_untracked(|q| {
+    let (uploaded, error) = query.with_untracked(|q| {
         (
             q.get("uploaded").filter(|url| is_image_path(url)),
             q.get("upload_error")
@@ -23,8 +23,14 @@ pub fn ImageUpload() -> impl IntoView {
                 .map(|problem| problem.message().to_owned()),
         )
     });
-    let uploaded = RwSignal::new(came_back_with);
-    let error = RwSignal::new(came_back_failing);
+    view! { <ImageUploadForm uploaded error/> }
+}
+
+/// The form itself, an island: what a plain form post came back with is its starting state.
+#[island]
+fn ImageUploadForm(uploaded: Option<String>, error: Option<String>) -> impl IntoView {
+    let uploaded = RwSignal::new(uploaded);
+    let error = RwSignal::new(error);
     let busy = RwSignal::new(false);
     let done = RwSignal::new(None::<&'static str>);
     // Effects run only in the browser: the buttons that fill the editor need the script.

@@ -1,7 +1,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::ThemeToggle;
+use super::{LinkButton, ThemeToggle};
 use crate::session::Session;
 
 /// The banner on every page: the blog's name, navigation and the theme switch.
@@ -32,14 +32,7 @@ pub fn SiteHeader() -> impl IntoView {
                                     <li><a href="/account" class="account-link">{me.name}</a></li>
                                     <li>
                                         <ActionForm action=logout>
-                                            <button
-                                                type="submit"
-                                                class="link-button"
-                                                disabled=move || logout.pending().get()
-                                                aria-busy=move || logout.pending().get().to_string()
-                                            >
-                                                "Log out"
-                                            </button>
+                                            <LinkButton label="Log out" name="Log out"/>
                                         </ActionForm>
                                     </li>
                                 }

@@ -10,7 +10,7 @@ mod theme_toggle;
 mod title;
 
 pub use comment::{Comment, CommentActions};
-pub use form::{last_error, textarea_text, Field, FormMessage, Honeypot, SubmitButton};
+pub use form::{last_error, textarea_text, Field, FormMessage, Honeypot, LinkButton, SubmitButton};
 pub use image_upload::ImageUpload;
 pub use layout::{SiteFooter, SiteHeader};
 pub use post_list::{PostList, TagList};

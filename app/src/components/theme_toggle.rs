@@ -5,7 +5,7 @@ use leptos::prelude::*;
 ///
 /// The switch needs the WASM client: it is rendered disabled and comes alive once the page
 /// has hydrated, so a disabled switch means the client did not start.
-#[component]
+#[island]
 pub fn ThemeToggle() -> impl IntoView {
     let (hydrated, set_hydrated) = signal(false);
     let (dark, set_dark) = signal(false);

@@ -34,7 +34,7 @@ pub fn AboutPage() -> impl IntoView {
                                             </textarea>
                                             {move || error.get().and_then(|e| e.for_field("text")).map(|m| view! { <p class="field-error">{m}</p> })}
                                         </div>
-                                        <SubmitButton label="Save" pending=save.pending().into()/>
+                                        <SubmitButton label="Save"/>
                                     </ActionForm>
                                 </details>
                             })}

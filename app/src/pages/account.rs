@@ -1,23 +1,24 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Meta;
+use leptos_router::hooks::use_query_map;
 
 use super::Restricted;
-use crate::api::{account, ChangePassword, UpdateName};
+use crate::api::{account, ChangePassword, UpdateName, SAVED_NAME, SAVED_PASSWORD};
 use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
-use crate::session::Session;
 
 /// The logged-in user's own page: change the name or the password.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let rename = ServerAction::<UpdateName>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    Session::get().refresh_after(rename.into());
     let details = Resource::new(move || rename.version().get(), |_| account());
     let rename_error = last_error(rename.value());
     let password_error = last_error(change_password.value());
-    let renamed = move || matches!(rename.value().get(), Some(Ok(())));
-    let password_changed = move || matches!(change_password.value().get(), Some(Ok(())));
+    // A change that went through redirects here with `?saved=name` or `?saved=password`.
+    let saved = use_query_map().read_untracked().get("saved");
+    let renamed = saved.as_deref() == Some(SAVED_NAME);
+    let password_changed = saved.as_deref() == Some(SAVED_PASSWORD);
 
     view! {
         <PageTitle text="Your account"/>
@@ -34,9 +35,7 @@ pub fn AccountPage() -> impl IntoView {
                             <h2 id="name-title">"Name"</h2>
                             <ActionForm action=rename>
                                 <FormMessage error=rename_error/>
-                                <Show when=renamed>
-                                    <p class="form-ok" role="status">"Your name was saved."</p>
-                                </Show>
+                                {renamed.then(|| view! { <p class="form-ok" role="status">"Your name was saved."</p> })}
                                 <div class="field">
                                     <label for="field-name">"Name"</label>
                                     <input
@@ -49,19 +48,17 @@ pub fn AccountPage() -> impl IntoView {
                                     />
                                     {move || rename_error.get().and_then(|e| e.for_field("name")).map(|m| view! { <p class="field-error">{m}</p> })}
                                 </div>
-                                <SubmitButton label="Save name" pending=rename.pending().into()/>
+                                <SubmitButton label="Save name"/>
                             </ActionForm>
 
                             <h2>"Password"</h2>
                             <p>"Changing it logs you out everywhere else."</p>
                             <ActionForm action=change_password>
                                 <FormMessage error=password_error/>
-                                <Show when=password_changed>
-                                    <p class="form-ok" role="status">"Your password was changed."</p>
-                                </Show>
+                                {password_changed.then(|| view! { <p class="form-ok" role="status">"Your password was changed."</p> })}
                                 <Field label="Current password" name="current_password" kind="password" autocomplete="current-password" error=password_error/>
                                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=password_error hint="At least 8 characters."/>
-                                <SubmitButton label="Change password" pending=change_password.pending().into()/>
+                                <SubmitButton label="Change password"/>
                             </ActionForm>
                         }
                         .into_any(),

@@ -1,8 +1,9 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Meta;
+use leptos_router::hooks::use_query_map;
 
-use crate::api::{SendMessage, MESSAGE_SENT};
+use crate::api::{SendMessage, MESSAGE_SENT, SENT};
 use crate::components::{
     last_error, textarea_text, Field, FormMessage, Honeypot, PageTitle, SubmitButton,
 };
@@ -12,14 +13,15 @@ use crate::components::{
 pub fn ContactPage() -> impl IntoView {
     let action = ServerAction::<SendMessage>::new();
     let error = last_error(action.value());
-    let sent = move || matches!(action.value().get(), Some(Ok(())));
+    // A message that went through redirects here with `?sent=1`.
+    let sent = use_query_map().read_untracked().get(SENT).is_some();
     view! {
         <PageTitle text="Contact"/>
         <Meta name="description" content="Send the author of this blog a message."/>
         <section class="form-page" aria-labelledby="contact-title">
             <h1 id="contact-title">"Contact"</h1>
             <Show
-                when=sent
+                when=move || sent
                 fallback=move || view! {
                     <p>"Want to get in touch? Fill out the form below to send a message."</p>
                     <ActionForm action>
@@ -36,7 +38,7 @@ pub fn ContactPage() -> impl IntoView {
                             {move || error.get().and_then(|e| e.for_field("message")).map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                         <Honeypot/>
-                        <SubmitButton label="Send" pending=action.pending().into()/>
+                        <SubmitButton label="Send"/>
                     </ActionForm>
                 }
             >

@@ -33,7 +33,7 @@ pub fn DeletePostPage() -> impl IntoView {
                             <ActionForm action>
                                 <FormMessage error/>
                                 <input type="hidden" name="slug" value=draft.slug.clone()/>
-                                <SubmitButton label="Delete post" pending=action.pending().into()/>
+                                <SubmitButton label="Delete post"/>
                             </ActionForm>
                             <p><a href=back>"Keep it"</a></p>
                             }

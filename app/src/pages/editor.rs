@@ -45,7 +45,7 @@ pub fn NewPostPage() -> impl IntoView {
                             <ImageUpload/>
                             <ActionForm action>
                                 <EditorFields draft=PostDraft::default() error/>
-                                <SubmitButton label="Publish" pending=action.pending().into()/>
+                                <SubmitButton label="Publish"/>
                             </ActionForm>
                         }
                         .into_any(),
@@ -79,7 +79,7 @@ pub fn EditPostPage() -> impl IntoView {
                             <ActionForm action>
                                 <input type="hidden" name="slug" value=draft.slug.clone()/>
                                 <EditorFields draft error/>
-                                <SubmitButton label="Save" pending=action.pending().into()/>
+                                <SubmitButton label="Save"/>
                             </ActionForm>
                         }
                         .into_any(),
@@ -103,30 +103,19 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         }
     };
     let message = move |field: &'static str| move || error.get().and_then(|e| e.for_field(field));
-    let body = RwSignal::new(draft.body.clone());
-    let (preview_source, set_preview_source) = signal(draft.body.clone());
-    // Preview a moment after typing stops, not on every key.
-    let schedule_preview = move |text: String| {
-        body.set(text.clone());
-        set_timeout(
-            move || {
-                if body.get_untracked() == text {
-                    set_preview_source.set(text);
-                }
-            },
-            std::time::Duration::from_millis(400),
-        );
+    let body = error
+        .get_untracked()
+        .and_then(|e| e.value("body"))
+        .unwrap_or_else(|| draft.body.clone());
+    // The page is rendered on the server only; the client renders the preview as one types.
+    #[cfg(feature = "ssr")]
+    let preview = if body.trim().is_empty() {
+        String::new()
+    } else {
+        crate::render::post_html(&body)
     };
-    let preview = Resource::new(
-        move || preview_source.get(),
-        |text| async move {
-            if text.trim().is_empty() {
-                Ok(String::new())
-            } else {
-                preview_post(text).await
-            }
-        },
-    );
+    #[cfg(not(feature = "ssr"))]
+    let preview = String::new();
 
     view! {
         <FormMessage error/>
@@ -134,6 +123,51 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
         <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
         <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
+        <BodyField body message=message("body")() preview/>
+        <Publishing draft=draft.clone() error/>
+    }
+}
+
+/// The body's text area and, below it, the rendered body: an island, so the preview follows
+/// the typing (a moment after it stops, not on every key).
+#[island]
+fn BodyField(body: String, message: Option<String>, preview: String) -> impl IntoView {
+    let typed = StoredValue::new(body.clone());
+    let (html, set_html) = signal(preview);
+    let (rendering, set_rendering) = signal(false);
+    let (failure, set_failure) = signal(None::<String>);
+    let schedule_preview = move |text: String| {
+        typed.set_value(text.clone());
+        set_timeout(
+            move || {
+                if typed.get_value() != text {
+                    return;
+                }
+                set_rendering.set(true);
+                leptos::task::spawn_local(async move {
+                    let result = if text.trim().is_empty() {
+                        Ok(String::new())
+                    } else {
+                        preview_post(text.clone()).await
+                    };
+                    // An answer for text typed over since is dropped.
+                    if typed.get_value() == text {
+                        set_rendering.set(false);
+                        match result {
+                            Ok(rendered) => {
+                                set_failure.set(None);
+                                set_html.set(rendered);
+                            }
+                            Err(e) => set_failure.set(Some(e.to_string())),
+                        }
+                    }
+                });
+            },
+            std::time::Duration::from_millis(400),
+        );
+    };
+    let invalid = message.is_some().to_string();
+    view! {
         <div class="field">
             <label for="field-body">"Body"</label>
             <p class="hint" id="field-body-hint">"Markdown: **bold**, *italic*, [links](https://…), lists, tables, ``` code ```."</p>
@@ -143,28 +177,27 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
                 rows="16"
                 required
                 aria-describedby="field-body-hint"
-                aria-invalid=move || message("body")().is_some().to_string()
+                aria-invalid=invalid
                 on:input=move |ev| schedule_preview(event_target_value(&ev))
             >
-                {
-                    let body = value("body", draft.body.clone());
-                    move || textarea_text(body())
-                }
+                {textarea_text(body)}
             </textarea>
-            {move || message("body")().map(|m| view! { <p class="field-error">{m}</p> })}
+            {message.map(|m| view! { <p class="field-error">{m}</p> })}
         </div>
-        <Publishing draft=draft.clone() error/>
-        <section class="preview" aria-label="Preview">
+        <section class="preview" aria-label="Preview" aria-busy=move || rendering.get().to_string()>
             <h2>"Preview"</h2>
-            <Transition fallback=|| view! { <p class="progress" role="status">"Rendering…"</p> }>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        Ok(html) if html.is_empty() => view! { <p class="hint">"The rendered body appears here as you type."</p> }.into_any(),
-                        Ok(html) => view! { <div class="post-body" inner_html=html></div> }.into_any(),
-                        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Show when=move || rendering.get()>
+                <p class="progress" role="status">"Rendering…"</p>
+            </Show>
+            {move || failure.get().map(|e| view! { <p class="error">{e}</p> })}
+            {move || {
+                let html = html.get();
+                if html.is_empty() {
+                    view! { <p class="hint">"The rendered body appears here as you type."</p> }.into_any()
+                } else {
+                    view! { <div class="post-body" inner_html=html></div> }.into_any()
+                }
+            }}
         </section>
     }
 }

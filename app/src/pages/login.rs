@@ -4,12 +4,10 @@ use leptos_meta::Meta;
 
 use crate::api::Login;
 use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
-use crate::session::Session;
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
     let action = ServerAction::<Login>::new();
-    Session::get().refresh_after(action.into());
     let error = last_error(action.value());
 
     view! {
@@ -21,7 +19,7 @@ pub fn LoginPage() -> impl IntoView {
                 <FormMessage error/>
                 <Field label="Email" name="email" kind="email" autocomplete="email" error echo=true/>
                 <Field label="Password" name="password" kind="password" autocomplete="current-password" error/>
-                <SubmitButton label="Log in" pending=action.pending().into()/>
+                <SubmitButton label="Log in"/>
             </ActionForm>
             <p>"New here? " <a href="/register">"Register"</a></p>
         </section>

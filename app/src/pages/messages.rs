@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::Restricted;
 use crate::api::{list_messages, SetMessageRead};
-use crate::components::PageTitle;
+use crate::components::{LinkButton, PageTitle};
 
 /// The admin's inbox of contact messages.
 #[component]
@@ -36,14 +36,10 @@ pub fn MessagesPage() -> impl IntoView {
                                             <ActionForm action=mark>
                                                 <input type="hidden" name="id" value=m.id/>
                                                 <input type="hidden" name="read" value=(!m.read).to_string()/>
-                                                <button
-                                                    type="submit"
-                                                    class="link-button"
-                                                    disabled=move || mark.pending().get()
-                                                    aria-busy=move || mark.pending().get().to_string()
-                                                >
-                                                    {if m.read { "Mark as unread" } else { "Mark as read" }}
-                                                </button>
+                                                {
+                                                    let label = if m.read { "Mark as unread" } else { "Mark as read" };
+                                                    view! { <LinkButton label name=label/> }
+                                                }
                                             </ActionForm>
                                         </li>
                                     }).collect_view()}

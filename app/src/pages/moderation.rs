@@ -69,7 +69,7 @@ fn Queue(
             <p class="hint" id="field-hold-hint">
                 "Readers' new comments then wait here until you approve them; your own never do."
             </p>
-            <SubmitButton label="Save setting" pending=hold.pending().into()/>
+            <SubmitButton label="Save setting"/>
         </ActionForm>
         </div>
         <h2>"Hidden and awaiting approval"</h2>

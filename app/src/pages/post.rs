@@ -9,7 +9,7 @@ use crate::components::{
     last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
 };
 use crate::components::{Comment, CommentActions, Honeypot};
-use crate::domain::{author_href, reading_time, CommentStatus, PostStatus, PostView};
+use crate::domain::{author_href, reading_time, PostStatus, PostView};
 use crate::error::AppError;
 use crate::session::Session;
 
@@ -166,8 +166,8 @@ impl CommentPages {
 fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
     let user = Session::get().user;
     let error = last_error(add.value());
-    // The last comment sent was held for approval (the hold setting is on).
-    let held = move || matches!(add.value().get(), Some(Ok(CommentStatus::Pending)));
+    // The comment just sent is held for approval (the hold setting is on): `?held=1`.
+    let held = use_query_map().read_untracked().get("held").is_some();
     view! {
         <Transition fallback=|| ()>
             {
@@ -194,12 +194,12 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
                                         {move || error.get().and_then(|e| e.for_field("body")).map(|m| view! { <p class="field-error">{m}</p> })}
                                     </div>
                                     <Honeypot/>
-                                    <SubmitButton label="Submit comment" pending=add.pending().into()/>
-                                    <Show when=held>
+                                    <SubmitButton label="Submit comment"/>
+                                    {held.then(|| view! {
                                         <p class="form-ok" role="status">
                                             "Thank you! Your comment awaits approval: others will see it once the admin approves it."
                                         </p>
-                                    </Show>
+                                    })}
                                 </ActionForm>
                             }
                             .into_any(),

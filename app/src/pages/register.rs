@@ -4,12 +4,10 @@ use leptos_meta::Meta;
 
 use crate::api::{Register, ALREADY_REGISTERED};
 use crate::components::{last_error, Field, FormMessage, Honeypot, PageTitle, SubmitButton};
-use crate::session::Session;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {
     let action = ServerAction::<Register>::new();
-    Session::get().refresh_after(action.into());
     let error = last_error(action.value());
     let already = move || {
         error.get().and_then(|e| e.for_field("email")).as_deref() == Some(ALREADY_REGISTERED)
@@ -36,7 +34,7 @@ pub fn RegisterPage() -> impl IntoView {
                     hint="At least 8 characters."
                 />
                 <Honeypot/>
-                <SubmitButton label="Sign me up" pending=action.pending().into()/>
+                <SubmitButton label="Sign me up"/>
             </ActionForm>
             <p>"Already have an account? " <a href="/login">"Log in"</a></p>
         </section>

@@ -25,6 +25,12 @@ pub fn comment_html(markdown: &str) -> String {
     cache::cached("comment", markdown, comment_html_uncached)
 }
 
+/// Loads the code highlighter's grammars now instead of on the first post with code: for
+/// start-up, on a thread of its own (see `highlight` for what it costs).
+pub fn load_highlighter() {
+    highlight::load();
+}
+
 /// [`post_html`] without the cache: what the cache stores. For tests and the fuzz targets.
 pub fn post_html_uncached(markdown: &str) -> String {
     let options = Options::ENABLE_TABLES

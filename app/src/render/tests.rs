@@ -209,3 +209,63 @@ fn unknown_languages_stay_plain_and_writers_cannot_add_classes() {
     assert!(html.contains(r#"<span class="hl-x">a</span>"#), "{html}");
     assert!(!html.contains("evil"), "{html}");
 }
+
+#[test]
+fn the_kept_languages_are_highlighted_with_what_they_embed() {
+    let samples = [
+        ("rust", "fn main() { let s = \"x\"; }"),
+        ("rs", "let n: u8 = 1;"),
+        ("python", "def f(x):\n    return \"x\""),
+        ("js", "const a = \"x\";"),
+        ("html", "<p class=\"a\">x</p>"),
+        ("css", "p { color: red; }"),
+        ("sh", "echo \"$HOME\""),
+        ("bash", "for f in *; do echo \"$f\"; done"),
+        ("sql", "SELECT 'a' FROM t WHERE b = 1;"),
+        ("json", "{\"a\": \"b\"}"),
+        ("yaml", "a: 'b'"),
+        ("c", "int main(void) { return 0; }"),
+        ("cpp", "class A { public: int b; };"),
+        ("go", "package main\nfunc main() {}"),
+        ("java", "class A { String s = \"x\"; }"),
+        ("ruby", "def a\n  'x'\nend"),
+        ("diff", "--- a\n+++ b\n-old\n+new"),
+        ("markdown", "# Title\n\n*em*"),
+        ("xml", "<a b=\"c\"/>"),
+    ];
+    for (language, code) in samples {
+        let html = post_html_uncached(&format!("```{language}\n{code}\n```\n"));
+        assert!(
+            html.contains(&format!("<pre><code class=\"language-{language}\">")),
+            "{language}: {html}"
+        );
+        assert!(html.contains(r#"<span class="hl-"#), "{language}: {html}");
+    }
+    // Embedded grammars still work: script and style in HTML.
+    let html = post_html_uncached(
+        "```html\n<script>var a = 1;</script><style>p { color: red; }</style>\n```\n",
+    );
+    assert!(html.contains("hl-js"), "{html}");
+    assert!(html.contains("hl-css"), "{html}");
+    let html = post_html_uncached("~~~markdown\n# Title\n\n```rust\nfn main() {}\n```\n~~~\n");
+    // (syntect's Markdown grammar keeps a fenced block's code as plain text.)
+    assert!(html.contains("hl-markdown"), "{html}");
+    assert!(html.contains("hl-code-fence"), "{html}");
+    assert!(html.contains("fn main() {}"), "{html}");
+}
+
+#[test]
+fn languages_left_out_of_the_highlighter_render_plain() {
+    // Haskell and LaTeX are in syntect's set but not kept: plain, as an unknown language.
+    for (language, code) in [
+        ("haskell", "main = putStrLn \"x\""),
+        ("tex", "\\section{A}"),
+    ] {
+        let html = post_html_uncached(&format!("```{language}\n{code}\n```\n"));
+        assert!(
+            html.contains(&format!("<pre><code class=\"language-{language}\">")),
+            "{language}: {html}"
+        );
+        assert!(!html.contains("hl-"), "{language}: {html}");
+    }
+}

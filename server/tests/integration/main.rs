@@ -18,6 +18,7 @@ mod delivery;
 mod drafts;
 mod faults;
 mod feeds;
+mod forms;
 mod headers;
 mod home;
 mod images;
