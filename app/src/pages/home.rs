@@ -12,27 +12,20 @@ pub fn HomePage() -> impl IntoView {
     let query = use_query_map();
     let page = move || PageNumber::parse(query.read().get("page").as_deref());
     let posts = Resource::new(move || page().get(), list_posts);
-    let (loading, set_loading) = signal(false);
 
     view! {
         <Title text="Quire"/>
         <Meta name="description" content="The latest posts on this blog."/>
-        <section class="home" aria-labelledby="home-title" aria-busy=move || loading.get().to_string()>
+        <section class="home" aria-labelledby="home-title">
             <h1 id="home-title">"Latest posts"</h1>
-            <Show when=move || loading.get()>
-                <p class="progress" role="status">"Loading…"</p>
-            </Show>
-            <Transition
-                fallback=|| view! { <p class="progress" role="status">"Loading posts…"</p> }
-                set_pending=set_loading
-            >
+            <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     match posts.await {
                         Ok(page) => view! { <PostList page/> }.into_any(),
                         Err(err) => view! { <p class="error" role="alert">{err.to_string()}</p> }.into_any(),
                     }
                 })}
-            </Transition>
+            </Suspense>
         </section>
     }
 }
