@@ -26,6 +26,10 @@ pub struct SiteSettings {
     /// The blog's public address (`QUIRE_PUBLIC_URL`, no trailing slash), for the absolute
     /// links of feeds, the sitemap and canonical URLs.
     pub public_url: Option<String>,
+    /// Comment avatars from Gravatar (`QUIRE_GRAVATAR`): readers' browsers then ask
+    /// gravatar.com for a hash of each commenter's email. Off, avatars are the name's initial,
+    /// drawn by the page itself.
+    pub gravatar: bool,
 }
 
 impl SiteSettings {
@@ -57,6 +61,7 @@ impl Default for SiteSettings {
             registrations_per_hour: 5,
             comments_per_hour: 30,
             public_url: None,
+            gravatar: false,
         }
     }
 }

@@ -239,6 +239,7 @@ impl Config {
                 None => None,
             },
             trust_forwarded_for: flag(&get, "QUIRE_TRUST_FORWARDED_FOR", false)?,
+            gravatar: flag(&get, "QUIRE_GRAVATAR", false)?,
             registrations_per_hour: number(
                 &get,
                 "QUIRE_REGISTRATIONS_PER_HOUR",

@@ -230,6 +230,7 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
             "QUIRE_TRUST_FORWARDED_FOR",
             config.site.trust_forwarded_for.to_string(),
         ),
+        ("QUIRE_GRAVATAR", config.site.gravatar.to_string()),
         (
             "SMTP_URL",
             mail.map_or_else(

@@ -69,7 +69,7 @@ pub async fn get_moderation_queue() -> Result<ModerationQueue, AppError> {
                 .map(|r| QueuedComment {
                     post_slug: r.post_slug,
                     post_title: r.post_title,
-                    comment: super::comment_view(r.comment, Viewer::Admin),
+                    comment: super::comment_view(r.comment, Viewer::Admin, &state.site),
                 })
                 .collect();
             Ok(ModerationQueue {

@@ -49,7 +49,7 @@ pub async fn get_post(
             let comments = page
                 .comments
                 .into_iter()
-                .map(|c| comment_view(c, viewer))
+                .map(|c| comment_view(c, viewer, &state.site))
                 .collect();
             let host = leptos_axum::extract::<axum::http::HeaderMap>()
                 .await
@@ -102,14 +102,20 @@ pub async fn get_post(
 pub fn comment_view(
     c: crate::db::comments::CommentRecord,
     viewer: crate::db::comments::Viewer,
+    site: &crate::state::SiteSettings,
 ) -> crate::domain::CommentView {
     use crate::db::comments::Viewer;
+    use crate::domain::Avatar;
     let is_admin = viewer == Viewer::Admin;
     crate::domain::CommentView {
         status: c.status(),
         can_delete: is_admin || viewer == Viewer::Reader(c.author_id),
         can_moderate: is_admin,
-        avatar_url: gravatar(&c.author_email),
+        avatar: if site.gravatar {
+            Avatar::Gravatar(gravatar(&c.author_email))
+        } else {
+            Avatar::initial(&c.author_name, c.author_id)
+        },
         body_html: crate::render::comment_html(&c.body),
         id: c.id,
         author_name: c.author_name,

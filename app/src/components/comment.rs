@@ -3,7 +3,7 @@ use leptos::prelude::*;
 
 use super::LinkButton;
 use crate::api::{DeleteComment, ModerateComment};
-use crate::domain::{CommentStatus, CommentView, ModerationAction};
+use crate::domain::{Avatar, CommentStatus, CommentView, ModerationAction};
 
 /// The actions behind a comment's buttons, created by the page that lists comments (so that
 /// it can reload them when one completes).
@@ -35,7 +35,17 @@ pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
     let remove = actions.remove;
     view! {
         <article class="comment" class:held=mark.is_some()>
-            <img class="avatar" src=comment.avatar_url alt="" width="50" height="50" loading="lazy"/>
+            {match comment.avatar {
+                Avatar::Gravatar(src) => view! {
+                    <img class="avatar" src=src alt="" width="50" height="50" loading="lazy"/>
+                }
+                .into_any(),
+                // Decoration, as the picture is: the name is written beside it.
+                Avatar::Initial { letter, tone } => view! {
+                    <span class=format!("avatar avatar-initial avatar-tone-{tone}") aria-hidden="true">{letter}</span>
+                }
+                .into_any(),
+            }}
             <div>
                 <p class="comment-meta">
                     <span class="author">{comment.author_name}</span>

@@ -227,13 +227,36 @@ impl PostView {
     }
 }
 
+/// A commenter's picture: Gravatar's, or their name's initial on one of [`Avatar::TONES`]
+/// colours picked by their account (no request to anyone).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Avatar {
+    Gravatar(String),
+    Initial { letter: String, tone: u8 },
+}
+
+impl Avatar {
+    /// Background colours the stylesheet has (`.avatar-tone-0` …).
+    pub const TONES: u8 = 8;
+
+    pub fn initial(name: &str, author_id: i64) -> Avatar {
+        let letter = name
+            .chars()
+            .find(|c| c.is_alphanumeric())
+            .map_or_else(|| "?".to_owned(), |c| c.to_uppercase().collect());
+        // `rem_euclid` of a positive modulus is in 0..TONES.
+        let tone = author_id.rem_euclid(i64::from(Self::TONES)) as u8;
+        Avatar::Initial { letter, tone }
+    }
+}
+
 /// A comment as shown under a post. The author's email never leaves the server: only the
-/// Gravatar address made from its hash does.
+/// Gravatar address made from its hash does, when Gravatar is on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CommentView {
     pub id: i64,
     pub author_name: String,
-    pub avatar_url: String,
+    pub avatar: Avatar,
     pub created_at: DateTime<Utc>,
     pub body_html: String,
     /// Hidden and pending comments reach only those allowed to see them, marked as such.
@@ -294,6 +317,19 @@ pub struct PostPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_initial_avatar_is_the_first_letter_or_digit_on_a_tone_of_the_account() {
+        let letter = |name, id| match Avatar::initial(name, id) {
+            Avatar::Initial { letter, tone } => (letter, tone),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(letter("ada", 3), ("A".to_owned(), 3));
+        assert_eq!(letter("  élodie", 9), ("É".to_owned(), 1));
+        assert_eq!(letter("«42»", 16), ("4".to_owned(), 0));
+        assert_eq!(letter("ß", 7), ("SS".to_owned(), 7));
+        assert_eq!(letter("!!", -1), ("?".to_owned(), 7));
+    }
 
     fn title(s: &str) -> PostTitle {
         PostTitle::parse(s).unwrap()

@@ -9,6 +9,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::Instant;
 
 use app::db::{self, Db};
 
@@ -19,6 +20,8 @@ pub struct VersionCheck {
     started: AtomicU64,
     /// The last read that finished: its number and what it found (`None`: it failed).
     last: Mutex<(u64, Option<i64>)>,
+    /// When the last failed read gave up.
+    failed_at: Mutex<Option<Instant>>,
     /// One read at a time; waiting requests queue here.
     turn: tokio::sync::Mutex<()>,
 }
@@ -29,6 +32,7 @@ impl VersionCheck {
             db,
             started: AtomicU64::new(0),
             last: Mutex::new((0, None)),
+            failed_at: Mutex::new(None),
             turn: tokio::sync::Mutex::new(()),
         }
     }
@@ -37,16 +41,25 @@ impl VersionCheck {
     /// say (the caller then renders without the cache).
     pub async fn current(&self) -> Option<i64> {
         let arrived = self.started.load(Ordering::SeqCst);
+        let arrived_at = Instant::now();
         let _turn = self.turn.lock().await;
         let (number, version) = *self.last.lock().unwrap_or_else(|e| e.into_inner());
         if number > arrived {
             return version;
+        }
+        // A read that failed while this call waited: the database is not answering, and
+        // trying again would only add another wait for the pool (with PostgreSQL down, three
+        // in a row took a request past 3 s). `None` is never stale: it means no cache.
+        let failed_at = *self.failed_at.lock().unwrap_or_else(|e| e.into_inner());
+        if failed_at.is_some_and(|at| at > arrived_at) {
+            return None;
         }
         let number = self.started.fetch_add(1, Ordering::SeqCst) + 1;
         let version = match db::freshness::content_version(&self.db).await {
             Ok(version) => Some(version),
             Err(e) => {
                 tracing::debug!(error = %e, "page cache: content version unavailable");
+                *self.failed_at.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
                 None
             }
         };

@@ -18,6 +18,7 @@ both!(
     hostile_markdown_is_neutralized,
     comments_need_an_account_and_only_author_or_admin_delete,
     hostile_comments_are_neutralized_and_emails_stay_private,
+    avatars_are_initials_unless_gravatar_is_on,
 );
 
 fn post_form<'a>(title: &'a str, body: &'a str) -> [(&'static str, &'a str); 4] {
@@ -453,8 +454,24 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
     );
 }
 
-async fn hostile_comments_are_neutralized_and_emails_stay_private(db: TestDb) {
+async fn avatars_are_initials_unless_gravatar_is_on(db: TestDb) {
     let server = TestServer::start(&db).await;
+    let (mut admin, mut reader) = admin_and_reader(&server).await;
+    admin.call("posts/create", &post_form("Faces", "x")).await;
+    reader
+        .call("comments/add", &[("slug", "faces"), ("body", "Hello")])
+        .await;
+    let page = Browser::new(&server).page("/posts/faces").await.body;
+    assert!(
+        page.contains(r#"class="avatar avatar-initial avatar-tone-"#),
+        "{page}"
+    );
+    assert!(!page.contains("gravatar.com"), "no request leaves the blog");
+}
+
+async fn hostile_comments_are_neutralized_and_emails_stay_private(db: TestDb) {
+    // Gravatar on: the page carries a hash of the email, never the email.
+    let server = TestServer::start_with(&db, &[("QUIRE_GRAVATAR", "true")]).await;
     let (mut admin, mut reader) = admin_and_reader(&server).await;
     admin.call("posts/create", &post_form("Open", "x")).await;
     reader

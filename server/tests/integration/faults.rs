@@ -291,6 +291,10 @@ async fn postgresql_stopped_and_restarted_while_serving() {
         "requests while PostgreSQL was down must get 503"
     );
     let slowest = while_down.iter().map(|s| s.took).max().unwrap_or_default();
+    println!(
+        "FAULT postgresql-down slowest_503_ms={}",
+        slowest.as_millis()
+    );
     assert!(slowest < BUSY_ANSWER_WITHIN, "503 took {slowest:?}");
     assert!(
         recovery < Duration::from_secs(10),

@@ -66,3 +66,19 @@ fn text_colours_meet_wcag_aa_in_both_themes() {
         }
     }
 }
+
+#[test]
+fn avatar_initials_are_legible_on_every_tone() {
+    let css =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../style/main.css")).unwrap();
+    for tone in 0..app::domain::Avatar::TONES {
+        let rule = format!(".avatar-tone-{tone} {{ background: #");
+        let at = css
+            .find(&rule)
+            .unwrap_or_else(|| panic!("no rule for tone {tone}"))
+            + rule.len();
+        let background = format!("#{}", &css[at..at + 6]);
+        let ratio = contrast("#ffffff", &background);
+        assert!(ratio >= 4.5, "white on {background}: {ratio:.2}");
+    }
+}
