@@ -64,17 +64,7 @@ mod guard {
     pub fn land_on(path: &str) {
         // A slug may hold letters outside ASCII, and a header may not: percent-encode them
         // (and spaces or controls, which no path of ours has) as the browser would.
-        let mut location = String::with_capacity(path.len());
-        for c in path.chars() {
-            if c.is_ascii_graphic() {
-                location.push(c);
-            } else {
-                for byte in c.encode_utf8(&mut [0; 4]).bytes() {
-                    location.push_str(&format!("%{byte:02X}"));
-                }
-            }
-        }
-        leptos_axum::redirect(&location);
+        leptos_axum::redirect(&crate::html::percent_encode(path, |b| b.is_ascii_graphic()));
     }
 
     pub async fn auth_session() -> Result<AuthSession, AppError> {

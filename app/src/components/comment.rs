@@ -5,8 +5,9 @@ use super::LinkButton;
 use crate::api::{DeleteComment, ModerateComment};
 use crate::domain::{Avatar, CommentStatus, CommentView, ModerationAction};
 
-/// The actions behind a comment's buttons, created by the page that lists comments (so that
-/// it can reload them when one completes).
+/// The actions behind a comment's buttons, created by the page that lists comments: their
+/// forms post to them, and the page shows a failed one's error (a new page follows every
+/// post, so nothing is reloaded in place).
 #[derive(Clone, Copy)]
 pub struct CommentActions {
     pub remove: ServerAction<DeleteComment>,

@@ -137,7 +137,6 @@ fn pending_while_posting(button: NodeRef<leptos::html::Button>) -> ReadSignal<bo
             let target = event
                 .target()
                 .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-            // The same element, not merely equal handles to it.
             let ours = form.is_some_and(|form| form.is_same_node(target.as_ref()));
             if ours && !event.default_prevented() {
                 set_pending.set(true);

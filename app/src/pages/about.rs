@@ -10,7 +10,7 @@ use crate::components::{last_error, textarea_text, FormMessage, PageTitle, Submi
 pub fn AboutPage() -> impl IntoView {
     let save = ServerAction::<UpdateAbout>::new();
     let error = last_error(save.value());
-    let about = Resource::new(move || save.version().get(), |_| get_about());
+    let about = Resource::new(|| (), |_| get_about());
     view! {
         <PageTitle text="About"/>
         <Meta name="description" content="About this blog and its author."/>

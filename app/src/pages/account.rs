@@ -12,7 +12,7 @@ use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton}
 pub fn AccountPage() -> impl IntoView {
     let rename = ServerAction::<UpdateName>::new();
     let change_password = ServerAction::<ChangePassword>::new();
-    let details = Resource::new(move || rename.version().get(), |_| account());
+    let details = Resource::new(|| (), |_| account());
     let rename_error = last_error(rename.value());
     let password_error = last_error(change_password.value());
     // A change that went through redirects here with `?saved=name` or `?saved=password`.

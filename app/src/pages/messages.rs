@@ -9,7 +9,7 @@ use crate::components::{LinkButton, PageTitle};
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let mark = ServerAction::<SetMessageRead>::new();
-    let messages = Resource::new(move || mark.version().get(), |_| list_messages());
+    let messages = Resource::new(|| (), |_| list_messages());
     view! {
         <PageTitle text="Messages"/>
         <section class="wide-page">

@@ -17,13 +17,7 @@ pub fn ModerationPage() -> impl IntoView {
     let moderate = ServerAction::<ModerateComment>::new();
     let hold = ServerAction::<SetHoldComments>::new();
     let actions = CommentActions { remove, moderate };
-    let queue = Resource::new(
-        move || {
-            let versions = (remove.version().get(), moderate.version().get());
-            (versions, hold.version().get())
-        },
-        |_| get_moderation_queue(),
-    );
+    let queue = Resource::new(|| (), |_| get_moderation_queue());
     view! {
         <PageTitle text="Comments"/>
         <Meta name="description" content="Hidden comments and comments awaiting approval."/>

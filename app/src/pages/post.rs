@@ -33,15 +33,8 @@ pub fn PostPage() -> impl IntoView {
     let moderate = ServerAction::<ModerateComment>::new();
     let actions = CommentActions { remove, moderate };
     let post = Resource::new(
-        move || {
-            let versions = (
-                add.version().get(),
-                remove.version().get(),
-                moderate.version().get(),
-            );
-            (slug(), preview(), comment_page(), versions)
-        },
-        |(slug, preview, page, _)| get_post(slug, preview, page),
+        move || (slug(), preview(), comment_page()),
+        |(slug, preview, page)| get_post(slug, preview, page),
     );
 
     view! {
