@@ -402,6 +402,49 @@ def lighthouse(args, db_url):
     return rows
 
 
+FLASK_BLOG = (5000, 1000, 20000)  # posts, users, comments
+
+
+def flask_import(args, budgets):
+    """`quire import-flask` of a large Flask course blog (built by the real Flask app through
+    bench/flask_dataset.py), into each backend: wall time and the process's peak RSS."""
+    posts, users, comments = FLASK_BLOG
+    tmp = tempfile.mkdtemp(prefix="quire-flask-import-")
+    try:
+        source = os.path.join(tmp, "flask-blog.db")
+        started = time.perf_counter()
+        subprocess.run([args.flask_python, os.path.join(os.path.dirname(__file__), "flask_dataset.py"),
+                        source, "--posts", str(posts), "--users", str(users),
+                        "--comments", str(comments)], check=True, stderr=subprocess.DEVNULL)
+        built = time.perf_counter() - started
+        print(f"\n## Moving in from Flask: {posts} posts, {users} users, {comments} comments "
+              f"({os.path.getsize(source) / 2**20:.1f} MiB, built by Flask-SQLAlchemy in {built:.1f} s)\n")
+        print("| target | wall s | peak RSS MiB | imported |\n|---|---:|---:|---|")
+        for backend in args.backends.split(","):
+            target = os.path.join(tmp, backend)
+            os.mkdir(target)
+            db_url, drop = new_database(backend, target)
+            try:
+                env = {"PATH": os.environ["PATH"], "DATABASE_URL": db_url, "RUST_LOG": "warn"}
+                started = time.perf_counter()
+                child = subprocess.Popen([args.binary, "import-flask", "--from", source], env=env,
+                                         cwd=target, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                out = child.stdout.read().decode()
+                _, status, usage = os.wait4(child.pid, 0)
+                seconds = time.perf_counter() - started
+                rss = usage.ru_maxrss / 1024
+                if status != 0:
+                    raise RuntimeError(f"import-flask into {backend} failed:\n{out}")
+                counts = ", ".join(re.findall(r"(?:users|posts|comments): \d+", out))
+                print(f"| {backend} | {seconds:.1f} | {rss:.1f} | {counts} |")
+                budgets.append((f"Flask import into {backend} < 10 s", seconds < 10, f"{seconds:.1f} s"))
+                budgets.append((f"Flask import into {backend} < 64 MiB peak RSS", rss < 64, f"{rss:.1f} MiB"))
+            finally:
+                drop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", required=True)
@@ -416,6 +459,9 @@ def main():
     parser.add_argument("--chrome", default="/usr/bin/chromium")
     parser.add_argument("--writes-everywhere", action="store_true",
                         help="also measure concurrent commenters on PostgreSQL")
+    parser.add_argument("--flask-python",
+                        help="a Python with server/tests/fixtures/flask/requirements.txt "
+                             "(bench/run.sh makes one): measures `quire import-flask`")
     args = parser.parse_args()
     args.site = os.path.abspath(args.site)
     args.binary = os.path.abspath(args.binary)
@@ -434,6 +480,9 @@ def main():
     for dataset in args.datasets.split(","):
         for backend in args.backends.split(","):
             run_backend(args, backend, dataset, budgets)
+
+    if args.flask_python:
+        flask_import(args, budgets)
 
     if args.lighthouse:
         tmp = tempfile.mkdtemp(prefix="quire-lighthouse-")

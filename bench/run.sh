@@ -28,6 +28,16 @@ if [[ " $* " == *" --lighthouse "* ]]; then
   command -v chromium >/dev/null || scripts/install-tools.sh --browser
   [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 fi
+# The Flask course's stack (from PyPI, pinned by the importer's fixtures), to build the large
+# Flask blog that `quire import-flask` is measured on.
+venv=${QUIRE_BENCH_VENV:-$HOME/.cache/quire/bench-venv}
+requirements=server/tests/fixtures/flask/requirements.txt
+if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; then
+  echo "[bench] installing the Flask stack into $venv"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q -r "$requirements"
+  touch "$venv/.installed"
+fi
 dist=${CARGO_TARGET_DIR:-target}/dist
 scripts/build-release.sh "$dist" >/dev/null
-exec python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" "$@"
+exec python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" --flask-python "$venv/bin/python" "$@"

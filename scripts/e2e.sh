@@ -3,7 +3,9 @@
 #   1. the main suite, on a fresh database seeded with three demo posts (55 comments on the
 #      newest) and an admin;
 #   2. the Flask tutorial's walk-through, on an empty database, in two runs with a server
-#      restart between them (what was written must still be there).
+#      restart between them (what was written must still be there);
+#   3. a blog moved in from the Flask course (`quire import-flask` of the fixture the real
+#      Flask app built): its readers log in with their Flask passwords.
 #
 #   scripts/e2e.sh [sqlite|postgres|all] [SPEC]   (default: all; SPEC, e.g. security, runs
 #                                                  only the spec files matching it)
@@ -65,16 +67,22 @@ run_backend() {
     return 1
   # `|| return 1` on each run: `set -e` does not stop a function called inside `&&`.
   if [ -n "$only" ]; then
-    playwright "$url" --grep-invert @tutorial "$only" || return 1
+    playwright "$url" --grep-invert '@tutorial|@flask' "$only" || return 1
     echo "=== Playwright on $backend ($only): passed ==="
     return
   fi
-  playwright "$url" --grep-invert @tutorial || return 1
+  playwright "$url" --grep-invert '@tutorial|@flask' || return 1
 
   echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
   url=$(fresh_db "$backend" tutorial) || return 1
   playwright "$url" --grep @tutorial-before-restart || return 1
   playwright "$url" --grep @tutorial-after-restart || return 1
+
+  echo "=== Playwright on $backend: a blog moved in from the Flask course ==="
+  url=$(fresh_db "$backend" flask) || return 1
+  DATABASE_URL="$url" "$bin" import-flask --from server/tests/fixtures/flask/posts.db >/dev/null ||
+    return 1
+  playwright "$url" --grep @flask || return 1
   echo "=== Playwright on $backend: passed ==="
 }
 

@@ -39,7 +39,16 @@ install_patched() {
   local dir
   dir=$(mktemp -d)
   log "building $crate $version from source (pinning $dep $dep_version); this takes a while"
-  curl -sSfL "https://static.crates.io/crates/$crate/$crate-$version.crate" | tar xz -C "$dir"
+  # `cargo info` fetches the published source through cargo's own registry client and unpacks
+  # it under ~/.cargo/registry/src; no download address is written here.
+  cargo info --quiet "$crate@$version" >/dev/null
+  local src
+  src=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/"$crate-$version" 2>/dev/null | head -n1)
+  if [ -z "$src" ]; then
+    echo "install-tools: cargo did not unpack $crate $version; is crates.io reachable?" >&2
+    exit 1
+  fi
+  cp -R "$src" "$dir/"
   (
     cd "$dir/$crate-$version"
     rm -f rust-toolchain.toml rust-toolchain

@@ -66,6 +66,9 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         output: std::path::PathBuf,
     },
+    /// Bring a blog made with the Flask course (users, posts and comments, passwords
+    /// included) into the configured database, in one transaction, keeping every id.
+    ImportFlask(crate::commands::import_flask::Options),
     /// Load a backup written by `quire export` into the configured database, in one
     /// transaction, checked against the file's counts and checksums.
     Import {
@@ -90,6 +93,9 @@ pub enum AdminCommand {
     },
     /// Make an existing account an admin.
     Promote { email: String },
+    /// Set a new password for an account (asked for as with `create`); its sessions end.
+    /// For an account imported unable to log in, or someone locked out.
+    SetPassword { email: String },
 }
 
 /// Runs an operator's command against the configured database.
@@ -114,6 +120,11 @@ pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
             .await
             .map_err(StartupError::Command);
     }
+    if let Command::ImportFlask(options) = &command {
+        return crate::commands::import_flask::run(&config, options)
+            .await
+            .map_err(StartupError::Command);
+    }
     let db = open_database(&config).await?;
     let result = match command {
         Command::Serve | Command::Migrate | Command::Check => {
@@ -125,9 +136,10 @@ pub async fn run(config: Config, command: Command) -> Result<(), StartupError> {
             create_admin(&db, &name, &email).await
         }
         Command::Admin(AdminCommand::Promote { email }) => promote(&db, &email).await,
+        Command::Admin(AdminCommand::SetPassword { email }) => set_password(&db, &email).await,
         Command::Export { output } => backup::export(&db, &output).await,
         Command::Import { input, replace } => backup::import(&db, &input, replace).await,
-        Command::CopyData { .. } => unreachable!("handled above"),
+        Command::CopyData { .. } | Command::ImportFlask(_) => unreachable!("handled above"),
     };
     db.close().await;
     result.map_err(StartupError::Command)
@@ -169,6 +181,25 @@ async fn promote(db: &Db, email: &str) -> Result<(), String> {
         Ok(false) => Err(format!("no account has the email {}", email.as_str())),
         Err(e) => Err(format!("could not promote the account: {e}")),
     }
+}
+
+async fn set_password(db: &Db, email: &str) -> Result<(), String> {
+    let email = Email::parse(email)?;
+    let Some(id) = db::users::id_by_email(db, email.as_str())
+        .await
+        .map_err(|e| format!("could not find the account: {e}"))?
+    else {
+        return Err(format!("no account has the email {}", email.as_str()));
+    };
+    let password = read_password()?;
+    let hash = password::hash(&password).await?;
+    // Sessions are bound to the password hash: every one of this account's ends.
+    db::users::set_password_hash(db, id, &hash)
+        .await
+        .map_err(|e| format!("could not set the password: {e}"))?;
+    tracing::info!(user.id = id, "password set by an operator");
+    println!("{} has a new password.", email.as_str());
+    Ok(())
 }
 
 /// Asks twice at a terminal; otherwise reads one line of standard input (only its line

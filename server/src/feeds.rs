@@ -270,7 +270,7 @@ fn atom_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
         let _ = write!(
             xml,
             "<content type=\"html\">{}</content>\n</entry>\n",
-            escape(&app::render::post_html(&post.body))
+            escape(&app::render::post_body_html(&post.body, post.body_format))
         );
     }
     xml.push_str("</feed>\n");
@@ -305,7 +305,7 @@ fn rss_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
             title = escape(&post.title),
             published = post.published_at.to_rfc2822(),
             author = escape(&post.author_name),
-            html = escape(&app::render::post_html(&post.body)),
+            html = escape(&app::render::post_body_html(&post.body, post.body_format)),
         );
     }
     xml.push_str("</channel>\n</rss>\n");

@@ -6,6 +6,7 @@
 mod assets;
 mod backup;
 mod cli;
+mod commands;
 mod config;
 mod connections;
 mod demo;

@@ -248,6 +248,7 @@ pub async fn load_post_draft(slug: String) -> Result<PostDraft, AppError> {
                         subtitle: post.subtitle,
                         cover_url: post.cover_url.unwrap_or_default(),
                         body: post.body,
+                        body_format: post.body_format,
                         status: status.as_str().to_owned(),
                         publish_at: match (status, post.published_at) {
                             (PostStatus::Scheduled, Some(at)) => format_publish_at(at),
@@ -264,16 +265,19 @@ pub async fn load_post_draft(slug: String) -> Result<PostDraft, AppError> {
     )
 }
 
-/// The body rendered as it will appear, for the editor's live preview.
+/// The body rendered as it will appear, for the editor's live preview. `format` is `html`
+/// for a post imported from a Flask blog; anything else is Markdown.
 #[server(endpoint = "posts/preview")]
-pub async fn preview_post(body: String) -> Result<String, AppError> {
+pub async fn preview_post(body: String, format: Option<String>) -> Result<String, AppError> {
     use super::guard;
+    use crate::domain::BodyFormat;
 
     guard::respond(
         async {
             guard::require_admin().await?;
             crate::domain::check_body_length(&body).map_err(|m| AppError::invalid("body", m))?;
-            Ok(crate::render::post_html(&body))
+            let format = BodyFormat::parse(format.as_deref().unwrap_or_default());
+            Ok(crate::render::post_body_html(&body, format))
         }
         .await,
     )

@@ -77,9 +77,12 @@ pub async fn get_post(
                 preview_url,
                 tags,
                 author_id: post.author_id,
-                reading_minutes: db::posts::reading_minutes(post.body.chars().count() as i64),
+                reading_minutes: db::posts::reading_minutes(crate::render::text_chars(
+                    &post.body,
+                    post.body_format,
+                ) as i64),
                 updated_at: post.updated_at,
-                body_html: crate::render::post_html(&post.body),
+                body_html: crate::render::post_body_html(&post.body, post.body_format),
                 slug: post.slug,
                 title: post.title,
                 subtitle: post.subtitle,
@@ -116,7 +119,7 @@ pub fn comment_view(
         } else {
             Avatar::initial(&c.author_name, c.author_id)
         },
-        body_html: crate::render::comment_html(&c.body),
+        body_html: crate::render::comment_body_html(&c.body, c.body_format),
         id: c.id,
         author_name: c.author_name,
         created_at: c.created_at,

@@ -50,6 +50,28 @@ impl axum_login::AuthUser for SessionUser {
     }
 }
 
+/// Replaces an imported Flask (Werkzeug) hash that just verified with an argon2id one, in
+/// the login's own request: one login and the account is on Quire's hashing. The update
+/// names the old hash, so two logins at once cannot undo each other's upgrade.
+async fn upgrade(db: &db::Db, user: &mut SessionUser, typed: &str) -> Result<(), sqlx::Error> {
+    let hash = match password::rehash(typed).await {
+        Ok(hash) => hash,
+        Err(e) => {
+            // The login itself succeeded; the next one tries again.
+            tracing::warn!(user.id = user.id, error = %e, "could not rehash an imported password");
+            return Ok(());
+        }
+    };
+    if db::users::replace_password_hash(db, user.id, &user.password_hash, &hash).await? {
+        tracing::info!(
+            user.id = user.id,
+            "imported password hash upgraded to argon2id"
+        );
+        user.password_hash = hash;
+    }
+    Ok(())
+}
+
 pub struct Credentials {
     pub email: Email,
     pub password: String,
@@ -70,7 +92,13 @@ impl axum_login::AuthnBackend for Users {
         // Unknown emails are checked against an unusable hash, which costs the same time.
         let stored_hash = user.as_ref().map_or("!", |u| u.password_hash.as_str());
         let matches = password::verify(&creds.password, stored_hash).await;
-        Ok(user.filter(|_| matches))
+        let Some(mut user) = user.filter(|_| matches) else {
+            return Ok(None);
+        };
+        if password::needs_upgrade(&user.password_hash) {
+            upgrade(&self.db, &mut user, &creds.password).await?;
+        }
+        Ok(Some(user))
     }
 
     async fn get_user(&self, id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {

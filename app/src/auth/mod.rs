@@ -6,6 +6,7 @@ pub mod csrf;
 pub mod password;
 pub mod rate_limit;
 mod store;
+pub mod werkzeug;
 
 pub use backend::{Credentials, SessionUser, Users};
 pub use store::SessionStore;

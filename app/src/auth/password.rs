@@ -1,11 +1,14 @@
 //! Password hashing with argon2id at OWASP's recommended cost (19 MiB, 2 passes, 1 lane),
-//! run on the blocking thread pool so it never stalls the async executor.
+//! run on the blocking thread pool so it never stalls the async executor. Hashes imported
+//! from a Flask blog (Werkzeug's pbkdf2 and scrypt, see `werkzeug`) verify too, until the
+//! login that replaces them (`needs_upgrade`).
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::{Algorithm, Argon2, Params, Version};
 
+use super::werkzeug;
 use crate::domain::Password;
 
 /// At most this many hashes at once. Each takes 19 MiB and a core for a few dozen
@@ -36,7 +39,13 @@ fn hasher() -> Argon2<'static> {
 
 /// Hashes a password into a PHC string (algorithm, parameters, salt and hash).
 pub async fn hash(password: &Password) -> Result<String, String> {
-    let password = password.expose().to_owned();
+    rehash(password.expose()).await
+}
+
+/// Hashes a password that has just verified against an imported hash. Not a [`Password`]:
+/// the Flask blog had no rules, and its readers keep the passwords they chose there.
+pub async fn rehash(password: &str) -> Result<String, String> {
+    let password = password.to_owned();
     hashing(move || {
         let salt = SaltString::generate(&mut OsRng);
         hasher()
@@ -47,24 +56,34 @@ pub async fn hash(password: &Password) -> Result<String, String> {
     .await?
 }
 
-/// Checks `password` against a stored hash. A hash that does not parse (such as the `!` of
-/// accounts that cannot log in) never matches.
+/// Checks `password` against a stored hash: argon2id, or an imported Werkzeug hash. A hash
+/// that does not parse (such as the `!` of accounts that cannot log in) never matches.
 pub async fn verify(password: &str, stored_hash: &str) -> bool {
     let password = password.to_owned();
     let stored_hash = stored_hash.to_owned();
-    hashing(move || match PasswordHash::new(&stored_hash) {
-        Ok(parsed) => hasher()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => {
-            // Spend the same time as a real check, so a response's timing does not tell
-            // whether the account exists.
-            let _ = hasher().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng));
-            false
+    hashing(move || {
+        if werkzeug::is_werkzeug(&stored_hash) {
+            if let Ok(legacy) = werkzeug::WerkzeugHash::parse(&stored_hash) {
+                return legacy.verify(&password);
+            }
+        } else if let Ok(parsed) = PasswordHash::new(&stored_hash) {
+            return hasher()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok();
         }
+        // Spend the same time as a real check, so a response's timing does not tell
+        // whether the account exists.
+        let _ = hasher().hash_password(password.as_bytes(), &SaltString::generate(&mut OsRng));
+        false
     })
     .await
     .unwrap_or(false)
+}
+
+/// Whether a hash that just verified should be replaced by an argon2id one: true for the
+/// Werkzeug hashes of an imported Flask blog.
+pub fn needs_upgrade(stored_hash: &str) -> bool {
+    werkzeug::is_werkzeug(stored_hash)
 }
 
 #[cfg(test)]
@@ -98,8 +117,26 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn werkzeug_hashes_verify_and_ask_for_an_upgrade() {
+        // Werkzeug 3.1.9, generate_password_hash("short", method="pbkdf2:sha256:1000"): a
+        // Flask password need not meet Quire's rules to keep working.
+        let stored = "pbkdf2:sha256:1000$HjDMghS4$7751fb119b7b73cb85bb1d7ed5b2b10674b7e463b2a4c3a55968c87b3b56ec2c";
+        assert!(verify("short", stored).await);
+        assert!(!verify("Short", stored).await);
+        assert!(needs_upgrade(stored));
+        let upgraded = rehash("short").await.unwrap();
+        assert!(!needs_upgrade(&upgraded));
+        assert!(verify("short", &upgraded).await);
+    }
+
+    #[tokio::test]
     async fn unusable_hashes_never_match() {
         assert!(!verify("anything at all", "!").await);
         assert!(!verify("", "").await);
+        assert!(
+            !verify("hunter2", "hunter2").await,
+            "plain text is not a hash"
+        );
+        assert!(!verify("x", "pbkdf2:sha256:9000000$salt$00").await);
     }
 }

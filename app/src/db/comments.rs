@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, Db};
-use crate::domain::{CommentStatus, ModerationAction};
+use crate::domain::{BodyFormat, CommentStatus, ModerationAction};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct CommentRecord {
@@ -12,6 +12,8 @@ pub struct CommentRecord {
     pub author_name: String,
     pub author_email: String,
     pub body: String,
+    #[sqlx(try_from = "String")]
+    pub body_format: BodyFormat,
     pub created_at: DateTime<Utc>,
     status: String,
 }
@@ -80,7 +82,7 @@ pub async fn page_for_post(
     let rows: Vec<PagedRecord> = on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT c.id, c.author_id, u.name AS author_name, u.email AS author_email, c.body,
-                    c.created_at, c.status,
+                    c.body_format, c.created_at, c.status,
                     (SELECT COUNT(*) FROM comments v
                      WHERE v.post_id = $1 AND v.status = 'visible') AS visible_total
              FROM comments c JOIN users u ON u.id = c.author_id
@@ -237,7 +239,8 @@ pub async fn moderation_queue(db: &Db) -> Result<Vec<QueuedRecord>, sqlx::Error>
     on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT p.slug AS post_slug, p.title AS post_title, c.id, c.author_id,
-                    u.name AS author_name, u.email AS author_email, c.body, c.created_at, c.status
+                    u.name AS author_name, u.email AS author_email, c.body, c.body_format,
+                    c.created_at, c.status
              FROM comments c
              JOIN posts p ON p.id = c.post_id
              JOIN users u ON u.id = c.author_id

@@ -11,6 +11,8 @@ pub struct FeedEntry {
     pub title: String,
     pub subtitle: String,
     pub body: String,
+    #[sqlx(try_from = "String")]
+    pub body_format: crate::domain::BodyFormat,
     pub cover_url: Option<String>,
     pub author_name: String,
     pub published_at: DateTime<Utc>,
@@ -34,7 +36,7 @@ pub async fn latest(
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT p.slug, p.title, p.subtitle, p.body, p.cover_url, u.name AS author_name,
+            "SELECT p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, u.name AS author_name,
                     p.published_at, p.updated_at
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.published_at IS NOT NULL AND p.published_at <= $1

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
-use crate::domain::{PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug};
+use crate::domain::{BodyFormat, PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug};
 
 pub struct NewPost<'a> {
     pub author_id: i64,
@@ -57,7 +57,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
 }
 
 /// A fresh private-preview token: 128 random bits from the OS, hex.
-fn preview_token() -> String {
+pub fn preview_token() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
@@ -216,6 +216,8 @@ pub struct PostRecord {
     pub title: String,
     pub subtitle: String,
     pub body: String,
+    #[sqlx(try_from = "String")]
+    pub body_format: BodyFormat,
     pub cover_url: Option<String>,
     pub author_id: i64,
     pub author_name: String,
@@ -228,7 +230,7 @@ pub struct PostRecord {
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.cover_url, p.author_id,
+            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
                     u.name AS author_name, p.published_at, p.updated_at, p.preview_token
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.slug = $1",

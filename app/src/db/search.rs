@@ -6,15 +6,17 @@
 use chrono::{DateTime, Utc};
 
 use super::Db;
-use crate::domain::{SearchQuery, MATCH_END, MATCH_START};
+use crate::domain::{BodyFormat, SearchQuery, MATCH_END, MATCH_START};
 
 #[derive(Debug, sqlx::FromRow)]
 pub struct Found {
     pub slug: String,
     /// The title with matches marked.
     pub title: String,
-    /// A piece of the body around the matches, marked.
+    /// A piece of the body around the matches, marked: text only, also for HTML bodies.
     pub snippet: String,
+    #[sqlx(try_from = "String")]
+    body_format: BodyFormat,
     pub author_name: String,
     pub published_at: DateTime<Utc>,
 }
@@ -23,6 +25,7 @@ const SQLITE: &str = "
     SELECT p.slug,
            highlight(posts_fts, 0, $5, $6) AS title,
            snippet(posts_fts, 2, $5, $6, '…', 24) AS snippet,
+           p.body_format,
            u.name AS author_name,
            p.published_at
     FROM posts_fts
@@ -37,6 +40,7 @@ const POSTGRES: &str = "
            ts_headline('english', p.title, q, 'HighlightAll=true, ' || $5) AS title,
            ts_headline('english', p.body, q,
                        'MaxFragments=1, MaxWords=35, MinWords=15, ' || $5) AS snippet,
+           p.body_format,
            u.name AS author_name,
            p.published_at
     FROM posts p
@@ -56,7 +60,7 @@ pub async fn posts(
     offset: i64,
 ) -> Result<Vec<Found>, sqlx::Error> {
     let (start, end) = (MATCH_START.to_string(), MATCH_END.to_string());
-    match db {
+    let mut found: Vec<Found> = match db {
         Db::Sqlite(pool) => {
             sqlx::query_as(SQLITE)
                 .bind(query.to_fts5())
@@ -66,7 +70,7 @@ pub async fn posts(
                 .bind(start)
                 .bind(end)
                 .fetch_all(pool)
-                .await
+                .await?
         }
         Db::Postgres(pool) => {
             sqlx::query_as(POSTGRES)
@@ -76,7 +80,55 @@ pub async fn posts(
                 .bind(offset)
                 .bind(format!("StartSel={start}, StopSel={end}"))
                 .fetch_all(pool)
-                .await
+                .await?
         }
+    };
+    for hit in found
+        .iter_mut()
+        .filter(|f| f.body_format == BodyFormat::Html)
+    {
+        hit.snippet = text_of_html(&hit.snippet);
+    }
+    Ok(found)
+}
+
+/// The text of a piece cut out of an HTML body: tags dropped (also the halves of tags cut at
+/// either end) and entities decoded, so a snippet shows words, not markup.
+fn text_of_html(piece: &str) -> String {
+    let mut text = String::with_capacity(piece.len());
+    let mut rest = piece;
+    // A tag cut in two at the start: its end comes before any tag opens.
+    if let Some(close) = rest.find('>') {
+        if !rest[..close].contains('<') {
+            rest = &rest[close + 1..];
+        }
+    }
+    while let Some(open) = rest.find('<') {
+        text.push_str(&rest[..open]);
+        match rest[open..].find('>') {
+            Some(close) => {
+                text.push(' ');
+                rest = &rest[open + close + 1..];
+            }
+            // A tag cut in two at the end.
+            None => rest = "",
+        }
+    }
+    text.push_str(rest);
+    let decoded = html_escape::decode_html_entities(&text);
+    decoded.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn html_snippets_keep_only_their_words() {
+        let marked = "ong>cactus</strong> \u{2}prickly\u{3}&nbsp;pear</p>\r\n<p>Caf&eacute; <em";
+        assert_eq!(
+            super::text_of_html(marked),
+            // A no-break space counts as a space between words.
+            "cactus \u{2}prickly\u{3} pear Café"
+        );
+        assert_eq!(super::text_of_html("plain words"), "plain words");
     }
 }

@@ -94,6 +94,9 @@ pub const CONTENT: &[Table] = &[
             // Since migration 0006. Posts from a backup made before it have none until their
             // next edit gives them one.
             col("preview_token", Kind::Text),
+            // Since migration 0010 (HTML bodies imported from a Flask blog). A backup made
+            // before it has only Markdown: its posts take the default.
+            col("body_format", Kind::Text),
         ],
     },
     // Since migration 0007 (a backup made before it has neither table, and no tags).
@@ -130,6 +133,8 @@ pub const CONTENT: &[Table] = &[
             // Since migration 0004. A backup made before it has no such column: its comments
             // take the default, visible, as they were.
             col("status", Kind::Text),
+            // Since migration 0010, like posts.body_format.
+            col("body_format", Kind::Text),
         ],
     },
     Table {

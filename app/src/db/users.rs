@@ -176,6 +176,24 @@ pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<
     })
 }
 
+/// Sets a new hash where the account still has `old_hash`. Returns whether it did.
+pub async fn replace_password_hash(
+    db: &Db,
+    id: i64,
+    old_hash: &str,
+    new_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3")
+            .bind(new_hash)
+            .bind(id)
+            .bind(old_hash)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })
+}
+
 /// Makes the account with `email` an admin. Returns whether such an account exists.
 pub async fn promote(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
     on_pool!(db, pool => {

@@ -26,8 +26,8 @@ pub use moderation::{
 pub use page::PageNumber;
 pub use post::{
     author_href, check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle,
-    reading_time, AuthorPosts, Avatar, CommentView, PostDraft, PostPage, PostSummary, PostTitle,
-    PostView, Slug,
+    reading_time, AuthorPosts, Avatar, BodyFormat, CommentView, PostDraft, PostPage, PostSummary,
+    PostTitle, PostView, Slug, BODY_MAX_CHARS,
 };
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
 pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};

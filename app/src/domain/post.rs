@@ -144,6 +144,42 @@ pub fn parse_cover_url(raw: &str) -> Result<Option<String>, String> {
     Ok(Some(url.to_owned()))
 }
 
+/// How a body is written: Markdown (whatever is typed in Quire), or HTML (what a Flask blog's
+/// CKEditor stored, kept as it was by `quire import-flask`). Either is sanitized when shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum BodyFormat {
+    #[default]
+    Markdown,
+    Html,
+}
+
+impl BodyFormat {
+    /// The database's spelling (`body_format` columns).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BodyFormat::Markdown => "markdown",
+            BodyFormat::Html => "html",
+        }
+    }
+
+    /// Reads the database's or a form's spelling; anything else is Markdown, which renders
+    /// the text safely whatever it holds.
+    pub fn parse(raw: &str) -> BodyFormat {
+        if raw == "html" {
+            BodyFormat::Html
+        } else {
+            BodyFormat::Markdown
+        }
+    }
+}
+
+/// For reading `body_format` columns straight into the type (`#[sqlx(try_from = "String")]`).
+impl From<String> for BodyFormat {
+    fn from(raw: String) -> BodyFormat {
+        BodyFormat::parse(&raw)
+    }
+}
+
 /// The longest post body (and About text), in characters.
 pub const BODY_MAX_CHARS: usize = 100_000;
 
@@ -275,6 +311,8 @@ pub struct PostDraft {
     pub subtitle: String,
     pub cover_url: String,
     pub body: String,
+    /// Markdown for every post written in Quire; HTML for one imported from a Flask blog.
+    pub body_format: BodyFormat,
     /// `published`, `draft` or `scheduled` (`PostStatus::as_str`); empty for a new post.
     pub status: String,
     /// For a scheduled post, when (`format_publish_at`).

@@ -7,7 +7,7 @@ use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, Up
 use crate::components::{
     last_error, textarea_text, FormMessage, ImageUpload, PageTitle, SubmitButton,
 };
-use crate::domain::PostDraft;
+use crate::domain::{BodyFormat, PostDraft};
 use crate::error::AppError;
 
 /// Writing a new post (admin only).
@@ -108,11 +108,12 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         .and_then(|e| e.value("body"))
         .unwrap_or_else(|| draft.body.clone());
     // The page is rendered on the server only; the client renders the preview as one types.
+    let format = draft.body_format;
     #[cfg(feature = "ssr")]
     let preview = if body.trim().is_empty() {
         String::new()
     } else {
-        crate::render::post_html(&body)
+        crate::render::post_body_html(&body, format)
     };
     #[cfg(not(feature = "ssr"))]
     let preview = String::new();
@@ -123,7 +124,7 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
         <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
         <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
-        <BodyField body message=message("body")() preview/>
+        <BodyField body is_html={format == BodyFormat::Html} message=message("body")() preview/>
         <Publishing draft=draft.clone() error/>
     }
 }
@@ -131,7 +132,14 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
 /// The body's text area and, below it, the rendered body: an island, so the preview follows
 /// the typing (a moment after it stops, not on every key).
 #[island]
-fn BodyField(body: String, message: Option<String>, preview: String) -> impl IntoView {
+fn BodyField(
+    body: String,
+    is_html: bool,
+    message: Option<String>,
+    preview: String,
+) -> impl IntoView {
+    // Copy, so each preview request can take it.
+    let format: Option<&'static str> = is_html.then_some(BodyFormat::Html.as_str());
     let typed = StoredValue::new(body.clone());
     let (html, set_html) = signal(preview);
     let (rendering, set_rendering) = signal(false);
@@ -148,7 +156,7 @@ fn BodyField(body: String, message: Option<String>, preview: String) -> impl Int
                     let result = if text.trim().is_empty() {
                         Ok(String::new())
                     } else {
-                        preview_post(text.clone()).await
+                        preview_post(text.clone(), format.map(str::to_owned)).await
                     };
                     // An answer for text typed over since is dropped.
                     if typed.get_value() == text {
@@ -170,7 +178,11 @@ fn BodyField(body: String, message: Option<String>, preview: String) -> impl Int
     view! {
         <div class="field">
             <label for="field-body">"Body"</label>
-            <p class="hint" id="field-body-hint">"Markdown: **bold**, *italic*, [links](https://…), lists, tables, ``` code ```."</p>
+            {if is_html {
+                view! { <p class="hint" id="field-body-hint">"HTML, as the Flask blog this post was imported from stored it: edit the tags as they are. It is cleaned the same way as Markdown when shown."</p> }.into_any()
+            } else {
+                view! { <p class="hint" id="field-body-hint">"Markdown: **bold**, *italic*, [links](https://…), lists, tables, ``` code ```."</p> }.into_any()
+            }}
             <textarea
                 id="field-body"
                 name="body"

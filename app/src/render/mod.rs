@@ -10,6 +10,8 @@ use std::sync::LazyLock;
 
 use pulldown_cmark::{html, Options, Parser};
 
+use crate::domain::BodyFormat;
+
 mod cache;
 mod highlight;
 mod outline;
@@ -23,6 +25,57 @@ pub fn post_html(markdown: &str) -> String {
 /// user-generated and never pass on ranking or the opener.
 pub fn comment_html(markdown: &str) -> String {
     cache::cached("comment", markdown, comment_html_uncached)
+}
+
+/// A post body as stored: Markdown, or the HTML of a post imported from a Flask blog, which
+/// goes through the same sanitizer without being parsed as Markdown.
+pub fn post_body_html(body: &str, format: BodyFormat) -> String {
+    match format {
+        BodyFormat::Markdown => post_html(body),
+        BodyFormat::Html => cache::cached("post-html", body, html_post_uncached),
+    }
+}
+
+/// A comment body as stored, like [`post_body_html`]: the comment allow-list either way.
+pub fn comment_body_html(body: &str, format: BodyFormat) -> String {
+    match format {
+        BodyFormat::Markdown => comment_html(body),
+        BodyFormat::Html => cache::cached("comment-html", body, html_comment_uncached),
+    }
+}
+
+/// An HTML post body, sanitized, without the cache. For tests and the fuzz targets.
+pub fn html_post_uncached(html: &str) -> String {
+    POST_CLEANER.clean(html).to_string()
+}
+
+/// An HTML comment body, sanitized, without the cache. For tests and the fuzz targets.
+pub fn html_comment_uncached(html: &str) -> String {
+    COMMENT_CLEANER.clean(html).to_string()
+}
+
+/// The characters a reader reads in a body, for its reading time: HTML's markup does not
+/// count (CKEditor's tags and entities would double a short post's estimate).
+pub fn text_chars(body: &str, format: BodyFormat) -> usize {
+    match format {
+        BodyFormat::Markdown => body.chars().count(),
+        BodyFormat::Html => {
+            let mut in_tag = false;
+            body.chars()
+                .filter(|&c| match c {
+                    '<' => {
+                        in_tag = true;
+                        false
+                    }
+                    '>' if in_tag => {
+                        in_tag = false;
+                        false
+                    }
+                    _ => !in_tag,
+                })
+                .count()
+        }
+    }
 }
 
 /// Loads the code highlighter's grammars now instead of on the first post with code: for

@@ -71,6 +71,15 @@ fn hostile_input_is_neutralized_in_comments() {
 }
 
 #[test]
+fn hostile_input_is_neutralized_in_imported_html() {
+    // Markdown's link syntax is only text in HTML: what could run is in the tags.
+    for input in HOSTILE.iter().filter(|input| input.contains('<')) {
+        assert_harmless(&post_body_html(input, BodyFormat::Html), input);
+        assert_harmless(&comment_body_html(input, BodyFormat::Html), input);
+    }
+}
+
+#[test]
 fn posts_keep_their_markdown() {
     let html = post_html(
         "# Title\n\n*em* **strong** ~~gone~~ `code`\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: The footnote.\n\n```rust\nfn main() {}\n```\n\n[link](https://example.com)\n",
@@ -268,4 +277,55 @@ fn languages_left_out_of_the_highlighter_render_plain() {
         );
         assert!(!html.contains("hl-"), "{language}: {html}");
     }
+}
+
+#[test]
+fn imported_html_posts_keep_ckeditors_markup_and_lose_what_runs() {
+    let html = "<h2>Spines</h2>\r\n\r\n<p>Some <strong>bold</strong> and <u>underlined</u> text.</p>\r\n\r\n<blockquote><p>A quote</p></blockquote><table border=\"1\"><tbody><tr><td>cell</td></tr></tbody></table><ol><li>one</li></ol><pre>code  kept</pre><p><img alt=\"a cactus\" src=\"https://example.com/c.jpg\" style=\"height:100px\"></p><script>alert(1)</script><img src=x onerror=\"alert(2)\"><a href=\"javascript:alert(3)\">x</a><iframe src=\"https://www.youtube.com/embed/x\"></iframe>";
+    let out = post_body_html(html, BodyFormat::Html);
+    for kept in [
+        "<h2>Spines</h2>",
+        "<strong>bold</strong>",
+        "<u>underlined</u>",
+        "<blockquote>",
+        "<td>cell</td>",
+        "<li>one</li>",
+        "<pre>code  kept</pre>",
+        "alt=\"a cactus\"",
+    ] {
+        assert!(out.contains(kept), "{kept} lost: {out}");
+    }
+    for gone in [
+        "script",
+        "alert",
+        "onerror",
+        "iframe",
+        "javascript",
+        "style=",
+    ] {
+        assert!(!out.contains(gone), "{gone} kept: {out}");
+    }
+    // Not parsed as Markdown: these stay text.
+    let literal = post_body_html("<p>2 * 3 * 4 and _x_</p>", BodyFormat::Html);
+    assert_eq!(literal, "<p>2 * 3 * 4 and _x_</p>");
+}
+
+#[test]
+fn imported_html_comments_get_the_comment_allow_list() {
+    let out = comment_body_html(
+        "<p>I grow a <em>prickly pear</em>.</p><h1>Big</h1><img src=x onerror=alert(1)><a href=\"https://x.org\">link</a>",
+        BodyFormat::Html,
+    );
+    assert!(out.contains("<em>prickly pear</em>"), "{out}");
+    assert!(out.contains("Big") && !out.contains("<h1>"), "{out}");
+    assert!(!out.contains("<img") && !out.contains("onerror"), "{out}");
+    assert!(out.contains("rel=\"nofollow ugc noopener\""), "{out}");
+}
+
+#[test]
+fn reading_time_counts_the_text_of_html_not_its_tags() {
+    let markdown = "word ".repeat(10);
+    assert_eq!(text_chars(&markdown, BodyFormat::Markdown), 50);
+    let html = "<p class=\"long attribute\">word</p>";
+    assert_eq!(text_chars(html, BodyFormat::Html), 4);
 }

@@ -22,6 +22,7 @@ mod forms;
 mod headers;
 mod home;
 mod images;
+mod import_flask;
 mod indexes;
 mod limits;
 mod logging;

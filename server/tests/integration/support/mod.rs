@@ -7,7 +7,7 @@ mod private_pg;
 pub mod server;
 pub mod smtp;
 
-pub use browser::Browser;
+pub use browser::{Browser, Reply};
 pub use database::{Kind, TestDb};
 pub use private_pg::PrivatePostgres;
 pub use server::TestServer;

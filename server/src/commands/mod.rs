@@ -1,0 +1,3 @@
+//! The operator's commands, one module each.
+
+pub mod import_flask;
