@@ -1,8 +1,12 @@
-//! The one error type of Quire's server functions.
+//! The one error type of Quire's server functions and handlers.
 //!
 //! User mistakes carry a message meant for the person who made them. Everything else is
-//! `Internal`: the cause is logged once, on the server, where the error is created
-//! ([`AppError::internal`]); the browser only ever learns that something went wrong.
+//! `Internal` or `Unavailable`, carrying its [`Cause`] for the server's log only: it is
+//! never serialized, so the browser only ever learns that something went wrong. The cause
+//! is logged once, by the server's request-log middleware, on the request's line
+//! (server functions hand it over through [`Reports`], handlers in the response).
+
+use std::sync::{Arc, Mutex};
 
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -47,12 +51,72 @@ pub enum AppError {
     TooManyRequests(String),
     /// The server is up but cannot serve right now (e.g. the database is unreachable).
     #[error("The blog is busy right now. Please try again in a moment.")]
-    Unavailable,
+    Unavailable {
+        #[serde(skip)]
+        cause: Cause,
+    },
     #[error("Something went wrong. Please try again.")]
-    Internal,
+    Internal {
+        #[serde(skip)]
+        cause: Cause,
+    },
     /// The browser could not reach the server at all.
     #[error("Could not reach the server. Check your connection and try again.")]
     Network,
+}
+
+/// What the server was doing when something failed, and why: for its log, never for the
+/// browser. Errors compare equal whatever their causes.
+#[derive(Clone, Default)]
+pub struct Cause(Option<Arc<Report>>);
+
+/// A failure as the log shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Report {
+    /// Unavailable (the database is down or busy: worth a warning) or internal (an error).
+    pub unavailable: bool,
+    pub doing: String,
+    pub detail: String,
+}
+
+impl std::fmt::Debug for Cause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(report) => write!(f, "Cause({:?})", report.doing),
+            None => f.write_str("Cause(None)"),
+        }
+    }
+}
+
+impl PartialEq for Cause {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for Cause {}
+
+/// The failures of one request, for its log line: the server's request-log middleware puts
+/// an empty one in each request's extensions, server functions add to it (see
+/// `api::guard::respond`), and the middleware writes them once the response is ready.
+#[derive(Clone, Debug, Default)]
+pub struct Reports(Arc<Mutex<Vec<Report>>>);
+
+impl Reports {
+    pub fn push(&self, report: Report) {
+        self.lock().push(report);
+    }
+
+    pub fn take(&self) -> Vec<Report> {
+        std::mem::take(&mut *self.lock())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<Report>> {
+        // Pushing or taking cannot leave the list half-changed: use it after a panic too.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 fn first_message(errors: &[FieldError]) -> &str {
@@ -95,17 +159,33 @@ impl AppError {
     }
 
     /// The HTTP status this error is answered with.
-    pub fn status(&self) -> u16 {
+    pub fn status(&self) -> http::StatusCode {
+        use http::StatusCode;
         match self {
-            AppError::BadRequest(_) => 400,
-            AppError::Unauthorized | AppError::LoginFailed { .. } => 401,
-            AppError::Forbidden => 403,
-            AppError::NotFound(_) => 404,
-            AppError::Conflict { .. } => 409,
-            AppError::Invalid { .. } => 422,
-            AppError::TooManyRequests(_) => 429,
-            AppError::Unavailable => 503,
-            AppError::Internal | AppError::Network => 500,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Unauthorized | AppError::LoginFailed { .. } => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Internal { .. } | AppError::Network => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// An internal failure whose cause is not known (a reply the client could not read).
+    pub fn unexplained() -> Self {
+        AppError::Internal {
+            cause: Cause::default(),
+        }
+    }
+
+    /// What the log should say about this error, if it is the server's failure.
+    pub fn report(&self) -> Option<&Report> {
+        match self {
+            AppError::Internal { cause } | AppError::Unavailable { cause } => cause.0.as_deref(),
+            _ => None,
         }
     }
 
@@ -176,21 +256,72 @@ impl FormErrors {
 
 #[cfg(feature = "ssr")]
 impl AppError {
-    /// Logs `cause` with what was being done and returns the opaque `Internal` error.
+    /// The opaque `Internal` error, carrying what was being done and why for the log.
     pub fn internal(doing: &str, cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "{doing} failed");
-        AppError::Internal
+        AppError::Internal {
+            cause: Cause::new(false, doing, cause),
+        }
     }
 
     /// Classifies a database error: an unreachable or saturated database is `Unavailable`
-    /// (the caller may retry), anything else is `Internal`. Both are logged here, once.
+    /// (the caller may retry), anything else is `Internal`.
     pub fn from_db(doing: &str, cause: sqlx::Error) -> Self {
         if is_unavailable(&cause) {
-            tracing::warn!(error = %cause, "{doing}: database unavailable");
-            AppError::Unavailable
+            AppError::Unavailable {
+                cause: Cause::new(true, doing, cause),
+            }
         } else {
             Self::internal(doing, cause)
         }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl Cause {
+    fn new(unavailable: bool, doing: &str, detail: impl std::fmt::Display) -> Cause {
+        Cause(Some(Arc::new(Report {
+            unavailable,
+            doing: doing.to_owned(),
+            detail: detail.to_string(),
+        })))
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl Report {
+    /// Writes the report to the log, in the current span (the request's).
+    pub fn log(&self) {
+        if self.unavailable {
+            tracing::warn!(error = %self.detail, "{}: database unavailable", self.doing);
+        } else {
+            tracing::error!(error = %self.detail, "{} failed", self.doing);
+        }
+    }
+}
+
+/// Handlers answer with the error's status and message, and leave its cause in the
+/// response for the request-log middleware.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        let message = self.to_string();
+        self.respond_with(message)
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl AppError {
+    /// The error's status with `body` (JSON for a script, say), its cause attached for the
+    /// request-log middleware.
+    pub fn respond_with(self, body: impl axum::response::IntoResponse) -> axum::response::Response {
+        use axum::response::IntoResponse as _;
+        let mut response = (self.status(), body).into_response();
+        if let Some(report) = self.report() {
+            let reports = Reports::default();
+            reports.push(report.clone());
+            response.extensions_mut().insert(reports);
+        }
+        response
     }
 }
 
@@ -238,7 +369,7 @@ impl FromServerFnError for AppError {
                 AppError::BadRequest("The request was malformed.".into())
             }
             ServerFnErrorErr::Request(_) => AppError::Network,
-            _ => AppError::Internal,
+            _ => AppError::unexplained(),
         }
     }
 }
@@ -263,8 +394,14 @@ mod tests {
         assert_eq!(AppError::NotFound("No such post".into()).status(), 404);
         assert_eq!(AppError::Unauthorized.status(), 401);
         assert_eq!(AppError::Forbidden.status(), 403);
-        assert_eq!(AppError::Unavailable.status(), 503);
-        assert_eq!(AppError::Internal.status(), 500);
+        assert_eq!(
+            AppError::Unavailable {
+                cause: Cause::default()
+            }
+            .status(),
+            503
+        );
+        assert_eq!(AppError::unexplained().status(), 500);
     }
 
     #[test]
@@ -275,7 +412,7 @@ mod tests {
             Some("A title is required.")
         );
         assert_eq!(err.for_field("body"), None);
-        assert_eq!(AppError::Internal.for_field("title"), None);
+        assert_eq!(AppError::unexplained().for_field("title"), None);
     }
 
     #[test]
@@ -310,27 +447,38 @@ mod tests {
     #[test]
     fn internal_errors_reveal_nothing() {
         assert_eq!(
-            AppError::Internal.to_string(),
+            AppError::unexplained().to_string(),
             "Something went wrong. Please try again."
         );
     }
 
     #[cfg(feature = "ssr")]
     #[test]
+    fn causes_reach_the_log_but_never_the_browser() {
+        let err = AppError::internal("saving a post", "disk on fire");
+        assert_eq!(serde_json::to_string(&err).unwrap(), r#"{"Internal":{}}"#);
+        assert!(!format!("{err}").contains("disk"));
+        assert_eq!(err.report().unwrap().detail, "disk on fire");
+        let back: AppError = serde_json::from_str(r#"{"Internal":{}}"#).unwrap();
+        assert_eq!(back, err, "errors compare by kind");
+        assert!(back.report().is_none());
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
     fn a_missing_or_lost_database_is_unavailable_and_other_errors_internal() {
-        assert_eq!(
-            AppError::from_db("t", sqlx::Error::PoolTimedOut),
-            AppError::Unavailable
+        let unavailable = AppError::from_db("loading", sqlx::Error::PoolTimedOut);
+        assert_eq!(unavailable.status(), 503);
+        let report = unavailable.report().unwrap();
+        assert!(
+            report.unavailable && report.doing == "loading",
+            "{report:?}"
         );
         let reset = std::io::Error::from(std::io::ErrorKind::ConnectionReset);
-        assert_eq!(
-            AppError::from_db("t", sqlx::Error::Io(reset)),
-            AppError::Unavailable
-        );
-        assert_eq!(
-            AppError::from_db("t", sqlx::Error::RowNotFound),
-            AppError::Internal
-        );
+        assert_eq!(AppError::from_db("t", sqlx::Error::Io(reset)).status(), 503);
+        let internal = AppError::from_db("t", sqlx::Error::RowNotFound);
+        assert_eq!(internal.status(), 500);
+        assert!(!internal.report().unwrap().unavailable);
     }
 
     /// A writer that waits out SQLite's busy timeout gets SQLITE_BUSY: busy, not broken.
@@ -360,13 +508,13 @@ mod tests {
             .execute(&mut writer)
             .await
             .unwrap_err();
-        assert_eq!(AppError::from_db("writing", err), AppError::Unavailable);
+        assert_eq!(AppError::from_db("writing", err).status(), 503);
         // A broken statement stays an internal error.
         let err = sqlx::query("INSERT INTO missing VALUES (1)")
             .execute(&mut writer)
             .await
             .unwrap_err();
-        assert_eq!(AppError::from_db("writing", err), AppError::Internal);
+        assert_eq!(AppError::from_db("writing", err).status(), 500);
         let _ = std::fs::remove_file(&file);
     }
 

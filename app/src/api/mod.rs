@@ -35,9 +35,19 @@ mod guard {
 
     /// Answers an error with its own HTTP status rather than the default 500 — except to a
     /// plain HTML form post, which Leptos answers with a redirect back to the form (carrying
-    /// the error), and a redirect needs its 3xx status.
+    /// the error), and a redirect needs its 3xx status. A failure's cause goes to the
+    /// request's log line (see `error::Reports`).
     pub fn respond<T>(result: Result<T, AppError>) -> Result<T, AppError> {
-        if let Some(parts) = leptos::prelude::use_context::<axum::http::request::Parts>() {
+        let parts = leptos::prelude::use_context::<axum::http::request::Parts>();
+        if let (Err(err), Some(parts)) = (&result, &parts) {
+            if let (Some(report), Some(reports)) = (
+                err.report(),
+                parts.extensions.get::<crate::error::Reports>(),
+            ) {
+                reports.push(report.clone());
+            }
+        }
+        if let Some(parts) = parts {
             let api_call = parts.uri.path().starts_with("/api/");
             let html_form = parts
                 .headers
@@ -50,9 +60,7 @@ mod guard {
         }
         if let Err(err) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-                let status = axum::http::StatusCode::from_u16(err.status())
-                    .unwrap_or(axum::http::StatusCode::INTERNAL_SERVER_ERROR);
-                response.set_status(status);
+                response.set_status(err.status());
             }
         }
         result

@@ -1,8 +1,7 @@
 //! Server-only account machinery: password hashing, the session store, the login backend
-//! used by axum-login, rate limits, and the cross-site request guard.
+//! used by axum-login, rate limits, and imported Flask password hashes.
 
 mod backend;
-pub mod csrf;
 pub mod password;
 pub mod rate_limit;
 mod store;

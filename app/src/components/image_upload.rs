@@ -195,7 +195,7 @@ mod client {
                 ..
             }) => Err(message),
             _ if status == 413 => Err(UploadProblem::TooLarge.message().to_owned()),
-            _ => Err(crate::error::AppError::Internal.to_string()),
+            _ => Err(crate::error::AppError::unexplained().to_string()),
         }
     }
 

@@ -224,11 +224,14 @@ impl UploadProblem {
         }
     }
 
-    pub fn status(self) -> u16 {
+    pub fn status(self) -> http::StatusCode {
+        use http::StatusCode;
         match self {
-            UploadProblem::Missing | UploadProblem::Empty | UploadProblem::Damaged => 422,
-            UploadProblem::TooLarge => 413,
-            UploadProblem::Markup | UploadProblem::NotAnImage => 415,
+            UploadProblem::Missing | UploadProblem::Empty | UploadProblem::Damaged => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
+            UploadProblem::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            UploadProblem::Markup | UploadProblem::NotAnImage => StatusCode::UNSUPPORTED_MEDIA_TYPE,
         }
     }
 

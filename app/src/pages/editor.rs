@@ -35,7 +35,7 @@ pub fn NewPostPage() -> impl IntoView {
                         Err(error) => {
                             #[cfg(feature = "ssr")]
                             if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
-                                r.set_status(axum::http::StatusCode::from_u16(error.status()).unwrap_or_default());
+                                r.set_status(error.status());
                             }
                             view! { <Restricted error/> }.into_any()
                         }

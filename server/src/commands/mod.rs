@@ -1,3 +1,145 @@
-//! The operator's commands, one module each.
+//! The command line: `quire` (serve, the default) and the operator's commands, one module
+//! each, dispatched in one place.
 
-pub mod import_flask;
+mod admin;
+mod backup;
+mod check;
+mod copy_data;
+mod demo;
+mod import_flask;
+mod migrate;
+mod progress;
+mod target;
+
+use std::process::ExitCode;
+
+use app::db::Db;
+
+use crate::startup::database::open_database;
+use crate::startup::Config;
+
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "quire",
+    version,
+    about = "Quire: a blog on SQLite or PostgreSQL"
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Default, clap::Subcommand)]
+pub enum Command {
+    /// Serve the blog (the default).
+    #[default]
+    Serve,
+    /// Apply the database migrations this build has, then exit (as a release step).
+    Migrate,
+    /// Print the effective configuration and the database's state, without changing it.
+    /// Exits non-zero when the database is unreachable or needs migrations.
+    Check,
+    /// Add sample posts by a "Quire Demo" author, to try the blog out (or to load it for a
+    /// benchmark). Safe to run twice.
+    Demo(demo::DemoOptions),
+    /// Fill an empty blog with a few real-looking posts and comments, to see it alive.
+    SeedDemo,
+    /// Manage admin accounts without the web interface.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
+    /// Copy every user, post, comment, message and setting from one database to another
+    /// (SQLite to PostgreSQL or back), keeping ids and timestamps. The target is written in
+    /// one transaction and checked (row counts and checksums) before it is committed.
+    CopyData {
+        /// The database to read, e.g. sqlite:data/quire.db
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// The database to fill, e.g. postgres://user:password@host/quire
+        #[arg(long, value_name = "URL")]
+        to: String,
+        /// Delete the target's content first, instead of refusing a target that has some.
+        #[arg(long)]
+        replace: bool,
+        /// Also copy logged-in sessions, so that nobody has to log in again.
+        #[arg(long)]
+        sessions: bool,
+    },
+    /// Write all content of the configured database to a backup file (JSON Lines, the same
+    /// for SQLite and PostgreSQL; see README "Back up and restore").
+    Export {
+        /// Where to write; `-` for standard output.
+        #[arg(value_name = "FILE")]
+        output: std::path::PathBuf,
+    },
+    /// Bring a blog made with the Flask course (users, posts and comments, passwords
+    /// included) into the configured database, in one transaction, keeping every id.
+    ImportFlask(import_flask::Options),
+    /// Load a backup written by `quire export` into the configured database, in one
+    /// transaction, checked against the file's counts and checksums.
+    Import {
+        /// The backup to read; `-` for standard input.
+        #[arg(value_name = "FILE")]
+        input: std::path::PathBuf,
+        /// Delete the database's content first, instead of refusing one that has some.
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+/// Runs `command` to its end. Its error, if any, is said once, on stderr and in the log.
+pub async fn run(command: Command, config: Config) -> ExitCode {
+    match dispatch(command, config).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!("{e:#}");
+            eprintln!("quire: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
+    match command {
+        Command::Serve => {
+            crate::startup::memory::start_background_work();
+            Ok(crate::http::serve(config).await?)
+        }
+        Command::Migrate => migrate::run(&config).await,
+        Command::Check => check::run(&config).await,
+        Command::CopyData {
+            from,
+            to,
+            replace,
+            sessions,
+        } => copy_data::run(&from, &to, replace, sessions).await,
+        Command::ImportFlask(options) => import_flask::run(&config, &options).await,
+        Command::Demo(options) => {
+            on_database(&config, async |db| demo::demo(db, &options).await).await
+        }
+        Command::SeedDemo => on_database(&config, async |db| demo::seed_demo(db).await).await,
+        Command::Admin(command) => {
+            on_database(&config, async |db| admin::run(db, command).await).await
+        }
+        Command::Export { output } => {
+            on_database(&config, async |db| backup::export(db, &output).await).await
+        }
+        Command::Import { input, replace } => {
+            on_database(&config, async |db| {
+                backup::import(db, &input, replace).await
+            })
+            .await
+        }
+    }
+}
+
+/// Runs `work` on the configured database (migrated first, as a start-up does), then closes
+/// it (on SQLite this also folds the write-ahead log into the file).
+async fn on_database(
+    config: &Config,
+    work: impl AsyncFnOnce(&Db) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let db = open_database(config).await?;
+    let result = work(&db).await;
+    db.close().await;
+    result
+}

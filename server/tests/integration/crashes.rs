@@ -309,7 +309,7 @@ async fn a_full_disk_under_sqlite_is_a_clean_error_and_corrupts_nothing() {
     for (status, body) in &refusals {
         assert_eq!(*status, 503, "{body}");
         // The client shows "The blog is busy right now. Please try again in a moment."
-        assert_eq!(body, "\"Unavailable\"");
+        assert_eq!(body, r#"{"Unavailable":{}}"#);
         assert!(!body.to_lowercase().contains("sqlite"), "{body}");
     }
     // Reading goes on while the disk is full.

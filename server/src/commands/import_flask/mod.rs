@@ -7,6 +7,7 @@
 //! damaged row stops the import and the transaction is dropped, so the target is left as it
 //! was. A dry run reads and plans everything and opens no target at all.
 
+use anyhow::anyhow;
 mod plan;
 mod source;
 
@@ -15,9 +16,10 @@ use std::fmt::Write as _;
 use app::db::transfer::{self, Checksum, Column, Table, Value};
 use app::db::WriteTx;
 
-use crate::config::Config;
-use crate::progress::Progress;
-use crate::transfer::{empty_target, verify, Expected};
+use super::progress::Progress;
+use super::target::{empty_target, verify, Expected};
+use crate::startup::database::open_database;
+use crate::startup::Config;
 use plan::{FlaskAuthor, FlaskComment, FlaskPost, FlaskUser, Planner, Problem};
 use source::{Location, Snapshot, Source, SourceRow};
 
@@ -40,9 +42,9 @@ pub struct Options {
 /// Rows read from the source per round trip.
 const BATCH: i64 = 500;
 
-pub async fn run(config: &Config, options: &Options) -> Result<(), String> {
-    let cwd = std::env::current_dir().map_err(|e| format!("the current folder: {e}"))?;
-    let location = Location::parse(&options.from, &cwd).map_err(|e| format!("--from: {e}"))?;
+pub async fn run(config: &Config, options: &Options) -> anyhow::Result<()> {
+    let cwd = std::env::current_dir().map_err(|e| anyhow!("the current folder: {e}"))?;
+    let location = Location::parse(&options.from, &cwd).map_err(|e| anyhow!("--from: {e}"))?;
     refuse_same_database(&location, config)?;
     eprintln!("Reading the Flask blog from the {}", location.describe());
     let source = Source::open(&location).await?;
@@ -51,7 +53,7 @@ pub async fn run(config: &Config, options: &Options) -> Result<(), String> {
     result
 }
 
-async fn import(source: &Source, config: &Config, options: &Options) -> Result<(), String> {
+async fn import(source: &Source, config: &Config, options: &Options) -> anyhow::Result<()> {
     let mut snapshot = source.snapshot().await?;
     let schema = Schema::read(&mut snapshot).await?;
     let totals = schema.count(&mut snapshot).await?;
@@ -62,13 +64,11 @@ async fn import(source: &Source, config: &Config, options: &Options) -> Result<(
     let mut writer = match options.dry_run {
         true => None,
         false => {
-            let db = crate::serve::open_database(config)
-                .await
-                .map_err(|e| e.to_string())?;
+            let db = open_database(config).await?;
             let mut tx = db
                 .begin_write()
                 .await
-                .map_err(|e| format!("writing the target: {e}"))?;
+                .map_err(|e| anyhow!("writing the target: {e}"))?;
             // Every early return below drops `tx`, which rolls the whole import back.
             empty_target(&mut tx, options.replace, "the target").await?;
             Some(Writer::new(tx))
@@ -207,7 +207,7 @@ async fn import(source: &Source, config: &Config, options: &Options) -> Result<(
             print!("{}", report.render(true));
             match report.damaged.is_empty() {
                 true => Ok(()),
-                false => Err(format!(
+                false => Err(anyhow!(
                     "{} damaged row(s) would stop the import (listed above)",
                     report.damaged.len()
                 )),
@@ -227,12 +227,12 @@ fn stop_or_note(
     options: &Options,
     damaged: &mut Vec<Problem>,
     problem: Problem,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     if options.dry_run {
         damaged.push(problem);
         Ok(())
     } else {
-        Err(format!("{problem}\n  Nothing was written."))
+        Err(anyhow!("{problem}\n  Nothing was written."))
     }
 }
 
@@ -242,8 +242,8 @@ async fn read_table(
     table: &TableSpec,
     columns: &[Option<&str>],
     progress: &mut Progress,
-    mut each: impl AsyncFnMut(&[SourceRow]) -> Result<(), String>,
-) -> Result<(), String> {
+    mut each: impl AsyncFnMut(&[SourceRow]) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let mut after = i64::MIN;
     loop {
         let rows = snapshot.batch(&table.name, columns, after, BATCH).await?;
@@ -267,7 +267,7 @@ async fn write(
     writer: &mut Option<Writer>,
     kind: Kind,
     rows: Vec<Vec<Value>>,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     match writer {
         Some(writer) if !rows.is_empty() => writer.write(kind, rows).await,
         _ => Ok(()),
@@ -304,21 +304,21 @@ impl Writer {
         }
     }
 
-    async fn write(&mut self, kind: Kind, rows: Vec<Vec<Value>>) -> Result<(), String> {
+    async fn write(&mut self, kind: Kind, rows: Vec<Vec<Value>>) -> anyhow::Result<()> {
         let (table, columns, checksum) = &mut self.tables[kind as usize];
         rows.iter().for_each(|row| checksum.add(row));
         transfer::insert_rows(&mut self.tx, table, columns, &rows)
             .await
-            .map_err(|e| format!("writing {}: {e}\n  Nothing was written.", table.name))
+            .map_err(|e| anyhow!("writing {}: {e}\n  Nothing was written.", table.name))
     }
 
     /// Points the id sequences past the imported ids, checks every table against what was
     /// written, and commits.
-    async fn finish(mut self) -> Result<(), String> {
+    async fn finish(mut self) -> anyhow::Result<()> {
         let tables: Vec<&Table> = self.tables.iter().map(|(t, _, _)| *t).collect();
         transfer::reset_sequences(&mut self.tx, &tables)
             .await
-            .map_err(|e| format!("resetting id sequences: {e}"))?;
+            .map_err(|e| anyhow!("resetting id sequences: {e}"))?;
         let expected: Vec<Expected> = self
             .tables
             .iter()
@@ -328,7 +328,7 @@ impl Writer {
         self.tx
             .commit()
             .await
-            .map_err(|e| format!("committing the import: {e}"))
+            .map_err(|e| anyhow!("committing the import: {e}"))
     }
 }
 
@@ -360,7 +360,7 @@ struct Schema {
 }
 
 impl Schema {
-    async fn read(snapshot: &mut Snapshot) -> Result<Schema, String> {
+    async fn read(snapshot: &mut Snapshot) -> anyhow::Result<Schema> {
         let tables = snapshot.tables().await?;
         let find = |names: &[&str]| {
             names.iter().find_map(|name| {
@@ -375,7 +375,7 @@ impl Schema {
         };
         let Some(posts) = find(&["blog_posts", "blog_post"]) else {
             let found: Vec<&str> = tables.iter().map(|(t, _)| t.as_str()).collect();
-            return Err(format!(
+            return Err(anyhow!(
                 "this is not a Flask blog's database: it has no blog_posts table (its tables: {})",
                 if found.is_empty() {
                     "none".to_owned()
@@ -390,7 +390,7 @@ impl Schema {
         };
         require(&posts, &["id", "title", "body"])?;
         if !posts.has("author_id") && !posts.has("author") {
-            return Err(format!(
+            return Err(anyhow!(
                 "{} has neither author_id nor author: who wrote the posts?",
                 posts.name
             ));
@@ -434,7 +434,7 @@ impl Schema {
         })
     }
 
-    async fn count(&self, snapshot: &mut Snapshot) -> Result<[u64; 3], String> {
+    async fn count(&self, snapshot: &mut Snapshot) -> anyhow::Result<[u64; 3]> {
         let mut totals = [0u64; 3];
         for (i, table) in [
             self.users.as_ref(),
@@ -452,11 +452,11 @@ impl Schema {
     }
 }
 
-fn require(table: &TableSpec, columns: &[&str]) -> Result<(), String> {
+fn require(table: &TableSpec, columns: &[&str]) -> anyhow::Result<()> {
     let missing: Vec<&str> = columns.iter().copied().filter(|c| !table.has(c)).collect();
     match missing.as_slice() {
         [] => Ok(()),
-        _ => Err(format!(
+        _ => Err(anyhow!(
             "{} has no {} column: this is not a table of the Flask blog Quire knows (its columns: {})",
             table.name,
             missing.join(", "),
@@ -467,7 +467,7 @@ fn require(table: &TableSpec, columns: &[&str]) -> Result<(), String> {
 
 /// Refuses to import a database into itself (Quire and the Flask app could have been given
 /// the same `DB_URI`).
-fn refuse_same_database(location: &Location, config: &Config) -> Result<(), String> {
+fn refuse_same_database(location: &Location, config: &Config) -> anyhow::Result<()> {
     let target = &config.database.url;
     let same = match location {
         Location::Sqlite(path) => target
@@ -479,7 +479,7 @@ fn refuse_same_database(location: &Location, config: &Config) -> Result<(), Stri
         }
     };
     match same {
-        true => Err(format!(
+        true => Err(anyhow!(
             "--from is the database Quire is configured to write to ({target}): import into a \
              new database (set DATABASE_URL) instead"
         )),

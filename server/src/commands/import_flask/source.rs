@@ -1,6 +1,7 @@
 //! The Flask blog's database: where it is (its `DB_URI`, as the Flask app has it), opened
 //! read-only, and read a batch of rows at a time in one consistent snapshot.
 
+use anyhow::anyhow;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -22,7 +23,7 @@ impl Location {
     /// `sqlite:////absolute.db`, a plain file path, or a PostgreSQL URL with or without
     /// SQLAlchemy's driver name (`postgresql+psycopg2://`). `cwd` is where relative paths
     /// start.
-    pub fn parse(raw: &str, cwd: &Path) -> Result<Location, String> {
+    pub fn parse(raw: &str, cwd: &Path) -> anyhow::Result<Location> {
         let raw = raw.trim();
         let lower = raw.to_ascii_lowercase();
         if let Some(rest) = ["postgres", "postgresql"]
@@ -30,7 +31,7 @@ impl Location {
             .find_map(|scheme| strip_scheme(raw, &lower, scheme))
         {
             if rest.is_empty() {
-                return Err(format!("{raw} names no database server"));
+                return Err(anyhow!("{raw} names no database server"));
             }
             return Ok(Location::Postgres(format!("postgres://{rest}")));
         }
@@ -44,21 +45,21 @@ impl Location {
             let path = path.split('?').next().unwrap_or_default();
             let path = path.strip_prefix('/').unwrap_or(path);
             if path.is_empty() || path == ":memory:" {
-                return Err(format!(
+                return Err(anyhow!(
                     "{raw} is an in-memory database: there is nothing to import"
                 ));
             }
             return find_sqlite_file(Path::new(path), cwd).map(Location::Sqlite);
         }
         if lower.contains("://") {
-            return Err(format!(
+            return Err(anyhow!(
                 "{} is not a database Quire can import from: use the Flask app's DB_URI \
                  (sqlite:///posts.db, postgresql://…) or a path to its .db file",
                 app::db::mask_password(raw)
             ));
         }
         if raw.is_empty() {
-            return Err("--from is empty".into());
+            return Err(anyhow!("--from is empty"));
         }
         find_sqlite_file(Path::new(raw), cwd).map(Location::Sqlite)
     }
@@ -87,19 +88,19 @@ fn strip_scheme<'a>(raw: &'a str, lower: &str, scheme: &str) -> Option<&'a str> 
 
 /// A relative path is looked for where Flask-SQLAlchemy 3 puts it (`instance/`) and where
 /// older versions did (the current folder). When both hold a file, neither is guessed.
-fn find_sqlite_file(path: &Path, cwd: &Path) -> Result<PathBuf, String> {
+fn find_sqlite_file(path: &Path, cwd: &Path) -> anyhow::Result<PathBuf> {
     if path.is_absolute() {
         return if path.is_file() {
             Ok(path.to_path_buf())
         } else {
-            Err(format!("there is no SQLite database at {}", path.display()))
+            Err(anyhow!("there is no SQLite database at {}", path.display()))
         };
     }
     let candidates = [cwd.join("instance").join(path), cwd.join(path)];
     let found: Vec<&PathBuf> = candidates.iter().filter(|p| p.is_file()).collect();
     match found.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(format!(
+        [] => Err(anyhow!(
             "there is no SQLite database at {} nor at {} (Flask-SQLAlchemy 3 keeps \
              sqlite:///{} in the app's instance/ folder: run this from the Flask app's \
              folder, or give the file's path)",
@@ -107,7 +108,7 @@ fn find_sqlite_file(path: &Path, cwd: &Path) -> Result<PathBuf, String> {
             candidates[1].display(),
             path.display()
         )),
-        _ => Err(format!(
+        _ => Err(anyhow!(
             "both {} and {} exist: give the path of the one the Flask app uses",
             candidates[0].display(),
             candidates[1].display()
@@ -143,7 +144,7 @@ macro_rules! on_snapshot {
 }
 
 impl Source {
-    pub async fn open(location: &Location) -> Result<Source, String> {
+    pub async fn open(location: &Location) -> anyhow::Result<Source> {
         match location {
             Location::Sqlite(path) => {
                 let options = SqliteConnectOptions::new()
@@ -154,19 +155,19 @@ impl Source {
                     .max_connections(1)
                     .connect_with(options)
                     .await
-                    .map_err(|e| format!("could not open {}: {e}", path.display()))?;
+                    .map_err(|e| anyhow!("could not open {}: {e}", path.display()))?;
                 Ok(Source::Sqlite(pool))
             }
             Location::Postgres(url) => {
                 let options = PgConnectOptions::from_str(url)
-                    .map_err(|e| format!("{}: {e}", app::db::mask_password(url)))?
+                    .map_err(|e| anyhow!("{}: {e}", app::db::mask_password(url)))?
                     .application_name("quire import-flask");
                 let pool = PgPoolOptions::new()
                     .max_connections(1)
                     .connect_with(options)
                     .await
                     .map_err(|e| {
-                        format!(
+                        anyhow!(
                             "could not connect to {}: {e}\n  Render's external database URLs \
                              need TLS: add ?sslmode=require if the server asks for it.",
                             app::db::mask_password(url)
@@ -177,8 +178,8 @@ impl Source {
         }
     }
 
-    pub async fn snapshot(&self) -> Result<Snapshot, String> {
-        let failed = |e: sqlx::Error| format!("could not start reading the source: {e}");
+    pub async fn snapshot(&self) -> anyhow::Result<Snapshot> {
+        let failed = |e: sqlx::Error| anyhow!("could not start reading the source: {e}");
         Ok(match self {
             // A deferred read transaction: one snapshot in WAL mode, a shared lock otherwise.
             Source::Sqlite(pool) => {
@@ -210,7 +211,7 @@ pub struct SourceRow {
 
 impl Snapshot {
     /// Every table with its columns (lowercased names), in the default schema.
-    pub async fn tables(&mut self) -> Result<Vec<(String, Vec<String>)>, String> {
+    pub async fn tables(&mut self) -> anyhow::Result<Vec<(String, Vec<String>)>> {
         let rows: Vec<(String, String)> = match self {
             Snapshot::Sqlite(tx) => {
                 sqlx::query_as(
@@ -229,7 +230,7 @@ impl Snapshot {
                 .await
             }
         }
-        .map_err(|e| format!("could not list the source's tables: {e}"))?;
+        .map_err(|e| anyhow!("could not list the source's tables: {e}"))?;
         let mut tables: Vec<(String, Vec<String>)> = Vec::new();
         for (table, column) in rows {
             match tables.last_mut() {
@@ -240,20 +241,20 @@ impl Snapshot {
         Ok(tables)
     }
 
-    pub async fn count(&mut self, table: &str) -> Result<i64, String> {
+    pub async fn count(&mut self, table: &str) -> anyhow::Result<i64> {
         let sql = format!("SELECT COUNT(*) FROM {}", quote(table));
         on_snapshot!(self, conn => sqlx::query_scalar(&sql).fetch_one(conn).await)
-            .map_err(|e| format!("could not count the rows of {table}: {e}"))
+            .map_err(|e| anyhow!("could not count the rows of {table}: {e}"))
     }
 
     /// The highest id in `table` (0 when it is empty).
-    pub async fn max_id(&mut self, table: &str) -> Result<i64, String> {
+    pub async fn max_id(&mut self, table: &str) -> anyhow::Result<i64> {
         let sql = format!(
             "SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {}",
             quote(table)
         );
         on_snapshot!(self, conn => sqlx::query_scalar(&sql).fetch_one(conn).await)
-            .map_err(|e| format!("could not read the ids of {table}: {e}"))
+            .map_err(|e| anyhow!("could not read the ids of {table}: {e}"))
     }
 
     /// Up to `limit` rows of `table` with an id above `after`, in id order: the id, then
@@ -266,7 +267,7 @@ impl Snapshot {
         columns: &[Option<&str>],
         after: i64,
         limit: i64,
-    ) -> Result<Vec<SourceRow>, String> {
+    ) -> anyhow::Result<Vec<SourceRow>> {
         let list: String = std::iter::once(Some("id"))
             .chain(columns.iter().copied())
             .map(|c| match c {
@@ -289,7 +290,7 @@ impl Snapshot {
             }
             .await
         })
-        .map_err(|e| format!("could not read {table}: {e}"))?;
+        .map_err(|e| anyhow!("could not read {table}: {e}"))?;
         let mut out = Vec::with_capacity(rows.len());
         for mut values in rows {
             let raw_id = values.remove(0);
@@ -297,7 +298,7 @@ impl Snapshot {
                 .as_deref()
                 .and_then(|v| v.parse::<i64>().ok())
                 .ok_or_else(|| {
-                    format!(
+                    anyhow!(
                         "{table} has a row whose id is {}, not a whole number: the database looks damaged",
                         raw_id.as_deref().unwrap_or("NULL")
                     )
@@ -325,7 +326,7 @@ fn quote(identifier: &str) -> String {
 mod tests {
     use super::*;
 
-    fn parse(raw: &str, cwd: &Path) -> Result<Location, String> {
+    fn parse(raw: &str, cwd: &Path) -> anyhow::Result<Location> {
         Location::parse(raw, cwd)
     }
 
@@ -376,10 +377,10 @@ mod tests {
             parse(&absolute, cwd).unwrap(),
             Location::Sqlite(cwd.join("other.db"))
         );
-        let err = parse("sqlite:///missing.db", cwd).unwrap_err();
+        let err = parse("sqlite:///missing.db", cwd).unwrap_err().to_string();
         assert!(err.contains("instance"), "{err}");
         std::fs::write(cwd.join("posts.db"), b"").unwrap();
-        let err = parse("sqlite:///posts.db", cwd).unwrap_err();
+        let err = parse("sqlite:///posts.db", cwd).unwrap_err().to_string();
         assert!(err.starts_with("both"), "{err}");
     }
 
@@ -392,7 +393,7 @@ mod tests {
             "mysql://u:secret@h/db",
             "",
         ] {
-            let err = parse(raw, cwd).unwrap_err();
+            let err = parse(raw, cwd).unwrap_err().to_string();
             assert!(!err.contains("secret"), "{err}");
         }
     }

@@ -1,6 +1,7 @@
 //! `quire demo` and `quire seed-demo`: content to try the blog out, or to load it for a
 //! benchmark (`bench/run.sh` uses `demo` with its size options).
 
+use anyhow::anyhow;
 use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
 use app::domain::{CommentStatus, PostTitle, Role};
 
@@ -38,8 +39,8 @@ exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat, with a \
 ```rust\nfn main() {\n    println!(\"sunt in culpa qui officia\");\n}\n```\n";
 
 /// Adds the demo posts (an hour apart, the last one newest), readers and comments.
-pub async fn demo(db: &Db, options: &DemoOptions) -> Result<(), String> {
-    let failed = |e: sqlx::Error| format!("could not add the demo content: {e}");
+pub async fn demo(db: &Db, options: &DemoOptions) -> anyhow::Result<()> {
+    let failed = |e: sqlx::Error| anyhow!("could not add the demo content: {e}");
     let author_id = demo_author(db).await.map_err(failed)?;
     let mut body = DEMO_BODY.to_owned();
     while body.len() < options.body_bytes as usize {
@@ -190,10 +191,12 @@ const SAMPLE_POSTS: &[SamplePost] = &[
 ];
 
 /// Writes the sample blog into an empty database (it refuses to touch one with posts).
-pub async fn seed_demo(db: &Db) -> Result<(), String> {
-    let failed = |e: sqlx::Error| format!("could not write the sample blog: {e}");
+pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
+    let failed = |e: sqlx::Error| anyhow!("could not write the sample blog: {e}");
     if db::posts::count(db).await.map_err(failed)? > 0 {
-        return Err("the blog has posts already: seed-demo only fills an empty blog".into());
+        return Err(anyhow!(
+            "the blog has posts already: seed-demo only fills an empty blog"
+        ));
     }
     let mut ids = Vec::new();
     for (name, email) in [
@@ -231,7 +234,7 @@ pub async fn seed_demo(db: &Db) -> Result<(), String> {
         };
         let created = db::posts::create(db, &post)
             .await
-            .map_err(|e| format!("could not write the sample blog: {e}"))?;
+            .map_err(|e| anyhow!("could not write the sample blog: {e}"))?;
         for (reader, text) in *comments {
             db::comments::create(
                 db,

@@ -12,6 +12,7 @@
 //!
 //! Sessions are not exported: they are credentials, not content.
 
+use anyhow::anyhow;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -20,14 +21,14 @@ use app::db::transfer::{self, Batches, Checksum, Column, Table, Value};
 use app::db::{Db, WriteTx};
 use serde_json::{json, Map, Value as Json};
 
-use crate::progress::Progress;
-use crate::transfer::{empty_target, verify, Expected};
+use super::progress::Progress;
+use super::target::{empty_target, verify, Expected};
 
 const FORMAT: &str = "quire-export";
 const VERSION: u64 = 1;
 
 /// Writes every content table to `output` (`-`: standard output).
-pub async fn export(db: &Db, output: &Path) -> Result<(), String> {
+pub async fn export(db: &Db, output: &Path) -> anyhow::Result<()> {
     if output == Path::new("-") {
         let stdout = std::io::stdout().lock();
         return write_export(db, std::io::BufWriter::new(stdout)).await;
@@ -36,11 +37,11 @@ pub async fn export(db: &Db, output: &Path) -> Result<(), String> {
     // file that looks like a backup.
     let partial = partial_path(output);
     let file = std::fs::File::create(&partial)
-        .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+        .map_err(|e| anyhow!("cannot write {}: {e}", partial.display()))?;
     let result = write_export(db, std::io::BufWriter::new(file)).await;
     match result {
         Ok(()) => std::fs::rename(&partial, output)
-            .map_err(|e| format!("cannot write {}: {e}", output.display())),
+            .map_err(|e| anyhow!("cannot write {}: {e}", output.display())),
         Err(e) => {
             let _ = std::fs::remove_file(&partial);
             Err(e)
@@ -54,9 +55,9 @@ fn partial_path(output: &Path) -> PathBuf {
     PathBuf::from(name)
 }
 
-async fn write_export(db: &Db, mut out: impl Write) -> Result<(), String> {
-    let io = |e: std::io::Error| format!("writing the export: {e}");
-    let failed = |e: sqlx::Error| format!("reading the database: {e}");
+async fn write_export(db: &Db, mut out: impl Write) -> anyhow::Result<()> {
+    let io = |e: std::io::Error| anyhow!("writing the export: {e}");
+    let failed = |e: sqlx::Error| anyhow!("reading the database: {e}");
     let tables: Map<String, Json> = transfer::CONTENT
         .iter()
         .map(|t| {
@@ -104,12 +105,12 @@ async fn write_export(db: &Db, mut out: impl Write) -> Result<(), String> {
 }
 
 /// Reads an export from `input` (`-`: standard input) into the database, in one transaction.
-pub async fn import(db: &Db, input: &Path, replace: bool) -> Result<(), String> {
+pub async fn import(db: &Db, input: &Path, replace: bool) -> anyhow::Result<()> {
     if input == Path::new("-") {
         return read_import(db, std::io::stdin().lock(), 0, replace).await;
     }
     let file =
-        std::fs::File::open(input).map_err(|e| format!("cannot read {}: {e}", input.display()))?;
+        std::fs::File::open(input).map_err(|e| anyhow!("cannot read {}: {e}", input.display()))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     read_import(db, std::io::BufReader::new(file), size, replace).await
 }
@@ -122,22 +123,22 @@ struct FileTable {
     pending: Vec<Vec<Value>>,
 }
 
-async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> Result<(), String> {
+async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> anyhow::Result<()> {
     let mut lines = input.lines().enumerate();
-    let mut next_line = || -> Result<Option<(usize, String)>, String> {
+    let mut next_line = || -> anyhow::Result<Option<(usize, String)>> {
         match lines.next() {
             None => Ok(None),
             Some((n, Ok(line))) => Ok(Some((n + 1, line))),
-            Some((n, Err(e))) => Err(format!("line {}: {e}", n + 1)),
+            Some((n, Err(e))) => Err(anyhow!("line {}: {e}", n + 1)),
         }
     };
-    let (_, header) = next_line()?.ok_or("the file is empty")?;
+    let (_, header) = next_line()?.ok_or_else(|| anyhow!("the file is empty"))?;
     let mut tables = parse_header(&header)?;
 
     let mut tx = db
         .begin_write()
         .await
-        .map_err(|e| format!("writing the database: {e}"))?;
+        .map_err(|e| anyhow!("writing the database: {e}"))?;
     // Every early return below drops `tx`, which rolls the import back.
     empty_target(&mut tx, replace, "the database").await?;
     let mut progress = Progress::bytes(size);
@@ -145,19 +146,22 @@ async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> 
     let mut current = 0;
     let trailer = loop {
         let Some((n, line)) = next_line()? else {
-            return Err("the file ends before its trailer: it is incomplete".into());
+            return Err(anyhow!(
+                "the file ends before its trailer: it is incomplete"
+            ));
         };
         read += line.len() as u64 + 1;
         let json: Json =
-            serde_json::from_str(&line).map_err(|e| format!("line {n}: not JSON ({e})"))?;
+            serde_json::from_str(&line).map_err(|e| anyhow!("line {n}: not JSON ({e})"))?;
         if let Some(end) = json.get("end") {
             break end.clone();
         }
-        let (index, row) = parse_row(&tables, &json).map_err(|e| format!("line {n}: {e}"))?;
+        let (index, row) = parse_row(&tables, &json).map_err(|e| anyhow!("line {n}: {e}"))?;
         if index < current {
-            return Err(format!(
+            return Err(anyhow!(
                 "line {n}: rows of {} after rows of {}: the file is out of order",
-                tables[index].table.name, tables[current].table.name
+                tables[index].table.name,
+                tables[current].table.name
             ));
         }
         if index > current {
@@ -182,14 +186,14 @@ async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> 
     if let Some((n, _)) =
         std::iter::from_fn(|| next_line().ok().flatten()).find(|(_, l)| !l.trim().is_empty())
     {
-        return Err(format!("line {n}: content after the trailer"));
+        return Err(anyhow!("line {n}: content after the trailer"));
     }
     check_trailer(&tables, &trailer)?;
 
     let copied: Vec<&Table> = tables.iter().map(|t| t.table).collect();
     transfer::reset_sequences(&mut tx, &copied)
         .await
-        .map_err(|e| format!("resetting id sequences: {e}"))?;
+        .map_err(|e| anyhow!("resetting id sequences: {e}"))?;
     let expected: Vec<Expected> = tables
         .iter()
         .map(|t| (t.table, t.columns.clone(), t.checksum.clone()))
@@ -197,20 +201,22 @@ async fn read_import(db: &Db, input: impl BufRead, size: u64, replace: bool) -> 
     verify(&mut tx, &expected).await?;
     tx.commit()
         .await
-        .map_err(|e| format!("committing the import: {e}"))?;
+        .map_err(|e| anyhow!("committing the import: {e}"))?;
     eprintln!("Imported every row; counts and checksums match the file.");
     Ok(())
 }
 
-fn parse_header(line: &str) -> Result<Vec<FileTable>, String> {
-    let header: Json = serde_json::from_str(line).map_err(|e| format!("line 1: not JSON ({e})"))?;
+fn parse_header(line: &str) -> anyhow::Result<Vec<FileTable>> {
+    let header: Json = serde_json::from_str(line).map_err(|e| anyhow!("line 1: not JSON ({e})"))?;
     if header.get("format").and_then(Json::as_str) != Some(FORMAT) {
-        return Err("line 1: this is not a Quire export (no \"format\": \"quire-export\")".into());
+        return Err(anyhow!(
+            "line 1: this is not a Quire export (no \"format\": \"quire-export\")"
+        ));
     }
     match header.get("version").and_then(Json::as_u64) {
         Some(VERSION) => {}
         other => {
-            return Err(format!(
+            return Err(anyhow!(
                 "line 1: export format version {other:?}; this Quire reads version {VERSION}"
             ))
         }
@@ -218,10 +224,10 @@ fn parse_header(line: &str) -> Result<Vec<FileTable>, String> {
     let named = header
         .get("tables")
         .and_then(Json::as_object)
-        .ok_or("line 1: the header lists no tables")?;
+        .ok_or_else(|| anyhow!("line 1: the header lists no tables"))?;
     for name in named.keys() {
         if !transfer::CONTENT.iter().any(|t| t.name == name) {
-            return Err(format!("line 1: unknown table {name:?}"));
+            return Err(anyhow!("line 1: unknown table {name:?}"));
         }
     }
     let mut tables = Vec::new();
@@ -231,19 +237,20 @@ fn parse_header(line: &str) -> Result<Vec<FileTable>, String> {
         };
         let names = names
             .as_array()
-            .ok_or_else(|| format!("line 1: the columns of {} are not a list", table.name))?;
+            .ok_or_else(|| anyhow!("line 1: the columns of {} are not a list", table.name))?;
         let mut columns = Vec::new();
         for name in names {
             let column = name
                 .as_str()
                 .and_then(|n| table.column(n))
-                .ok_or_else(|| format!("line 1: {} has no column {name}", table.name))?;
+                .ok_or_else(|| anyhow!("line 1: {} has no column {name}", table.name))?;
             columns.push(column);
         }
         if !columns.iter().any(|c| c.name == table.key) {
-            return Err(format!(
+            return Err(anyhow!(
                 "line 1: {} lacks its key {}",
-                table.name, table.key
+                table.name,
+                table.key
             ));
         }
         tables.push(FileTable {
@@ -256,66 +263,67 @@ fn parse_header(line: &str) -> Result<Vec<FileTable>, String> {
     Ok(tables)
 }
 
-fn parse_row(tables: &[FileTable], json: &Json) -> Result<(usize, Vec<Value>), String> {
+fn parse_row(tables: &[FileTable], json: &Json) -> anyhow::Result<(usize, Vec<Value>)> {
     let name = json
         .get("table")
         .and_then(Json::as_str)
-        .ok_or("a row without \"table\"")?;
+        .ok_or_else(|| anyhow!("a row without \"table\""))?;
     let index = tables
         .iter()
         .position(|t| t.table.name == name)
-        .ok_or_else(|| format!("table {name:?} is not in the header"))?;
+        .ok_or_else(|| anyhow!("table {name:?} is not in the header"))?;
     let object = json
         .get("row")
         .and_then(Json::as_object)
-        .ok_or("a row without \"row\"")?;
+        .ok_or_else(|| anyhow!("a row without \"row\""))?;
     let columns = &tables[index].columns;
     if let Some(extra) = object
         .keys()
         .find(|k| !columns.iter().any(|c| c.name == *k))
     {
-        return Err(format!("{name} has no column {extra:?}"));
+        return Err(anyhow!("{name} has no column {extra:?}"));
     }
     let mut values = Vec::with_capacity(columns.len());
     for column in columns {
         let json = object
             .get(column.name)
-            .ok_or_else(|| format!("{name}.{} is missing", column.name))?;
+            .ok_or_else(|| anyhow!("{name}.{} is missing", column.name))?;
         values.push(
             Value::from_json(column.kind, json)
-                .map_err(|e| format!("{name}.{}: {e}", column.name))?,
+                .map_err(|e| anyhow!("{name}.{}: {e}", column.name))?,
         );
     }
     Ok((index, values))
 }
 
-async fn flush(tx: &mut WriteTx, table: &mut FileTable) -> Result<(), String> {
+async fn flush(tx: &mut WriteTx, table: &mut FileTable) -> anyhow::Result<()> {
     if table.pending.is_empty() {
         return Ok(());
     }
     transfer::insert_rows(tx, table.table, &table.columns, &table.pending)
         .await
-        .map_err(|e| format!("writing {}: {e}", table.table.name))?;
+        .map_err(|e| anyhow!("writing {}: {e}", table.table.name))?;
     table.pending.clear();
     Ok(())
 }
 
 /// The trailer's counts and checksums must be those of the rows read: a file cut short or
 /// edited by hand is refused.
-fn check_trailer(tables: &[FileTable], trailer: &Json) -> Result<(), String> {
+fn check_trailer(tables: &[FileTable], trailer: &Json) -> anyhow::Result<()> {
     let end: BTreeMap<String, Json> = serde_json::from_value(trailer.clone())
-        .map_err(|_| "the trailer is not an object of tables".to_owned())?;
+        .map_err(|_| anyhow!("the trailer is not an object of tables"))?;
     for t in tables {
         let entry = end
             .get(t.table.name)
-            .ok_or_else(|| format!("the trailer does not mention {}", t.table.name))?;
+            .ok_or_else(|| anyhow!("the trailer does not mention {}", t.table.name))?;
         let rows = entry.get("rows").and_then(Json::as_u64);
         let checksum = entry.get("checksum").and_then(Json::as_str);
         if rows != Some(t.checksum.rows) || checksum != Some(t.checksum.hex().as_str()) {
-            return Err(format!(
+            return Err(anyhow!(
                 "{}: the file has {} rows but its trailer says {rows:?}, or their checksum \
                  differs: the file is damaged",
-                t.table.name, t.checksum.rows
+                t.table.name,
+                t.checksum.rows
             ));
         }
     }

@@ -74,7 +74,7 @@ impl Channel {
                 path: tag.href(),
                 tag: Some(tag.slug),
             })),
-            Err(e) => Err(failure(AppError::from_db("reading a tag", e))),
+            Err(e) => Err(AppError::from_db("reading a tag", e).into_response()),
         }
     }
 }
@@ -105,7 +105,7 @@ async fn feed(state: &AppState, headers: &HeaderMap, channel: Channel, format: F
             "application/rss+xml; charset=utf-8",
             rss_document(&base, &channel, &posts),
         ),
-        (Err(e), _) => failure(AppError::from_db("reading a feed", e)),
+        (Err(e), _) => AppError::from_db("reading a feed", e).into_response(),
     }
 }
 
@@ -149,7 +149,7 @@ async fn sitemap(State(state): State<AppState>, headers: HeaderMap) -> Response 
             "application/xml; charset=utf-8",
             sitemap_document(&base, &posts),
         ),
-        Err(e) => failure(AppError::from_db("reading the sitemap", e)),
+        Err(e) => AppError::from_db("reading the sitemap", e).into_response(),
     }
 }
 
@@ -192,11 +192,6 @@ fn xml(request: &HeaderMap, content_type: &'static str, body: String) -> Respons
         headers.insert(header::ETAG, value);
     }
     response
-}
-
-fn failure(err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, err.to_string()).into_response()
 }
 
 /// Text for XML content and attribute values.

@@ -27,7 +27,7 @@ pub struct Config {
     pub mail: Option<MailSettings>,
     /// How many times start-up tries to reach the database before giving up.
     pub connect_attempts: u32,
-    pub connections: crate::connections::ConnectionLimits,
+    pub connections: ConnectionLimits,
     /// A request that takes longer than this is answered 503.
     pub request_timeout: Duration,
     /// How many bytes of rendered pages each instance keeps for anonymous readers (0: none).
@@ -56,6 +56,14 @@ pub struct SessionSettings {
     pub secure_cookie: bool,
     /// A session ends after this long without a request.
     pub idle_timeout: Duration,
+}
+
+/// How many client connections may be open at once, and how long one may take to send a
+/// request's headers (see `http::listener`).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectionLimits {
+    pub max_connections: usize,
+    pub header_timeout: Duration,
 }
 
 /// The database URL and where it came from, for the start-up log.
@@ -171,7 +179,7 @@ impl Config {
             "a number of seconds from 0 to 600",
         )?);
 
-        let connections = crate::connections::ConnectionLimits {
+        let connections = ConnectionLimits {
             max_connections: number(
                 &get,
                 "QUIRE_MAX_CONNECTIONS",

@@ -27,7 +27,7 @@ use axum::Router;
 use serde_json::json;
 use sha2::{Digest, Sha256};
 
-use crate::limits::IMAGE_REQUEST_LIMIT;
+use crate::http::middleware::limits::IMAGE_REQUEST_LIMIT;
 
 /// The upload, to be placed behind the session, body-limit and cross-site layers.
 pub fn upload_routes() -> Router<AppState> {
@@ -89,9 +89,8 @@ impl Reply {
     fn refused(self, problem: UploadProblem) -> Response {
         match self {
             Reply::Json => {
-                let status =
-                    StatusCode::from_u16(problem.status()).unwrap_or(StatusCode::BAD_REQUEST);
-                (status, axum::Json(json!({ "error": problem.message() }))).into_response()
+                let body = axum::Json(json!({ "error": problem.message() }));
+                (problem.status(), body).into_response()
             }
             Reply::Form { back } => see_other(&format!("{back}?upload_error={}", problem.code())),
         }
@@ -133,8 +132,8 @@ fn editor_page(headers: &HeaderMap) -> String {
 }
 
 fn error_response(err: AppError) -> Response {
-    let status = StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (status, axum::Json(json!({ "error": err.to_string() }))).into_response()
+    let body = axum::Json(json!({ "error": err.to_string() }));
+    err.respond_with(body)
 }
 
 async fn upload(

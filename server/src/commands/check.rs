@@ -1,61 +1,25 @@
-//! The operator's commands around deployment: `quire migrate` (bring the schema up to date,
-//! e.g. as a release step before new instances start) and `quire check` (what would this
-//! configuration do, and is the database ready for it — without changing anything).
+//! `quire check`: what would this configuration do, and is the database ready for it —
+//! without changing anything.
 
 use std::fmt::Write as _;
 use std::str::FromStr;
 use std::time::Duration;
 
+use anyhow::{anyhow, bail, Context as _};
 use app::db::{Backend, DatabaseUrl, Db, MigrationStatus};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::Connection;
 
-use crate::config::Config;
-use crate::serve::{connect_with_retries, StartupError};
+use crate::startup::Config;
 
 /// How long `quire check` gives the database to answer: it is run by a person or a deploy
 /// script waiting for a verdict, so it tries once instead of retrying like a start-up.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// `quire migrate`: connects (retrying as a start-up does), applies the pending migrations
-/// and says which.
-pub async fn migrate(config: &Config) -> Result<(), StartupError> {
-    let url = &config.database.url;
-    println!("Database: {url} ({})", url.backend());
-    let db = connect_with_retries(config).await?;
-    let result = apply(&db).await;
-    db.close().await;
-    result
-}
-
-async fn apply(db: &Db) -> Result<(), StartupError> {
-    let unreadable = |e| StartupError::Command(format!("could not read the migrations: {e}"));
-    // Read first, to name what is applied. Another instance migrating at the same moment
-    // may apply some of them instead; either way they are applied once it returns.
-    let before = db.migration_status().await.map_err(unreadable)?;
-    db.migrate().await?;
-    if before.pending.is_empty() {
-        println!(
-            "The schema is up to date: {} migrations applied, none pending.",
-            before.applied.len()
-        );
-    } else {
-        for migration in &before.pending {
-            println!("Applied {migration}");
-        }
-        let after = db.migration_status().await.map_err(unreadable)?;
-        println!(
-            "The schema is up to date: {} migrations applied.",
-            after.applied.len()
-        );
-    }
-    Ok(())
-}
-
 /// `quire check`: prints the effective configuration (secrets masked), whether the database
 /// answers and which migrations it has. Fails unless the blog could start and serve as is.
-pub async fn check(config: &Config) -> Result<(), StartupError> {
+pub async fn run(config: &Config) -> anyhow::Result<()> {
     print!(
         "{}",
         configuration_report(config, |name| std::env::var(name).ok())
@@ -67,9 +31,7 @@ pub async fn check(config: &Config) -> Result<(), StartupError> {
             println!("  reachable: yes");
             let status = db.migration_status().await;
             db.close().await;
-            status.map_err(|e| {
-                StartupError::Command(format!("could not read the database's migrations: {e}"))
-            })?
+            status.context("could not read the database's migrations")?
         }
         Ok(None) => {
             println!("  reachable: the SQLite file does not exist yet (the first start or `quire migrate` creates it)");
@@ -77,11 +39,11 @@ pub async fn check(config: &Config) -> Result<(), StartupError> {
         }
         Err(e) => {
             println!("  reachable: NO ({e})");
-            return Err(StartupError::Command(format!(
+            bail!(
                 "the database {url} is not reachable: {e}\n  Check that the database server is \
                  running and reachable from here, and that the URL's host, port, user, password \
                  and database name are right."
-            )));
+            );
         }
     };
     print!("{}", status_report(&status));
@@ -293,7 +255,7 @@ fn status_report(status: &MigrationStatus) -> String {
 }
 
 /// Ok when the blog can serve the database as it is; otherwise what to do about it.
-fn verdict(status: &MigrationStatus) -> Result<(), StartupError> {
+fn verdict(status: &MigrationStatus) -> anyhow::Result<()> {
     let problem = if !status.broken.is_empty() {
         "the database has migrations that failed or were changed after they were applied: \
          restore it from a backup or repair the _sqlx_migrations table by hand"
@@ -305,7 +267,7 @@ fn verdict(status: &MigrationStatus) -> Result<(), StartupError> {
         println!("Ready: the database answers and its schema is up to date.");
         return Ok(());
     };
-    Err(StartupError::Command(problem.to_owned()))
+    Err(anyhow!(problem))
 }
 
 #[cfg(test)]
@@ -324,7 +286,7 @@ mod tests {
     #[test]
     fn the_report_names_every_setting_of_env_example() {
         let report = configuration_report(&config(&[]), |_| None);
-        let example = include_str!("../../.env.example");
+        let example = include_str!("../../../.env.example");
         let names = example
             .lines()
             .filter(|line| !line.starts_with('#'))

@@ -19,11 +19,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
-#[derive(Debug, Clone, Copy)]
-pub struct ConnectionLimits {
-    pub max_connections: usize,
-    pub header_timeout: Duration,
-}
+use crate::startup::config::ConnectionLimits;
 
 /// Serves `app` on `listener` until `stop` completes, then stops accepting and gives open
 /// requests `grace` to finish. Returns whether they all finished in time.

@@ -35,7 +35,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
-use crate::serve::has_session_cookie;
+use crate::http::middleware::session::has_session_cookie;
 
 mod version;
 use version::VersionCheck;
@@ -443,7 +443,7 @@ fn etag(identity: &[u8]) -> HeaderValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::serve::SESSION_COOKIE;
+    use crate::http::middleware::session::SESSION_COOKIE;
 
     fn headers(pairs: &[(HeaderName, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();

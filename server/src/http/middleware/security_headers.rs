@@ -9,7 +9,7 @@ use axum::http::header::{self, HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::serve::has_session_cookie;
+use super::session::has_session_cookie;
 
 /// For responses that are not pages: nothing may load, run or frame them.
 const NOT_A_PAGE_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";

@@ -1,4 +1,5 @@
-//! One log line per request, and a request id that ties a request's log lines together.
+//! One log line per request, and a request id that ties a request's log lines together. The
+//! causes of a request's failures are logged here too, once, before its line.
 //!
 //! The line carries the method, the matched route (the pattern, such as `/posts/{slug}`,
 //! never the path a client typed, so no query string or id ends up in the log), the status
@@ -11,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
 
+use app::error::Reports;
 use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use axum::middleware::Next;
@@ -33,6 +35,12 @@ const MAX_INCOMING_LEN: usize = 64;
 pub struct RequestIds {
     prefix: Arc<str>,
     next: Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 impl RequestIds {
@@ -71,9 +79,16 @@ fn is_acceptable(id: &str) -> bool {
 ///
 /// The latency is the time to the response's head: pages are rendered whole before they are
 /// sent (`SsrMode::Async`), so that is nearly all of it.
-pub async fn log_requests(State(ids): State<RequestIds>, request: Request, next: Next) -> Response {
+pub async fn log_requests(
+    State(ids): State<RequestIds>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let id = ids.for_request(request.headers());
+    // Where server functions leave the causes of their failures (see `app::error`).
+    let reports = Reports::default();
+    request.extensions_mut().insert(reports.clone());
     let method = request.method().clone();
     let route = request
         .extensions()
@@ -88,6 +103,15 @@ pub async fn log_requests(State(ids): State<RequestIds>, request: Request, next:
     // at debug level, so they do not bury the requests people make.
     let probe = matches!(route.as_str(), "/healthz" | "/readyz") && status == 200;
     span.in_scope(|| {
+        // Each failure's cause, once: from a server function, or from a handler's response.
+        let from_handler = response.extensions().get::<Reports>().map(Reports::take);
+        for report in reports
+            .take()
+            .into_iter()
+            .chain(from_handler.into_iter().flatten())
+        {
+            report.log();
+        }
         if probe {
             tracing::debug!(method = %method, route, status, latency_ms, "request");
         } else {

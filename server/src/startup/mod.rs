@@ -1,0 +1,102 @@
+//! Start-up: what every command needs before it runs, in a fixed order — the environment
+//! (`.env`), logging, configuration, then (for those that use one) the database.
+
+pub mod config;
+pub mod database;
+pub mod memory;
+pub mod telemetry;
+
+use std::process::ExitCode;
+
+pub use config::Config;
+
+/// Why the blog could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(
+        "could not open the database {url} after {attempts} attempt(s): {source}\n  \
+         Check that the database server is running and reachable, and that the URL's user, \
+         password and database name are right (QUIRE_DB_CONNECT_ATTEMPTS sets how long to wait)."
+    )]
+    Connect {
+        url: String,
+        attempts: u32,
+        source: sqlx::Error,
+    },
+    #[error("could not apply database migrations: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        addr: std::net::SocketAddr,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Serve(std::io::Error),
+    #[error("{0}")]
+    Mail(String),
+}
+
+/// Reads `.env` (already loaded into the environment by `main`, its outcome in `dotenv`),
+/// starts logging and reads the configuration. On failure, says why on stderr and gives the
+/// exit code: 2, the configuration is wrong.
+pub fn prepare(dotenv: Result<std::path::PathBuf, dotenvy::Error>) -> Result<Config, ExitCode> {
+    telemetry::init();
+    match dotenv {
+        Ok(path) => tracing::info!(path = %path.display(), "read settings from .env"),
+        Err(e) if e.not_found() => {}
+        Err(e) => {
+            eprintln!("quire: could not read .env: {e}");
+            return Err(ExitCode::from(2));
+        }
+    }
+    let leptos = leptos_options().map_err(|e| {
+        eprintln!("quire: invalid LEPTOS_* setting: {e}");
+        ExitCode::from(2)
+    })?;
+    Config::from_env(leptos).map_err(|e| {
+        eprintln!("quire: {e}");
+        ExitCode::from(2)
+    })
+}
+
+/// Leptos' settings (site root, address, …) from its `LEPTOS_*` variables.
+fn leptos_options(
+) -> Result<leptos::config::LeptosOptions, leptos::config::errors::LeptosConfigError> {
+    // cargo-leptos sets the output name while it builds or serves; a binary built by plain
+    // `cargo` (tests) or started on its own knows it from Cargo.toml's `output-name`.
+    if std::env::var_os("LEPTOS_OUTPUT_NAME").is_none() {
+        // Safe: no other thread exists yet.
+        std::env::set_var("LEPTOS_OUTPUT_NAME", "quire");
+    }
+    let mut options = leptos::config::get_configuration(None)?.leptos_options;
+    if std::env::var_os("LEPTOS_ENV").is_none() && !cfg!(debug_assertions) {
+        options.env = leptos::config::Env::PROD;
+    }
+    Ok(options)
+}
+
+/// What server functions and handlers share: the pool, the settings, and the mailer when
+/// SMTP is configured.
+pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppState, StartupError> {
+    use std::sync::Arc;
+    let mailer = match &config.mail {
+        Some(mail) => {
+            let mailer = app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref())
+                .map_err(StartupError::Mail)?;
+            tracing::info!(to = %mail.to, "contact messages are kept and mailed");
+            Some(Arc::new(mailer))
+        }
+        None => {
+            tracing::info!(
+                "SMTP_URL is not set: contact messages are kept in the admin's inbox only"
+            );
+            None
+        }
+    };
+    Ok(app::state::AppState {
+        leptos_options: config.leptos.clone(),
+        db,
+        site: Arc::new(config.site.clone()),
+        mailer,
+    })
+}
