@@ -20,6 +20,8 @@ pub mod mail;
 #[cfg(feature = "render")]
 pub mod render;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

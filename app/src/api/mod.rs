@@ -1,6 +1,7 @@
-//! Server functions: the browser's API. Each one is a public HTTP endpoint, so each one checks
-//! its caller and input itself, then calls one `db::` function (or one account operation) and
-//! maps the error. Every one is a POST (the default encoding): none changes state on a GET.
+//! Server functions: the browser's API. Each one is a public HTTP endpoint, thin: it finds
+//! out who is asking (and, for rate limits, from where), calls one function of `service`,
+//! which holds the rules, and turns its answer into a response. Every one is a POST (the
+//! default encoding): none changes state on a GET.
 
 mod account;
 mod auth;
@@ -23,9 +24,24 @@ pub use site::*;
 #[cfg(feature = "ssr")]
 mod guard {
     use crate::auth::{AuthSession, SessionUser};
-    use crate::domain::Role;
     use crate::error::AppError;
+    use crate::service::Caller;
     use crate::state::AppState;
+
+    /// Runs a server function's body with the shared state and who is asking, and answers
+    /// its error as [`respond`] does.
+    pub async fn serve<T>(
+        work: impl AsyncFnOnce(&AppState, &Caller) -> Result<T, AppError>,
+    ) -> Result<T, AppError> {
+        respond(
+            async {
+                let state = state()?;
+                let caller = Caller::from_user(auth_session().await?.user);
+                work(&state, &caller).await
+            }
+            .await,
+        )
+    }
 
     /// The shared state, as provided to every server function.
     pub fn state() -> Result<AppState, AppError> {
@@ -81,34 +97,11 @@ mod guard {
             .map_err(|e| AppError::internal("reading the session", format!("{e:?}")))
     }
 
-    /// The logged-in user, or 401.
-    pub async fn require_user() -> Result<(AuthSession, SessionUser), AppError> {
-        let session = auth_session().await?;
-        match session.user.clone() {
-            Some(user) => Ok((session, user)),
-            None => Err(AppError::Unauthorized),
-        }
-    }
-
-    /// The logged-in admin, or 401 (nobody logged in) / 403 (not an admin).
-    pub async fn require_admin() -> Result<SessionUser, AppError> {
-        let (_, user) = require_user().await?;
-        if user.role == Role::Admin {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
-    }
-
-    /// Whether a form came back with its honeypot field filled — by a bot, since people never
-    /// see the field. Logs one line naming the form, never what was typed: the caller answers
-    /// as if all went well and stores nothing.
-    pub fn caught_by_honeypot(form: &'static str, value: &str) -> bool {
-        let caught = crate::domain::filled_honeypot(value);
-        if caught {
-            tracing::warn!(form, "honeypot field filled: submission dropped");
-        }
-        caught
+    /// Logs `user` in under a new session id, even over an existing session, so that an id
+    /// an attacker planted or saw before is worth nothing afterwards.
+    pub async fn start_session(user: &SessionUser) -> Result<(), AppError> {
+        let mut session = auth_session().await?;
+        crate::auth::start_session(&mut session, user).await
     }
 
     /// The client's address, for rate limits.

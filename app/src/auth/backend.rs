@@ -50,6 +50,26 @@ impl axum_login::AuthUser for SessionUser {
     }
 }
 
+/// The account with `email` if `password` is its password. An imported Flask hash that
+/// verifies is replaced by an argon2id one on the way (see [`upgrade`]).
+pub async fn check_credentials(
+    db: &db::Db,
+    email: &Email,
+    password: &str,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let user = db::users::by_email(db, email).await?;
+    // Unknown emails are checked against an unusable hash, which costs the same time.
+    let stored_hash = user.as_ref().map_or("!", |u| u.password_hash.as_str());
+    let matches = password::verify(password, stored_hash).await;
+    let Some(mut user) = user.filter(|_| matches) else {
+        return Ok(None);
+    };
+    if password::needs_upgrade(&user.password_hash) {
+        upgrade(db, &mut user, password).await?;
+    }
+    Ok(Some(user))
+}
+
 /// Replaces an imported Flask (Werkzeug) hash that just verified with an argon2id one, in
 /// the login's own request: one login and the account is on Quire's hashing. The update
 /// names the old hash, so two logins at once cannot undo each other's upgrade.
@@ -88,17 +108,7 @@ impl axum_login::AuthnBackend for Users {
     type Error = sqlx::Error;
 
     async fn authenticate(&self, creds: Credentials) -> Result<Option<SessionUser>, sqlx::Error> {
-        let user = db::users::by_email(&self.db, creds.email.as_str()).await?;
-        // Unknown emails are checked against an unusable hash, which costs the same time.
-        let stored_hash = user.as_ref().map_or("!", |u| u.password_hash.as_str());
-        let matches = password::verify(&creds.password, stored_hash).await;
-        let Some(mut user) = user.filter(|_| matches) else {
-            return Ok(None);
-        };
-        if password::needs_upgrade(&user.password_hash) {
-            upgrade(&self.db, &mut user, &creds.password).await?;
-        }
-        Ok(Some(user))
+        check_credentials(&self.db, &creds.email, &creds.password).await
     }
 
     async fn get_user(&self, id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {

@@ -7,7 +7,7 @@ pub mod rate_limit;
 mod store;
 pub mod werkzeug;
 
-pub use backend::{Credentials, SessionUser, Users};
+pub use backend::{check_credentials, Credentials, SessionUser, Users};
 pub use store::SessionStore;
 
 /// The axum-login session of the current request.

@@ -4,12 +4,11 @@ use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
 use crate::auth::SessionUser;
-use crate::domain::{Role, UserListing};
+use crate::domain::{Email, Role, UserListing, UserName};
 
 pub struct NewUser<'a> {
-    pub name: &'a str,
-    /// Already normalized (trimmed, lowercase).
-    pub email: &'a str,
+    pub name: &'a UserName,
+    pub email: &'a Email,
     pub password_hash: &'a str,
     pub role: Role,
 }
@@ -60,8 +59,8 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateUserError>
             "INSERT INTO users (name, email, password_hash, role, created_at)
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
-        .bind(user.name)
-        .bind(user.email)
+        .bind(user.name.as_str())
+        .bind(user.email.as_str())
         .bind(user.password_hash)
         .bind(user.role.as_str())
         .bind(now())
@@ -76,8 +75,8 @@ pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateUserError>
 /// set, else the first account while the blog has no admin.
 pub async fn register(
     db: &Db,
-    name: &str,
-    email: &str,
+    name: &UserName,
+    email: &Email,
     password_hash: &str,
     admin_email: Option<&str>,
 ) -> Result<SessionUser, CreateUserError> {
@@ -91,7 +90,7 @@ pub async fn register(
     }
     let role = match admin_email {
         Some(admin) => {
-            if admin == email {
+            if admin == email.as_str() {
                 Role::Admin
             } else {
                 Role::Reader
@@ -116,8 +115,8 @@ pub async fn register(
     );
     let row: UserRow = on_tx!(&mut tx, conn => {
         sqlx::query_as(&sql)
-            .bind(name)
-            .bind(email)
+            .bind(name.as_str())
+            .bind(email.as_str())
             .bind(password_hash)
             .bind(role.as_str())
             .bind(now())
@@ -129,10 +128,10 @@ pub async fn register(
     Ok(row.into_session_user())
 }
 
-pub async fn by_email(db: &Db, email: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn by_email(db: &Db, email: &Email) -> Result<Option<SessionUser>, sqlx::Error> {
     let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE email = $1");
     let row: Option<UserRow> = on_pool!(db, pool => {
-        sqlx::query_as(&sql).bind(email).fetch_optional(pool).await
+        sqlx::query_as(&sql).bind(email.as_str()).fetch_optional(pool).await
     })?;
     Ok(row.map(UserRow::into_session_user))
 }
@@ -145,19 +144,19 @@ pub async fn by_id(db: &Db, id: i64) -> Result<Option<SessionUser>, sqlx::Error>
     Ok(row.map(UserRow::into_session_user))
 }
 
-pub async fn id_by_email(db: &Db, email: &str) -> Result<Option<i64>, sqlx::Error> {
+pub async fn id_by_email(db: &Db, email: &Email) -> Result<Option<i64>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-            .bind(email)
+            .bind(email.as_str())
             .fetch_optional(pool)
             .await
     })
 }
 
-pub async fn rename(db: &Db, id: i64, name: &str) -> Result<(), sqlx::Error> {
+pub async fn rename(db: &Db, id: i64, name: &UserName) -> Result<(), sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query("UPDATE users SET name = $1 WHERE id = $2")
-            .bind(name)
+            .bind(name.as_str())
             .bind(id)
             .execute(pool)
             .await
@@ -195,10 +194,10 @@ pub async fn replace_password_hash(
 }
 
 /// Makes the account with `email` an admin. Returns whether such an account exists.
-pub async fn promote(db: &Db, email: &str) -> Result<bool, sqlx::Error> {
+pub async fn promote(db: &Db, email: &Email) -> Result<bool, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query("UPDATE users SET role = 'admin' WHERE email = $1")
-            .bind(email)
+            .bind(email.as_str())
             .execute(pool)
             .await
             .map(|r| r.rows_affected() > 0)

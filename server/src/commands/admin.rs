@@ -41,8 +41,8 @@ async fn create_admin(db: &Db, name: &str, email: &str) -> anyhow::Result<()> {
         .await
         .map_err(anyhow::Error::msg)?;
     let user = NewUser {
-        name: name.as_str(),
-        email: email.as_str(),
+        name: &name,
+        email: &email,
         password_hash: &hash,
         role: Role::Admin,
     };
@@ -63,7 +63,7 @@ async fn create_admin(db: &Db, name: &str, email: &str) -> anyhow::Result<()> {
 
 async fn promote(db: &Db, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    match db::users::promote(db, email.as_str()).await {
+    match db::users::promote(db, &email).await {
         Ok(true) => {
             println!("{} is now an admin.", email.as_str());
             Ok(())
@@ -75,7 +75,7 @@ async fn promote(db: &Db, email: &str) -> anyhow::Result<()> {
 
 async fn set_password(db: &Db, email: &str) -> anyhow::Result<()> {
     let email = Email::parse(email).map_err(anyhow::Error::msg)?;
-    let Some(id) = db::users::id_by_email(db, email.as_str())
+    let Some(id) = db::users::id_by_email(db, &email)
         .await
         .context("could not find the account")?
     else {

@@ -3,7 +3,7 @@
 
 use anyhow::anyhow;
 use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
-use app::domain::{CommentStatus, PostTitle, Role};
+use app::domain::{CommentStatus, Email, PostTitle, Role, UserName};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoOptions {
@@ -74,13 +74,22 @@ pub async fn demo(db: &Db, options: &DemoOptions) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A demo account's name and email, which are fixed and valid.
+fn account(name: &str, email: &str) -> (UserName, Email) {
+    (
+        UserName::parse(name).expect("a valid demo name"),
+        Email::parse(email).expect("a valid demo email"),
+    )
+}
+
 async fn demo_author(db: &Db) -> Result<i64, sqlx::Error> {
-    if let Some(id) = db::users::id_by_email(db, DEMO_EMAIL).await? {
+    let (name, email) = account("Quire Demo", DEMO_EMAIL);
+    if let Some(id) = db::users::id_by_email(db, &email).await? {
         return Ok(id);
     }
     let author = NewUser {
-        name: "Quire Demo",
-        email: DEMO_EMAIL,
+        name: &name,
+        email: &email,
         // Not a password hash: nobody can log in as the demo author.
         password_hash: "!",
         role: Role::Reader,
@@ -133,8 +142,10 @@ async fn add_demo_posts(
 async fn add_readers(db: &Db, count: u32) -> Result<Vec<i64>, sqlx::Error> {
     let mut ids = Vec::with_capacity(count as usize);
     for n in 1..=count {
-        let email = format!("reader-{n}@example.invalid");
-        let name = format!("Demo Reader {n}");
+        let (name, email) = account(
+            &format!("Demo Reader {n}"),
+            &format!("reader-{n}@example.invalid"),
+        );
         let user = NewUser {
             name: &name,
             email: &email,
@@ -204,15 +215,16 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         ("Rory Reader", "rory@example.invalid"),
         ("Sam Sample", "sam@example.invalid"),
     ] {
+        let (name, email) = account(name, email);
         let user = NewUser {
-            name,
-            email,
+            name: &name,
+            email: &email,
             password_hash: "!",
             role: Role::Reader,
         };
         let id = match db::users::create(db, &user).await {
             Ok(id) => id,
-            Err(CreateUserError::DuplicateEmail) => db::users::id_by_email(db, email)
+            Err(CreateUserError::DuplicateEmail) => db::users::id_by_email(db, &email)
                 .await
                 .map_err(failed)?
                 .unwrap_or_default(),

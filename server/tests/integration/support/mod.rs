@@ -49,7 +49,7 @@ pub(crate) use both;
 
 pub mod seed {
     use app::db::{self, posts::NewPost, users::NewUser, Db};
-    use app::domain::{PostTitle, Role};
+    use app::domain::{Email, PostTitle, Role, UserName};
     use chrono::{DateTime, Utc};
 
     pub async fn author(db: &Db, name: &str) -> i64 {
@@ -57,8 +57,8 @@ pub mod seed {
         db::users::create(
             db,
             &NewUser {
-                name,
-                email: &email,
+                name: &UserName::parse(name).unwrap(),
+                email: &Email::parse(&email).unwrap(),
                 password_hash: "!",
                 role: Role::Admin,
             },

@@ -1,0 +1,271 @@
+//! Writing posts, the admin's alone: the editor's fields checked all at once (echoed back
+//! on a mistake), new posts, edits that keep the address, deleting, and the live preview.
+
+use crate::db::{self, posts::CreatePostError, posts::NewPost, posts::PostChanges};
+use crate::domain::{
+    check_body_length, format_publish_at, parse_body, parse_cover_url, parse_subtitle, parse_tags,
+    tags_field, BodyFormat, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
+};
+use crate::error::{AppError, FormErrors};
+use crate::state::AppState;
+
+use super::Caller;
+
+/// The editor's fields as typed.
+pub struct Typed<'a> {
+    pub title: &'a str,
+    pub subtitle: &'a str,
+    pub cover_url: &'a str,
+    pub body: &'a str,
+    pub status: &'a str,
+    pub publish_at: &'a str,
+    pub tags: &'a str,
+}
+
+/// The editor's fields, parsed.
+struct PostFields {
+    title: PostTitle,
+    subtitle: String,
+    cover_url: Option<String>,
+    body: String,
+    publication: Publication,
+    tags: Vec<Tag>,
+}
+
+impl Typed<'_> {
+    /// Parses every field, reporting every bad one at once and echoing them all.
+    fn parse(&self) -> Result<PostFields, AppError> {
+        let mut form = FormErrors::default();
+        let parsed = (
+            form.check("title", PostTitle::parse(self.title)),
+            form.check("subtitle", parse_subtitle(self.subtitle)),
+            form.check("cover_url", parse_cover_url(self.cover_url)),
+            form.check("body", parse_body(self.body)),
+            form.check(
+                "publish_at",
+                Publication::parse(self.status, self.publish_at),
+            ),
+            form.check("tags", parse_tags(self.tags)),
+        );
+        match parsed {
+            (
+                Some(title),
+                Some(subtitle),
+                Some(cover_url),
+                Some(body),
+                Some(publication),
+                Some(tags),
+            ) => Ok(PostFields {
+                title,
+                subtitle,
+                cover_url,
+                body,
+                publication,
+                tags,
+            }),
+            _ => Err(form.into_error(&self.echo())),
+        }
+    }
+
+    fn echo(&self) -> [(&'static str, &str); 7] {
+        [
+            ("title", self.title),
+            ("subtitle", self.subtitle),
+            ("cover_url", self.cover_url),
+            ("body", self.body),
+            ("status", self.status),
+            ("publish_at", self.publish_at),
+            ("tags", self.tags),
+        ]
+    }
+
+    fn duplicate_title(&self) -> AppError {
+        AppError::conflict(
+            "title",
+            "A post with this title exists already. Choose another title.",
+        )
+        .with_values(&self.echo())
+    }
+}
+
+/// Publishes a new post (now, later, or not yet: a draft) and returns its address.
+pub async fn create(
+    state: &AppState,
+    caller: &Caller,
+    typed: &Typed<'_>,
+) -> Result<Slug, AppError> {
+    let admin = caller.require_admin()?;
+    let fields = typed.parse()?;
+    let post = NewPost {
+        author_id: admin.id,
+        tags: &fields.tags,
+        title: &fields.title,
+        subtitle: &fields.subtitle,
+        body: &fields.body,
+        cover_url: fields.cover_url.as_deref(),
+        published_at: match fields.publication {
+            Publication::Published => Some(db::now()),
+            Publication::Draft => None,
+            Publication::Scheduled(at) => Some(at),
+        },
+    };
+    match db::posts::create(&state.db, &post).await {
+        Ok(created) => Ok(created.slug),
+        Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
+        Err(CreatePostError::Db(e)) => Err(AppError::from_db("creating a post", e)),
+    }
+}
+
+/// Saves changes to the post at `slug`; its address stays the same.
+pub async fn update(
+    state: &AppState,
+    caller: &Caller,
+    slug: &str,
+    typed: &Typed<'_>,
+) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let fields = typed.parse()?;
+    let changes = PostChanges {
+        title: &fields.title,
+        subtitle: &fields.subtitle,
+        body: &fields.body,
+        cover_url: fields.cover_url.as_deref(),
+        publication: fields.publication,
+        tags: &fields.tags,
+    };
+    match db::posts::update(&state.db, slug, &changes).await {
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => Err(AppError::NotFound("There is no such post.".into())),
+        Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
+        Err(CreatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
+    }
+}
+
+/// Deletes the post at `slug` and its comments.
+pub async fn delete(state: &AppState, caller: &Caller, slug: &str) -> Result<(), AppError> {
+    caller.require_admin()?;
+    match db::posts::delete(&state.db, slug).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::NotFound("There is no such post.".into())),
+        Err(e) => Err(AppError::from_db("deleting a post", e)),
+    }
+}
+
+/// The post at `slug` as the editor shows it.
+pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<PostDraft, AppError> {
+    caller.require_admin()?;
+    let db_err = |e| AppError::from_db("loading a post", e);
+    let post = db::posts::by_slug(&state.db, slug)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?;
+    let tags = db::tags::for_post(&state.db, post.id)
+        .await
+        .map_err(db_err)?;
+    let status = PostStatus::of(post.published_at, db::now());
+    Ok(PostDraft {
+        slug: post.slug,
+        title: post.title,
+        subtitle: post.subtitle,
+        cover_url: post.cover_url.unwrap_or_default(),
+        body: post.body,
+        body_format: post.body_format,
+        status: status.as_str().to_owned(),
+        publish_at: match (status, post.published_at) {
+            (PostStatus::Scheduled, Some(at)) => format_publish_at(at),
+            _ => String::new(),
+        },
+        tags: tags_field(&tags),
+    })
+}
+
+/// The body rendered as it will appear. `format` is `html` for a post imported from a Flask
+/// blog; anything else is Markdown.
+pub fn preview(caller: &Caller, body: &str, format: &str) -> Result<String, AppError> {
+    caller.require_admin()?;
+    check_body_length(body).map_err(|m| AppError::invalid("body", m))?;
+    Ok(crate::render::post_body_html(
+        body,
+        BodyFormat::parse(format),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::service::testing;
+
+    fn typed<'a>(title: &'a str, body: &'a str) -> Typed<'a> {
+        Typed {
+            title,
+            subtitle: "",
+            cover_url: "",
+            body,
+            status: "",
+            publish_at: "",
+            tags: "Rust, Web dev",
+        }
+    }
+
+    #[tokio::test]
+    async fn the_admin_writes_and_everyone_else_is_refused() {
+        let state = testing::state().await;
+        let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
+        let reader = Caller::from_user(Some(testing::user(&state, "Reader", Role::Reader).await));
+        let post = typed("Hello, World!", "Body.");
+        assert_eq!(
+            create(&state, &Caller::Visitor, &post).await.unwrap_err(),
+            AppError::Unauthorized
+        );
+        assert_eq!(
+            create(&state, &reader, &post).await.unwrap_err(),
+            AppError::Forbidden
+        );
+        let slug = create(&state, &admin, &post).await.unwrap();
+        assert_eq!(slug.as_str(), "hello-world");
+        let draft = draft(&state, &admin, "hello-world").await.unwrap();
+        assert_eq!(draft.tags, "Rust, Web dev");
+        assert_eq!(draft.status, "published");
+        let again = create(&state, &admin, &post).await.unwrap_err();
+        assert!(again.for_field("title").is_some());
+        assert_eq!(
+            again.value("body").as_deref(),
+            Some("Body."),
+            "what was typed comes back"
+        );
+    }
+
+    #[tokio::test]
+    async fn every_bad_field_is_reported_at_once() {
+        let state = testing::state().await;
+        let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
+        let mut post = typed("", " ");
+        post.cover_url = "javascript:alert(1)";
+        post.status = "scheduled";
+        let err = create(&state, &admin, &post).await.unwrap_err();
+        for field in ["title", "body", "cover_url", "publish_at"] {
+            assert!(err.for_field(field).is_some(), "{field}: {err:?}");
+        }
+    }
+
+    #[test]
+    fn the_preview_renders_either_format_for_the_admin_only() {
+        let admin = Caller::Admin(crate::auth::SessionUser {
+            id: 1,
+            name: "A".into(),
+            email: "a@example.test".into(),
+            role: Role::Admin,
+            password_hash: "!".into(),
+        });
+        assert_eq!(
+            preview(&admin, "**b**", "").unwrap(),
+            "<p><strong>b</strong></p>\n"
+        );
+        assert_eq!(preview(&admin, "**b**", "html").unwrap(), "**b**");
+        assert_eq!(
+            preview(&Caller::Visitor, "x", "").unwrap_err(),
+            AppError::Unauthorized
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! The About page, the contact form, and the admin's inbox of contact messages.
+
+use crate::auth::rate_limit;
+use crate::db::site::{self, NewMessage};
+use crate::domain::{
+    parse_body, parse_message, parse_phone, AboutView, Email, MessageView, UserName,
+};
+use crate::error::{AppError, FormErrors};
+use crate::state::AppState;
+
+use super::{caught_by_honeypot, too_many, Caller};
+
+/// What the About page says until the admin writes it.
+pub const DEFAULT_ABOUT: &str =
+    "This blog runs on **Quire**. Its author has not written an About page yet.";
+
+/// The About page; the admin also gets its Markdown, to edit.
+pub async fn about(state: &AppState, caller: &Caller) -> Result<AboutView, AppError> {
+    let source = site::setting(&state.db, "about")
+        .await
+        .map_err(|e| AppError::from_db("loading the About page", e))?
+        .unwrap_or_else(|| DEFAULT_ABOUT.to_owned());
+    Ok(AboutView {
+        html: crate::render::post_html(&source),
+        source: caller.is_admin().then_some(source),
+    })
+}
+
+pub async fn update_about(state: &AppState, caller: &Caller, text: &str) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let text = parse_body(text)
+        .map_err(|m| AppError::invalid("text", m).with_values(&[("text", text)]))?;
+    site::set_setting(&state.db, "about", &text)
+        .await
+        .map_err(|e| AppError::from_db("saving the About page", e))
+}
+
+/// The contact form as typed. `website` is the honeypot.
+pub struct Contact<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub phone: &'a str,
+    pub message: &'a str,
+    pub website: &'a str,
+}
+
+/// Keeps a contact message (within the address's allowance), then mails it when SMTP is
+/// configured — after the answer, so a slow or broken mail server never makes the sender
+/// wait or fail; the message stays in the admin's inbox either way. A bot that fills the
+/// honeypot is answered as if it was sent, and nothing is kept or mailed.
+pub async fn contact(state: &AppState, address: &str, form: &Contact<'_>) -> Result<(), AppError> {
+    let echo = [
+        ("name", form.name),
+        ("email", form.email),
+        ("phone", form.phone),
+        ("message", form.message),
+    ];
+    let mut errors = FormErrors::default();
+    let parsed = (
+        errors.check("name", UserName::parse(form.name)),
+        errors.check("email", Email::parse(form.email)),
+        errors.check("phone", parse_phone(form.phone)),
+        errors.check("message", parse_message(form.message)),
+    );
+    let (Some(name), Some(email), Some(phone), Some(body)) = parsed else {
+        return Err(errors.into_error(&echo));
+    };
+    if caught_by_honeypot("contact", form.website) {
+        return Ok(());
+    }
+    let db_err = |e| AppError::from_db("keeping a contact message", e);
+    let limit = rate_limit::CONTACT_PER_ADDRESS;
+    if let Some(wait) = limit.check(&state.db, address).await.map_err(db_err)? {
+        return Err(too_many("Too many messages.", wait));
+    }
+    let new = NewMessage {
+        name: name.as_str(),
+        email: email.as_str(),
+        phone: &phone,
+        body: &body,
+    };
+    let id = site::add_message(&state.db, &new).await.map_err(db_err)?;
+    limit.record(&state.db, address).await.map_err(db_err)?;
+    tracing::info!(message.id = id, "contact message kept");
+    if let Some(mailer) = state.mailer.clone() {
+        let db = state.db.clone();
+        tokio::spawn(async move {
+            let mail = crate::mail::ContactMail {
+                name: name.as_str(),
+                email: email.as_str(),
+                phone: &phone,
+                body: &body,
+            };
+            match mailer.send(&mail).await {
+                Ok(()) => {
+                    if let Err(e) = site::mark_mailed(&db, id).await {
+                        tracing::warn!(message.id = id, error = %e, "mailed, but could not record it");
+                    }
+                    tracing::info!(message.id = id, "contact message mailed");
+                }
+                Err(e) => {
+                    tracing::warn!(message.id = id, error = %e, "contact message not mailed; it is in the inbox")
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// The admin's inbox.
+pub async fn messages(state: &AppState, caller: &Caller) -> Result<Vec<MessageView>, AppError> {
+    caller.require_admin()?;
+    let rows = site::messages(&state.db)
+        .await
+        .map_err(|e| AppError::from_db("listing messages", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|m| MessageView {
+            id: m.id,
+            name: m.name,
+            email: m.email,
+            phone: m.phone,
+            body: m.body,
+            created_at: m.created_at,
+            read: m.read_at.is_some(),
+            mailed: m.mailed,
+        })
+        .collect())
+}
+
+/// Marks message `id` read or unread.
+pub async fn set_read(
+    state: &AppState,
+    caller: &Caller,
+    id: i64,
+    read: bool,
+) -> Result<(), AppError> {
+    caller.require_admin()?;
+    match site::set_read(&state.db, id, read).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(AppError::NotFound("There is no such message.".into())),
+        Err(e) => Err(AppError::from_db("marking a message", e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Role;
+    use crate::service::testing;
+
+    fn message<'a>(website: &'a str) -> Contact<'a> {
+        Contact {
+            name: "Visitor",
+            email: "v@example.com",
+            phone: "",
+            message: "Hello there",
+            website,
+        }
+    }
+
+    #[tokio::test]
+    async fn messages_are_kept_for_the_admin_alone_and_throttled() {
+        let state = testing::state().await;
+        let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
+        contact(&state, "9.9.9.9", &message("http://spam"))
+            .await
+            .unwrap();
+        assert!(
+            messages(&state, &admin).await.unwrap().is_empty(),
+            "the honeypot keeps nothing"
+        );
+        for _ in 0..rate_limit::CONTACT_PER_ADDRESS.free {
+            contact(&state, "9.9.9.9", &message("")).await.unwrap();
+        }
+        let err = contact(&state, "9.9.9.9", &message("")).await.unwrap_err();
+        assert_eq!(err.status(), 429);
+        let inbox = messages(&state, &admin).await.unwrap();
+        assert_eq!(inbox.len(), rate_limit::CONTACT_PER_ADDRESS.free as usize);
+        assert_eq!(
+            messages(&state, &Caller::Visitor).await.unwrap_err(),
+            AppError::Unauthorized
+        );
+        set_read(&state, &admin, inbox[0].id, true).await.unwrap();
+        assert_eq!(
+            set_read(&state, &admin, 999, true)
+                .await
+                .unwrap_err()
+                .status(),
+            404
+        );
+    }
+
+    #[tokio::test]
+    async fn the_about_page_shows_its_source_to_the_admin_only() {
+        let state = testing::state().await;
+        let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
+        assert!(about(&state, &Caller::Visitor)
+            .await
+            .unwrap()
+            .source
+            .is_none());
+        update_about(&state, &admin, "# Hi").await.unwrap();
+        let view = about(&state, &admin).await.unwrap();
+        assert_eq!(view.source.as_deref(), Some("# Hi"));
+        assert!(view.html.contains("Hi</h1>"), "{}", view.html);
+        assert_eq!(
+            update_about(&state, &Caller::Visitor, "x")
+                .await
+                .unwrap_err(),
+            AppError::Unauthorized
+        );
+    }
+}
