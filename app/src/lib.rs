@@ -7,7 +7,6 @@ pub mod components;
 pub mod csp;
 pub mod domain;
 pub mod error;
-pub mod html;
 pub mod pages;
 pub mod session;
 

@@ -8,8 +8,9 @@ fn main() -> ExitCode {
     quire::startup::memory::return_large_allocations_to_the_os();
     // Before anything reads the environment, so `.env` can set RUST_LOG and the rest.
     let dotenv = dotenvy::dotenv();
+    quire::startup::config::drop_blank_variables();
     let args = quire::commands::Args::parse();
-    let config = match quire::startup::prepare(dotenv) {
+    let config = match quire::startup::prepare(dotenv, args.settings) {
         Ok(config) => config,
         Err(code) => return code,
     };

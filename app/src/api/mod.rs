@@ -88,7 +88,9 @@ mod guard {
     pub fn land_on(path: &str) {
         // A slug may hold letters outside ASCII, and a header may not: percent-encode them
         // (and spaces or controls, which no path of ours has) as the browser would.
-        leptos_axum::redirect(&crate::html::percent_encode(path, |b| b.is_ascii_graphic()));
+        const NOT_IN_A_HEADER: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+        let encoded = percent_encoding::utf8_percent_encode(path, NOT_IN_A_HEADER);
+        leptos_axum::redirect(&encoded.to_string());
     }
 
     pub async fn auth_session() -> Result<AuthSession, AppError> {

@@ -161,7 +161,7 @@ fn pending_while_posting(button: NodeRef<leptos::html::Button>) -> ReadSignal<bo
 /// children become a DOM text node, which needs no escaping.
 pub fn textarea_text(text: String) -> String {
     if cfg!(feature = "ssr") {
-        crate::html::escape(&text)
+        html_escape::encode_double_quoted_attribute(&text).into_owned()
     } else {
         text
     }

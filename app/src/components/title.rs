@@ -10,7 +10,7 @@ use leptos_meta::Title;
 pub fn PageTitle(#[prop(into)] text: String) -> impl IntoView {
     let text = format!("{text} · Quire");
     #[cfg(feature = "ssr")]
-    let text = crate::html::escape(&text);
+    let text = html_escape::encode_double_quoted_attribute(&text).into_owned();
     view! { <Title text/> }
 }
 
@@ -19,7 +19,8 @@ mod tests {
     #[test]
     fn markup_in_titles_is_escaped() {
         assert_eq!(
-            crate::html::escape("</title><script>alert(1)</script> & co"),
+            html_escape::encode_double_quoted_attribute("</title><script>alert(1)</script> & co")
+                .into_owned(),
             "&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt; &amp; co"
         );
     }

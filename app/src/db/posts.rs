@@ -61,7 +61,7 @@ pub fn preview_token() -> String {
     use argon2::password_hash::rand_core::{OsRng, RngCore};
     let mut bytes = [0u8; 16];
     OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 async fn free_slug(tx: &mut WriteTx, base: &Slug) -> Result<Slug, sqlx::Error> {

@@ -92,7 +92,7 @@ pub fn marked_html(text: &str) -> String {
     let mut open = false;
     let mut rest = text;
     while let Some(at) = rest.find([MATCH_START, MATCH_END]) {
-        out.push_str(&crate::html::escape(&rest[..at]));
+        html_escape::encode_double_quoted_attribute_to_string(&rest[..at], &mut out);
         // Both markers are one byte long.
         match rest.as_bytes()[at] as char {
             MATCH_START if !open => {
@@ -107,7 +107,7 @@ pub fn marked_html(text: &str) -> String {
         }
         rest = &rest[at + 1..];
     }
-    out.push_str(&crate::html::escape(rest));
+    html_escape::encode_double_quoted_attribute_to_string(rest, &mut out);
     if open {
         out.push_str("</mark>");
     }

@@ -82,9 +82,13 @@ fn Hit(hit: SearchHit) -> impl IntoView {
     }
 }
 
-/// `q` for a query string.
+/// `q` for a query string: all but RFC 3986's unreserved characters percent-encoded.
 fn encode(text: &str) -> String {
-    crate::html::percent_encode(text, |b| {
-        b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
-    })
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }

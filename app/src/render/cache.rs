@@ -6,21 +6,27 @@
 //! instance behind a load balancer is right on its own. A process-wide memo rather than app
 //! state because it caches a pure function, not a resource.
 
-use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock};
 
+use quick_cache::sync::Cache;
+use quick_cache::Weighter;
 use sha2::{Digest, Sha256};
 
-/// Bytes of HTML kept before the cache starts over (well inside the memory budget).
-const BUDGET: usize = 4 * 1024 * 1024;
+/// Bytes of HTML kept; the least used go first when more would not fit.
+const BUDGET: u64 = 4 * 1024 * 1024;
 
-#[derive(Default)]
-struct Entries {
-    map: HashMap<[u8; 32], Arc<str>>,
-    bytes: usize,
+/// A kept rendering weighs its bytes (and its key's).
+#[derive(Clone)]
+struct HtmlBytes;
+
+impl Weighter<[u8; 32], Arc<str>> for HtmlBytes {
+    fn weight(&self, _key: &[u8; 32], html: &Arc<str>) -> u64 {
+        html.len() as u64 + 32
+    }
 }
 
-static CACHE: LazyLock<Mutex<Entries>> = LazyLock::new(Mutex::default);
+static CACHE: LazyLock<Cache<[u8; 32], Arc<str>, HtmlBytes>> =
+    LazyLock::new(|| Cache::with_weighter(1024, BUDGET, HtmlBytes));
 
 /// The HTML of `source` as `render` makes it, from the cache when it was rendered before.
 pub fn cached(kind: &str, source: &str, render: impl FnOnce(&str) -> String) -> String {
@@ -30,27 +36,12 @@ pub fn cached(kind: &str, source: &str, render: impl FnOnce(&str) -> String) -> 
         .chain_update(source.as_bytes())
         .finalize()
         .into();
-    if let Some(html) = lock().map.get(&key) {
+    if let Some(html) = CACHE.get(&key) {
         return html.to_string();
     }
     let html = render(source);
-    let mut entries = lock();
-    if entries.bytes + html.len() > BUDGET {
-        // Simpler than LRU and enough: a blog's hot set is small, and a miss only re-renders.
-        entries.map.clear();
-        entries.bytes = 0;
-    }
-    if html.len() <= BUDGET && entries.map.insert(key, html.as_str().into()).is_none() {
-        entries.bytes += html.len();
-    }
+    CACHE.insert(key, Arc::from(html.as_str()));
     html
-}
-
-fn lock() -> std::sync::MutexGuard<'static, Entries> {
-    // A panic while holding the lock cannot leave the map inconsistent: use it anyway.
-    CACHE
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

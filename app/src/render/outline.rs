@@ -141,7 +141,7 @@ pub fn table_of_contents(headings: &[Heading]) -> String {
         html.push_str(&format!(
             "<li class=\"{class}\"><a href=\"#{}\">{}</a></li>",
             h.id,
-            crate::html::escape(&h.text)
+            html_escape::encode_double_quoted_attribute(&h.text).into_owned()
         ));
     }
     html.push_str("</ol></nav>\n");

@@ -273,14 +273,13 @@ fn verdict(status: &MigrationStatus) -> anyhow::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Config {
-        let vars: HashMap<&str, &str> = vars.iter().copied().collect();
         let leptos = leptos::config::LeptosOptions::builder()
             .output_name("quire")
             .build();
-        Config::from_lookup(|k| vars.get(k).map(|v| v.to_string()), leptos).unwrap()
+        let settings = crate::startup::config::settings_from(vars).unwrap();
+        Config::from_settings(settings, leptos).unwrap()
     }
 
     #[test]

@@ -27,6 +27,8 @@ use crate::startup::Config;
 pub struct Args {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub settings: crate::startup::config::Settings,
 }
 
 #[derive(Debug, Default, clap::Subcommand)]

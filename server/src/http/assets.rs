@@ -41,7 +41,7 @@ pub fn version(options: &LeptosOptions) -> Option<String> {
         hasher.update(std::fs::read(dir.join(name)).ok()?);
     }
     let digest = hasher.finalize();
-    Some(digest[..8].iter().map(|b| format!("{b:02x}")).collect())
+    Some(hex::encode(&digest[..8]))
 }
 
 /// Where pages load the bundle from (see [`version`]).

@@ -13,6 +13,7 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use axum_extra::headers::HeaderMapExt;
 use chrono::{DateTime, SecondsFormat, Utc};
 use sha2::{Digest, Sha256};
 
@@ -172,12 +173,10 @@ async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
 /// An XML reply that readers may cache for five minutes and revalidate by its ETag.
 fn xml(request: &HeaderMap, content_type: &'static str, body: String) -> Response {
     let digest = Sha256::digest(body.as_bytes());
-    let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    let etag = format!("\"{tag}\"");
-    let fresh = request
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+    let etag = super::etag::strong(&hex::encode(&digest[..12]));
+    let fresh = etag
+        .as_ref()
+        .is_some_and(|e| super::etag::client_has(request, e));
     let mut response = if fresh {
         StatusCode::NOT_MODIFIED.into_response()
     } else {
@@ -188,28 +187,20 @@ fn xml(request: &HeaderMap, content_type: &'static str, body: String) -> Respons
         header::CACHE_CONTROL,
         HeaderValue::from_static("public, max-age=300"),
     );
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(header::ETAG, value);
+    if let Some(etag) = etag {
+        headers.typed_insert(etag);
     }
     response
 }
 
 /// Text for XML content and attribute values.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 does not allow at all (the domain refuses them; belt and braces).
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
+    // Characters XML 1.0 does not allow at all go (the domain refuses them; belt and braces).
+    let allowed: String = text
+        .chars()
+        .filter(|&c| (c as u32) >= 0x20 || matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    html_escape::encode_quoted_attribute(&allowed).into_owned()
 }
 
 fn rfc3339(at: DateTime<Utc>) -> String {
@@ -334,7 +325,7 @@ mod tests {
     fn markup_and_forbidden_characters_are_escaped() {
         assert_eq!(
             escape("<b>\"Tom\" & 'Jerry'</b>\u{1}"),
-            "&lt;b&gt;&quot;Tom&quot; &amp; &apos;Jerry&apos;&lt;/b&gt;"
+            "&lt;b&gt;&quot;Tom&quot; &amp; &#x27;Jerry&#x27;&lt;/b&gt;"
         );
     }
 }

@@ -2,6 +2,7 @@
 //! images, the client bundle, probes), the page cache, and the listener that serves them.
 
 pub mod assets;
+pub mod etag;
 pub mod feeds;
 pub mod images;
 pub mod listener;
@@ -20,11 +21,14 @@ use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
 
 use crate::startup::{self, Config, StartupError};
+use axum::error_handling::HandleErrorLayer;
 use middleware::csrf::{self, TrustedOrigins};
-use middleware::request_log::{self, RequestIds};
+use middleware::request_log::{self, RequestIds, REQUEST_ID};
 use middleware::security_headers::{self, SecurityHeaders};
 use middleware::{limits, server_fn_status, session};
 use page_cache::PageCache;
+use tower::timeout::TimeoutLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 
 /// `quire serve`: opens the database, builds the router and serves until SIGTERM/SIGINT,
 /// then lets open requests finish.
@@ -101,10 +105,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 .then(|| Arc::new(PageCache::new(state.db.clone(), config.page_cache_bytes))),
             page_cache::serve,
         ))
-        .layer(axum::middleware::from_fn_with_state(
-            config.request_timeout,
-            limits::time_limit,
-        ))
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(limits::timed_out))
+                .layer(TimeoutLayer::new(config.request_timeout)),
+        )
         // Pages rendered per request (logged-in readers') and server-function replies; the
         // bundle and kept pages are compressed already. Gzip only: a brotli encoder takes
         // ~1.1 MiB per response in flight (quality 4) and more CPU; measured with 32
@@ -120,10 +125,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
             },
             security_headers::add,
         ))
-        // Outermost, so refused and failed requests are logged too.
-        .layer(axum::middleware::from_fn_with_state(
-            RequestIds::new(),
-            request_log::log_requests,
+        // Outermost, so refused and failed requests are logged too: the causes of failures,
+        // then one line per request, in a span with its id (see `request_log`).
+        .layer(axum::middleware::from_fn(request_log::collect_reports))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(request_log::trace_layer())
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
+        .layer(axum::middleware::map_request(
+            request_log::drop_unsafe_request_id,
         ))
         .with_state(state)
 }

@@ -8,11 +8,13 @@ use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
-use axum::Router;
+use axum::{Extension, Router};
+
+use super::middleware::request_log::Probe;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/healthz", get(|| async { "ok" }))
+        .route("/healthz", get(|| async { (Extension(Probe), "ok") }))
         .route("/readyz", get(readiness))
         .route("/post/{id}", get(old_post_address))
 }
@@ -21,9 +23,14 @@ pub fn routes() -> Router<AppState> {
 /// the log has them).
 async fn readiness(State(state): State<AppState>) -> Response {
     if state.db.is_ready().await {
-        (StatusCode::OK, "ready").into_response()
+        (StatusCode::OK, Extension(Probe), "ready").into_response()
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not ready").into_response()
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Extension(Probe),
+            "not ready",
+        )
+            .into_response()
     }
 }
 

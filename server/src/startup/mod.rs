@@ -36,10 +36,13 @@ pub enum StartupError {
     Mail(String),
 }
 
-/// Reads `.env` (already loaded into the environment by `main`, its outcome in `dotenv`),
-/// starts logging and reads the configuration. On failure, says why on stderr and gives the
-/// exit code: 2, the configuration is wrong.
-pub fn prepare(dotenv: Result<std::path::PathBuf, dotenvy::Error>) -> Result<Config, ExitCode> {
+/// Starts logging and makes the configuration of `settings` (read by clap from the
+/// environment, `.env` included: its loading's outcome is `dotenv`). On failure, says why on
+/// stderr and gives the exit code: 2, the configuration is wrong.
+pub fn prepare(
+    dotenv: Result<std::path::PathBuf, dotenvy::Error>,
+    settings: config::Settings,
+) -> Result<Config, ExitCode> {
     telemetry::init();
     match dotenv {
         Ok(path) => tracing::info!(path = %path.display(), "read settings from .env"),
@@ -53,7 +56,7 @@ pub fn prepare(dotenv: Result<std::path::PathBuf, dotenvy::Error>) -> Result<Con
         eprintln!("quire: invalid LEPTOS_* setting: {e}");
         ExitCode::from(2)
     })?;
-    Config::from_env(leptos).map_err(|e| {
+    Config::from_settings(settings, leptos).map_err(|e| {
         eprintln!("quire: {e}");
         ExitCode::from(2)
     })

@@ -1,5 +1,5 @@
-//! Request logs: one JSON line per request (`LOG_FORMAT=json`) with the method, the matched
-//! route, the status, the latency and the request id, and nothing secret.
+//! Request logs: one JSON line per request (`LOG_FORMAT=json`) with the status and the
+//! latency, in the request's span with its id, method and matched route; nothing secret.
 
 use std::time::{Duration, Instant};
 
@@ -122,24 +122,26 @@ async fn every_request_is_logged_once_with_its_id_and_nothing_secret(db: TestDb)
     let by_id = |id: &str| {
         let found: Vec<&Value> = lines.iter().filter(|l| request_id(l) == Some(id)).collect();
         assert_eq!(found.len(), 1, "{id}:\n{}", server.log());
-        found[0]["fields"].clone()
+        found[0].clone()
     };
 
     let missing = by_id("lb-7f3a.01_B");
-    assert_eq!(missing["method"], "GET");
-    assert_eq!(missing["route"], "/posts/{slug}");
-    assert_eq!(missing["status"], 404);
-    assert!(missing["latency_ms"].as_f64().is_some_and(|ms| ms >= 0.0));
+    assert_eq!(missing["span"]["method"], "GET");
+    assert_eq!(missing["span"]["route"], "/posts/{slug}");
+    assert_eq!(missing["fields"]["status"], 404);
+    assert!(missing["fields"]["latency_ms"]
+        .as_f64()
+        .is_some_and(|ms| ms >= 0.0));
 
     let home = by_id(&generated);
-    assert_eq!(home["method"], "GET");
-    assert_eq!(home["route"], "/");
-    assert_eq!(home["status"], 200);
+    assert_eq!(home["span"]["method"], "GET");
+    assert_eq!(home["span"]["route"], "/");
+    assert_eq!(home["fields"]["status"], 200);
     by_id(&another);
 
     let routes: Vec<&str> = lines
         .iter()
-        .filter_map(|l| l["fields"]["route"].as_str())
+        .filter_map(|l| l["span"]["route"].as_str())
         .collect();
     assert!(routes.contains(&"<fallback>"), "{routes:?}");
     assert!(!routes.contains(&"/healthz"), "{routes:?}");
@@ -147,9 +149,9 @@ async fn every_request_is_logged_once_with_its_id_and_nothing_secret(db: TestDb)
     // The login's own log line runs in its request's span, so it carries the same id.
     let login = lines
         .iter()
-        .find(|l| l["fields"]["route"] == "/api/login")
+        .find(|l| l["span"]["route"] == "/api/login")
         .unwrap_or_else(|| panic!("no login request line:\n{}", server.log()));
-    assert_eq!(login["fields"]["method"], "POST");
+    assert_eq!(login["span"]["method"], "POST");
     assert_eq!(login["fields"]["status"], 200);
     let login_id = request_id(login);
     assert!(login_id.is_some());

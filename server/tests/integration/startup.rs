@@ -154,7 +154,25 @@ fn a_bad_port_exits_naming_the_variable() {
     let out = run_with(&[("PORT", "eighty")]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("PORT must be a port number"), "{stderr}");
+    assert!(
+        stderr.contains("invalid value 'eighty' for '--port <PORT>'"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn blank_variables_count_as_unset() {
+    // As in a copied .env.example: PORT= and QUIRE_PAGE_SIZE= with nothing after them.
+    let dir = tempfile::tempdir().unwrap();
+    let out = quire()
+        .current_dir(dir.path())
+        .args(["migrate"])
+        .envs([("PORT", ""), ("QUIRE_PAGE_SIZE", " "), ("QUIRE_GRAVATAR", "")])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.path().join("data/quire.db").is_file(), "the default database: {text}");
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! Request limits: how long a request may take, and how large its body may be.
+//! Request limits: how large a request's body may be, and what a request that took too long
+//! is answered.
 //!
 //! Body limits are small for the forms readers send, larger for the editor, whose post
 //! body may hold 100,000 characters, and largest for image uploads. A body over its limit is refused with 413 before any of
 //! it is parsed (by its Content-Length) or as soon as it grows past the limit (streamed).
 
 use axum::body::Body;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{header, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -71,26 +72,22 @@ fn is_length_limit(error: &axum::Error) -> bool {
     false
 }
 
-/// Answers 503 when a request is not done within `limit` — a client trickling its body, or a
-/// database that stopped answering — so neither holds a connection and a task forever.
-/// Dropping the handler rolls back any transaction it had open.
-pub async fn time_limit(
-    State(limit): State<std::time::Duration>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_owned();
-    match tokio::time::timeout(limit, next.run(request)).await {
-        Ok(response) => response,
-        Err(_) => {
-            tracing::warn!(path, ?limit, "request timed out");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                [(header::RETRY_AFTER, "5")],
-                "The server took too long to answer. Please try again.",
-            )
-                .into_response()
-        }
+/// The answer to a request that was not done within its time (tower's `TimeoutLayer`, see
+/// `http::router`) — a client trickling its body, or a database that stopped answering — so
+/// neither holds a connection and a task forever: 503. Dropping the handler rolled back any
+/// transaction it had open.
+pub async fn timed_out(error: tower::BoxError) -> Response {
+    if error.is::<tower::timeout::error::Elapsed>() {
+        tracing::warn!("request timed out");
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            [(header::RETRY_AFTER, "5")],
+            "The server took too long to answer. Please try again.",
+        )
+            .into_response()
+    } else {
+        tracing::error!(%error, "request failed in a middleware");
+        StatusCode::INTERNAL_SERVER_ERROR.into_response()
     }
 }
 

@@ -1,23 +1,30 @@
-//! One log line per request, and a request id that ties a request's log lines together. The
-//! causes of a request's failures are logged here too, once, before its line.
+//! One log line per request, and a request id that ties a request's log lines together —
+//! tower-http's `SetRequestId`, `PropagateRequestId` and `TraceLayer`, with Quire's rules:
 //!
-//! The line carries the method, the matched route (the pattern, such as `/posts/{slug}`,
-//! never the path a client typed, so no query string or id ends up in the log), the status
-//! and the latency. Everything the request logs runs inside a `request` span that holds the
-//! id, and the id goes back to the client in `x-request-id`, so a user's report or a proxy's
-//! log leads to the server's lines.
+//! - An incoming `x-request-id` (from a proxy or load balancer) is kept only when it is short
+//!   and made of characters safe in any log format; otherwise Quire makes one, unique across
+//!   instances. It goes back to the client in `x-request-id`.
+//! - Everything a request logs runs in a `request` span holding the id, the method and the
+//!   matched route (the pattern, such as `/posts/{slug}`, never the path a client typed, so
+//!   no query string or id ends up in the log); the request's own line adds the status and
+//!   the latency. Health probes that pass are logged at debug level only.
+//! - The causes of a request's failures (`app::error::Reports`) are logged here too, once,
+//!   just before its line.
 
 use std::hash::{BuildHasher, Hasher};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::Duration;
 
 use app::error::Reports;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::extract::{MatchedPath, Request};
+use axum::http::HeaderName;
 use axum::middleware::Next;
 use axum::response::Response;
-use tracing::Instrument;
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
+use tower_http::request_id::{MakeRequestId, RequestId};
+use tower_http::trace::{MakeSpan, OnResponse, TraceLayer};
+use tracing::{Instrument, Span};
 
 pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
@@ -29,6 +36,30 @@ const FALLBACK_ROUTE: &str = "<fallback>";
 /// log format; anything else could forge or break log lines.
 const MAX_INCOMING_LEN: usize = 64;
 
+/// Marks the answer of a health probe, so that its success is logged at debug level: a load
+/// balancer polls every few seconds, and those lines would bury the requests people make.
+#[derive(Clone, Copy)]
+pub struct Probe;
+
+/// Drops an incoming request id that is not safe to log, so that one is made instead.
+pub async fn drop_unsafe_request_id(mut request: Request) -> Request {
+    let safe = request
+        .headers()
+        .get(&REQUEST_ID)
+        .map(|id| id.to_str().is_ok_and(is_acceptable));
+    if safe == Some(false) {
+        request.headers_mut().remove(&REQUEST_ID);
+    }
+    request
+}
+
+fn is_acceptable(id: &str) -> bool {
+    (1..=MAX_INCOMING_LEN).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+}
+
 /// Makes request ids: a random prefix per process, so the ids of several instances behind
 /// one load balancer do not collide, and a counter.
 #[derive(Clone)]
@@ -39,12 +70,6 @@ pub struct RequestIds {
 
 impl Default for RequestIds {
     fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl RequestIds {
-    pub fn new() -> Self {
         // std's hasher keys are random per process: enough to tell instances apart, without
         // a dependency on a random number generator.
         let mut hasher = std::hash::RandomState::new().build_hasher();
@@ -54,73 +79,83 @@ impl RequestIds {
             next: Arc::new(AtomicU64::new(1)),
         }
     }
+}
 
-    /// The client's (or proxy's) id when it is acceptable, else a new one.
-    fn for_request(&self, headers: &HeaderMap) -> String {
-        match headers.get(&REQUEST_ID).and_then(|v| v.to_str().ok()) {
-            Some(id) if is_acceptable(id) => id.to_owned(),
-            _ => format!(
-                "{}-{}",
-                self.prefix,
-                self.next.fetch_add(1, Ordering::Relaxed)
-            ),
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{n}", self.prefix)
+            .parse()
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The request's span: its id, method and matched route.
+#[derive(Clone, Copy)]
+pub struct RequestSpan;
+
+impl<B> MakeSpan<B> for RequestSpan {
+    fn make_span(&mut self, request: &axum::http::Request<B>) -> Span {
+        let id = request
+            .headers()
+            .get(&REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or(FALLBACK_ROUTE, MatchedPath::as_str);
+        tracing::info_span!("request", request_id = %id, method = %request.method(), route)
+    }
+}
+
+/// The request's line, after the causes of its failures.
+#[derive(Clone, Copy)]
+pub struct RequestLine;
+
+impl<B> OnResponse<B> for RequestLine {
+    fn on_response(self, response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
+        if let Some(reports) = response.extensions().get::<Reports>() {
+            reports.take().iter().for_each(|report| report.log());
+        }
+        let status = response.status().as_u16();
+        let latency_ms = latency.as_micros() as f64 / 1000.0;
+        if status == 200 && response.extensions().get::<Probe>().is_some() {
+            tracing::debug!(status, latency_ms, "request");
+        } else {
+            tracing::info!(status, latency_ms, "request");
         }
     }
 }
 
-fn is_acceptable(id: &str) -> bool {
-    (1..=MAX_INCOMING_LEN).contains(&id.len())
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+/// The trace layer with Quire's span and line, and nothing else logged (failures have their
+/// causes logged from the reports, and their status in the line).
+pub fn trace_layer(
+) -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan, (), RequestLine, (), (), ()>
+{
+    TraceLayer::new_for_http()
+        .make_span_with(RequestSpan)
+        .on_request(())
+        .on_response(RequestLine)
+        .on_body_chunk(())
+        .on_eos(())
+        .on_failure(())
 }
 
-/// The middleware: wraps the request in its span, logs it when the response is ready.
-///
-/// The latency is the time to the response's head: pages are rendered whole before they are
-/// sent (`SsrMode::Async`), so that is nearly all of it.
-pub async fn log_requests(
-    State(ids): State<RequestIds>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let id = ids.for_request(request.headers());
-    // Where server functions leave the causes of their failures (see `app::error`).
+/// Gives each request an empty [`Reports`] for server functions to add to, and hands what
+/// they added, with what a handler's response carries, to the request's line.
+pub async fn collect_reports(mut request: Request, next: Next) -> Response {
     let reports = Reports::default();
     request.extensions_mut().insert(reports.clone());
-    let method = request.method().clone();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or(FALLBACK_ROUTE, MatchedPath::as_str)
-        .to_owned();
-    let span = tracing::info_span!("request", request_id = %id);
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let latency_ms = started.elapsed().as_micros() as f64 / 1000.0;
-    let status = response.status().as_u16();
-    // A load balancer polls the health checks every few seconds: log their successes only
-    // at debug level, so they do not bury the requests people make.
-    let probe = matches!(route.as_str(), "/healthz" | "/readyz") && status == 200;
-    span.in_scope(|| {
-        // Each failure's cause, once: from a server function, or from a handler's response.
-        let from_handler = response.extensions().get::<Reports>().map(Reports::take);
-        for report in reports
+    let mut response = next.run(request).await;
+    if let Some(from_handler) = response.extensions().get::<Reports>() {
+        from_handler
             .take()
             .into_iter()
-            .chain(from_handler.into_iter().flatten())
-        {
-            report.log();
-        }
-        if probe {
-            tracing::debug!(method = %method, route, status, latency_ms, "request");
-        } else {
-            tracing::info!(method = %method, route, status, latency_ms, "request");
-        }
-    });
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert(REQUEST_ID, value);
+            .for_each(|r| reports.push(r));
     }
+    response.extensions_mut().insert(reports);
     response
 }
 
@@ -153,44 +188,44 @@ impl any_spawner::CustomExecutor for SpanCarryingExecutor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
 
-    fn id_for(incoming: Option<&str>) -> String {
-        let mut headers = HeaderMap::new();
-        if let Some(value) = incoming {
-            headers.insert(REQUEST_ID, HeaderValue::from_str(value).unwrap());
-        }
-        RequestIds::new().for_request(&headers)
+    async fn kept(incoming: &str) -> bool {
+        let mut request = Request::new(axum::body::Body::empty());
+        let value = HeaderValue::from_str(incoming).unwrap();
+        request.headers_mut().insert(REQUEST_ID, value);
+        drop_unsafe_request_id(request)
+            .await
+            .headers()
+            .contains_key(&REQUEST_ID)
     }
 
-    #[test]
-    fn a_safe_incoming_id_is_kept() {
+    #[tokio::test]
+    async fn a_safe_incoming_id_is_kept_and_others_dropped() {
         for id in ["abc", "A1.b2_c3-d4", &"x".repeat(64)] {
-            assert_eq!(id_for(Some(id)), id);
+            assert!(kept(id).await, "{id}");
         }
-    }
-
-    #[test]
-    fn unsafe_or_long_incoming_ids_are_replaced() {
         for hostile in [
             "",
             "has space",
             "quote\"d",
             "a=b",
             "<script>",
-            "ümlaut",
             &"x".repeat(65),
         ] {
-            let id = id_for(Some(hostile));
-            assert_ne!(id, hostile);
-            assert!(is_acceptable(&id), "{id}");
+            assert!(!kept(hostile).await, "{hostile:?}");
         }
     }
 
     #[test]
-    fn generated_ids_are_distinct_and_safe() {
-        let ids = RequestIds::new();
-        let a = ids.for_request(&HeaderMap::new());
-        let b = ids.for_request(&HeaderMap::new());
+    fn generated_ids_are_distinct_safe_and_share_a_prefix() {
+        let mut ids = RequestIds::default();
+        let request = axum::http::Request::new(());
+        let mut make = || {
+            let id = ids.make_request_id(&request).unwrap();
+            id.header_value().to_str().unwrap().to_owned()
+        };
+        let (a, b) = (make(), make());
         assert_ne!(a, b);
         assert!(is_acceptable(&a) && is_acceptable(&b), "{a} {b}");
         assert_eq!(

@@ -21,8 +21,9 @@
 //! Readers with a session cookie are never served from here, nor do their pages go in:
 //! their pages carry their name and are `private, no-store` (see `headers`).
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::HashMap;
 use std::io::Write;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::db::{self, Db};
@@ -32,7 +33,10 @@ use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use axum_extra::headers::{ETag, HeaderMapExt};
 use chrono::{DateTime, Utc};
+use quick_cache::sync::Cache;
+use quick_cache::{OptionsBuilder, Weighter};
 use sha2::{Digest, Sha256};
 
 use crate::http::middleware::session::has_session_cookie;
@@ -49,7 +53,9 @@ const NOT_PAGES: [&str; 5] = ["/pkg/", "/api/", "/images/", "/healthz", "/readyz
 pub struct PageCache {
     db: Db,
     capacity: usize,
-    pages: Mutex<Pages>,
+    pages: Cache<Key, Arc<Page>, PageBytes>,
+    /// The content version the kept pages were rendered under: when it moves, they go.
+    kept_version: AtomicI64,
     version: VersionCheck,
     /// Addresses being rendered for the cache right now: other requests for them wait for
     /// that rendering rather than render the same page again.
@@ -81,15 +87,14 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-#[derive(Default)]
-struct Pages {
-    /// The content version the kept pages were rendered under.
-    version: i64,
-    by_key: HashMap<Key, Arc<Page>>,
-    /// Insertion order, for eviction: oldest first, with the page's sequence number.
-    order: VecDeque<(Key, u64)>,
-    bytes: usize,
-    next_seq: u64,
+/// A kept page weighs its bytes, in all three encodings, and its key's.
+#[derive(Clone)]
+struct PageBytes;
+
+impl Weighter<Key, Arc<Page>> for PageBytes {
+    fn weight(&self, key: &Key, page: &Arc<Page>) -> u64 {
+        page.size(key) as u64
+    }
 }
 
 #[derive(Clone, PartialEq, Eq, Hash)]
@@ -102,10 +107,9 @@ struct Page {
     version: i64,
     /// When the next scheduled post goes live: the page is stale from then on.
     expires: Option<DateTime<Utc>>,
-    seq: u64,
     /// The headers the page was rendered with, minus those about the body's encoding.
     headers: HeaderMap,
-    etag: HeaderValue,
+    etag: ETag,
     identity: Bytes,
     brotli: Bytes,
     gzip: Bytes,
@@ -121,7 +125,7 @@ impl Page {
     }
 
     fn response(&self, request_headers: &HeaderMap, outcome: &'static str) -> Response {
-        let mut response = if etag_matches(request_headers, &self.etag) {
+        let mut response = if crate::http::etag::client_has(request_headers, &self.etag) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
             for name in [header::CONTENT_SECURITY_POLICY, header::CONTENT_TYPE] {
                 if let Some(value) = self.headers.get(&name) {
@@ -145,7 +149,7 @@ impl Page {
             response
         };
         let headers = response.headers_mut();
-        headers.insert(header::ETAG, self.etag.clone());
+        headers.typed_insert(self.etag.clone());
         headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
         // Browsers keep the page but ask again each time; the ETag makes that a 304.
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
@@ -200,28 +204,22 @@ impl Encoding {
     }
 }
 
-fn etag_matches(request_headers: &HeaderMap, etag: &HeaderValue) -> bool {
-    let ours = etag.as_bytes();
-    let ours = ours.strip_prefix(b"W/").unwrap_or(ours);
-    request_headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(str::trim)
-        .any(|tag| {
-            // Weak comparison (RFC 9110, 13.1.2), as If-None-Match asks.
-            tag == "*" || tag.strip_prefix("W/").unwrap_or(tag).as_bytes() == ours
-        })
-}
-
 impl PageCache {
     pub fn new(db: Db, capacity: usize) -> PageCache {
+        // Four shards, each a quarter of the capacity: room for the largest page kept (an
+        // eighth), with less lock contention than one.
+        let options = OptionsBuilder::new()
+            .shards(4)
+            .estimated_items_capacity((capacity / 16_384).max(16))
+            .weight_capacity(capacity as u64)
+            .build()
+            .expect("valid cache options");
         PageCache {
             version: VersionCheck::new(db.clone()),
             db,
             capacity,
-            pages: Mutex::new(Pages::default()),
+            pages: Cache::with_options(options, PageBytes, Default::default(), Default::default()),
+            kept_version: AtomicI64::new(i64::MIN),
             renderings: Mutex::new(HashMap::new()),
         }
     }
@@ -276,45 +274,23 @@ impl PageCache {
     }
 
     fn get(&self, key: &Key, version: i64, now: DateTime<Utc>) -> Option<Arc<Page>> {
-        let mut pages = lock(&self.pages);
-        if pages.version != version {
+        if self.kept_version.swap(version, Ordering::AcqRel) != version {
             // Everything kept was rendered under another version: none of it can be served.
-            pages.by_key.clear();
-            pages.order.clear();
-            pages.bytes = 0;
-            pages.version = version;
+            self.pages.clear();
             return None;
         }
-        let page = pages.by_key.get(key)?;
-        (page.version == version && page.expires.is_none_or(|at| now < at)).then(|| page.clone())
+        let page = self.pages.get(key)?;
+        (page.version == version && page.expires.is_none_or(|at| now < at)).then_some(page)
     }
 
-    fn put(&self, key: Key, mut page: Page) -> Arc<Page> {
-        let mut pages = lock(&self.pages);
-        page.seq = pages.next_seq;
-        pages.next_seq += 1;
+    fn put(&self, key: Key, page: Page) -> Arc<Page> {
         let page = Arc::new(page);
-        let size = page.size(&key);
         // One page may not take more than an eighth: a few huge pages must not push out
         // all the others.
-        if page.version != pages.version || size > self.capacity / 8 {
-            return page;
+        let current = self.kept_version.load(Ordering::Acquire) == page.version;
+        if current && page.size(&key) <= self.capacity / 8 {
+            self.pages.insert(key, page.clone());
         }
-        while pages.bytes + size > self.capacity {
-            let Some((old, seq)) = pages.order.pop_front() else {
-                break;
-            };
-            if pages.by_key.get(&old).is_some_and(|p| p.seq == seq) {
-                if let Some(evicted) = pages.by_key.remove(&old) {
-                    pages.bytes -= evicted.size(&old);
-                }
-            }
-        }
-        if let Some(replaced) = pages.by_key.insert(key.clone(), page.clone()) {
-            pages.bytes -= replaced.size(&key);
-        }
-        pages.order.push_back((key, page.seq));
-        pages.bytes += size;
         page
     }
 }
@@ -394,7 +370,6 @@ pub async fn serve(
         Ok((identity, brotli, gzip)) => Page {
             version,
             expires,
-            seq: 0,
             etag: etag(&identity),
             headers: parts.headers,
             identity,
@@ -434,10 +409,9 @@ fn compress(identity: Bytes) -> (Bytes, Bytes, Bytes) {
 }
 
 /// A weak validator (the same page in any encoding) from the page's bytes.
-fn etag(identity: &[u8]) -> HeaderValue {
+fn etag(identity: &[u8]) -> ETag {
     let digest = Sha256::digest(identity);
-    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-    HeaderValue::from_str(&format!("W/\"{hex}\"")).expect("hex is a valid header value")
+    crate::http::etag::weak(&hex::encode(&digest[..12]))
 }
 
 #[cfg(test)]
@@ -462,18 +436,6 @@ mod tests {
         assert_eq!(pick("br;q=0.0, gzip; q=0"), Encoding::Identity);
         assert_eq!(pick("identity"), Encoding::Identity);
         assert_eq!(Encoding::preferred(&HeaderMap::new()), Encoding::Identity);
-    }
-
-    #[test]
-    fn if_none_match_compares_weakly_and_accepts_lists() {
-        let etag = HeaderValue::from_static("W/\"abc\"");
-        let matches = |v: &str| etag_matches(&headers(&[(header::IF_NONE_MATCH, v)]), &etag);
-        assert!(matches("W/\"abc\""));
-        assert!(matches("\"abc\""));
-        assert!(matches("\"x\", W/\"abc\""));
-        assert!(matches("*"));
-        assert!(!matches("W/\"abd\""));
-        assert!(!etag_matches(&HeaderMap::new(), &etag));
     }
 
     #[test]
@@ -532,9 +494,8 @@ mod tests {
         Page {
             version,
             expires,
-            seq: 0,
             headers: HeaderMap::new(),
-            etag: HeaderValue::from_static("W/\"x\""),
+            etag: crate::http::etag::weak("x"),
             identity: Bytes::from(vec![b'a'; bytes]),
             brotli: Bytes::new(),
             gzip: Bytes::new(),
@@ -570,7 +531,7 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn the_oldest_pages_make_room_and_huge_ones_are_not_kept() {
+    async fn pages_make_room_within_the_capacity_and_huge_ones_are_not_kept() {
         let db = Db::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
         let cache = PageCache::new(db, 8000);
         let now = Utc::now();
@@ -578,14 +539,15 @@ mod tests {
         for i in 0..10 {
             cache.put(key(&format!("/{i}")), page(1, 998, None));
         }
-        let kept: Vec<bool> = (0..10)
-            .map(|i| cache.get(&key(&format!("/{i}")), 1, now).is_some())
-            .collect();
-        assert_eq!(
-            kept,
-            [false, false, true, true, true, true, true, true, true, true]
+        let kept = (0..10)
+            .filter(|i| cache.get(&key(&format!("/{i}")), 1, now).is_some())
+            .count();
+        assert!((4..=8).contains(&kept), "{kept} of 10 kept");
+        assert!(cache.pages.weight() <= 8000);
+        assert!(
+            cache.get(&key("/9"), 1, now).is_some(),
+            "the newest is kept"
         );
-        assert!(cache.pages.lock().unwrap().bytes <= 8000);
         cache.put(key("/huge"), page(1, 1001, None));
         assert!(cache.get(&key("/huge"), 1, now).is_none());
     }
