@@ -61,7 +61,13 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     Ok(())
 }
 
-/// Every route, and the middleware around them, outermost last.
+/// Every route, and the middleware around them.
+///
+/// Two stacks. The inner one is per route (axum clones a route's stack for each of its
+/// requests): what needs the session, and the record of the matched route. The outer one runs
+/// once per request whatever the route, outermost first: ids and the log line, security
+/// headers, compression, the time limit and the page cache — so a page kept in the cache is
+/// served without routing or loading a session at all.
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = generate_route_list(App);
     tokio::spawn(prune_rate_events(state.db.clone()));
@@ -69,8 +75,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
     let asset_version = assets::version(&state.leptos_options);
     let asset_root = assets::root(asset_version.as_deref());
+    let page_cache = (config.page_cache_bytes > 0)
+        .then(|| Arc::new(PageCache::new(state.db.clone(), config.page_cache_bytes)));
 
-    Router::new()
+    let app = Router::new()
         .merge(routes::routes())
         .merge(feeds::routes())
         .merge(images::upload_routes())
@@ -98,24 +106,19 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(assets::routes(&state.leptos_options, asset_version))
         // Uploaded images: no session needed to serve them either.
         .merge(images::file_routes())
-        // Inside compression (a kept page is already compressed, and the compression layer
-        // leaves encoded bodies alone), outside the sessions (a hit needs none).
-        .layer(axum::middleware::from_fn_with_state(
-            (config.page_cache_bytes > 0)
-                .then(|| Arc::new(PageCache::new(state.db.clone(), config.page_cache_bytes))),
-            page_cache::serve,
+        .layer(axum::middleware::from_fn(request_log::record_route))
+        .with_state(state);
+
+    let outer = tower::ServiceBuilder::new()
+        // Outermost, so refused and failed requests are logged too: the causes of failures,
+        // then one line per request, in a span with its id (see `request_log`).
+        .layer(axum::middleware::map_request(
+            request_log::drop_unsafe_request_id,
         ))
-        .layer(
-            tower::ServiceBuilder::new()
-                .layer(HandleErrorLayer::new(limits::timed_out))
-                .layer(TimeoutLayer::new(config.request_timeout)),
-        )
-        // Pages rendered per request (logged-in readers') and server-function replies; the
-        // bundle and kept pages are compressed already. Gzip only: a brotli encoder takes
-        // ~1.1 MiB per response in flight (quality 4) and more CPU; measured with 32
-        // logged-in readers on the 500-comment post, peak RSS went from 41.4 to 39.0 MiB and
-        // the page from 302 to 535 req/s (README "Performance").
-        .layer(CompressionLayer::new().no_br())
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
+        .layer(request_log::trace_layer())
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(axum::middleware::from_fn(request_log::collect_reports))
         .layer(axum::middleware::from_fn_with_state(
             SecurityHeaders {
                 hsts: config
@@ -125,16 +128,22 @@ pub fn router(state: AppState, config: &Config) -> Router {
             },
             security_headers::add,
         ))
-        // Outermost, so refused and failed requests are logged too: the causes of failures,
-        // then one line per request, in a span with its id (see `request_log`).
-        .layer(axum::middleware::from_fn(request_log::collect_reports))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(request_log::trace_layer())
-        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
-        .layer(axum::middleware::map_request(
-            request_log::drop_unsafe_request_id,
+        // Pages rendered per request (logged-in readers') and server-function replies; the
+        // bundle and kept pages are compressed already. Gzip only: a brotli encoder takes
+        // ~1.1 MiB per response in flight (quality 4) and more CPU; measured with 32
+        // logged-in readers on the 500-comment post, peak RSS went from 41.4 to 39.0 MiB and
+        // the page from 302 to 535 req/s (docs/performance.md).
+        .layer(CompressionLayer::new().no_br())
+        .layer(HandleErrorLayer::new(limits::timed_out))
+        .layer(TimeoutLayer::new(config.request_timeout))
+        // Inside compression (a kept page is already compressed, and the compression layer
+        // leaves encoded bodies alone), outside the sessions (a hit needs none).
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache,
+            page_cache::serve,
         ))
-        .with_state(state)
+        .service(app);
+    Router::new().fallback_service(outer)
 }
 
 /// Deletes rate-limit events older than any limit looks at, once an hour.

@@ -167,12 +167,23 @@ fn blank_variables_count_as_unset() {
     let out = quire()
         .current_dir(dir.path())
         .args(["migrate"])
-        .envs([("PORT", ""), ("QUIRE_PAGE_SIZE", " "), ("QUIRE_GRAVATAR", "")])
+        .envs([
+            ("PORT", ""),
+            ("QUIRE_PAGE_SIZE", " "),
+            ("QUIRE_GRAVATAR", ""),
+        ])
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(dir.path().join("data/quire.db").is_file(), "the default database: {text}");
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        dir.path().join("data/quire.db").is_file(),
+        "the default database: {text}"
+    );
 }
 
 #[test]

@@ -6,8 +6,9 @@
 //!   instances. It goes back to the client in `x-request-id`.
 //! - Everything a request logs runs in a `request` span holding the id, the method and the
 //!   matched route (the pattern, such as `/posts/{slug}`, never the path a client typed, so
-//!   no query string or id ends up in the log); the request's own line adds the status and
-//!   the latency. Health probes that pass are logged at debug level only.
+//!   no query string or id ends up in the log; recorded once routing found it, or by the
+//!   page cache for a kept page); the request's own line adds the status and the latency.
+//!   Health probes that pass are logged at debug level only.
 //! - The causes of a request's failures (`app::error::Reports`) are logged here too, once,
 //!   just before its line.
 
@@ -91,7 +92,8 @@ impl MakeRequestId for RequestIds {
     }
 }
 
-/// The request's span: its id, method and matched route.
+/// The request's span: its id and method, and its matched route once routing found it
+/// ([`record_route`]).
 #[derive(Clone, Copy)]
 pub struct RequestSpan;
 
@@ -102,12 +104,36 @@ impl<B> MakeSpan<B> for RequestSpan {
             .get(&REQUEST_ID)
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default();
-        let route = request
-            .extensions()
-            .get::<MatchedPath>()
-            .map_or(FALLBACK_ROUTE, MatchedPath::as_str);
-        tracing::info_span!("request", request_id = %id, method = %request.method(), route)
+        tracing::info_span!(
+            "request",
+            request_id = %id,
+            method = %request.method(),
+            route = tracing::field::Empty
+        )
     }
+}
+
+/// The route a request matched (`None`: the fallback), left on its response: the page cache
+/// keeps it with a page, whose later readers never reach the router.
+#[derive(Clone)]
+pub struct Route(pub Option<MatchedPath>);
+
+impl Route {
+    /// Writes the route into the request's span.
+    pub fn record(&self) {
+        let route = self.0.as_ref().map_or(FALLBACK_ROUTE, MatchedPath::as_str);
+        Span::current().record("route", route);
+    }
+}
+
+/// Inside the router (it runs for each route and the fallback): the matched route into the
+/// request's span, and onto the response.
+pub async fn record_route(request: Request, next: Next) -> Response {
+    let route = Route(request.extensions().get::<MatchedPath>().cloned());
+    route.record();
+    let mut response = next.run(request).await;
+    response.extensions_mut().insert(route);
+    response
 }
 
 /// The request's line, after the causes of its failures.

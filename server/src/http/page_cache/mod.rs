@@ -39,6 +39,7 @@ use quick_cache::sync::Cache;
 use quick_cache::{OptionsBuilder, Weighter};
 use sha2::{Digest, Sha256};
 
+use crate::http::middleware::request_log::Route;
 use crate::http::middleware::session::has_session_cookie;
 
 mod version;
@@ -105,6 +106,8 @@ struct Key {
 
 struct Page {
     version: i64,
+    /// The route it was rendered by, for the log lines of its readers.
+    route: Option<Route>,
     /// When the next scheduled post goes live: the page is stale from then on.
     expires: Option<DateTime<Utc>>,
     /// The headers the page was rendered with, minus those about the body's encoding.
@@ -122,6 +125,14 @@ impl Page {
             + self.gzip.len()
             + key.host.len()
             + key.path_and_query.len()
+    }
+
+    /// The kept page for a new reader.
+    fn hit(&self, request_headers: &HeaderMap) -> Response {
+        if let Some(route) = &self.route {
+            route.record();
+        }
+        self.response(request_headers, "hit")
     }
 
     fn response(&self, request_headers: &HeaderMap, outcome: &'static str) -> Response {
@@ -326,7 +337,7 @@ pub async fn serve(
         return next.run(request).await;
     };
     if let Some(page) = cache.get(&key, version, Utc::now()) {
-        return page.response(request.headers(), "hit");
+        return page.hit(request.headers());
     }
     // One rendering per page at a time: a burst of readers of a page not kept yet waits for
     // the first one's rendering instead of each rendering (and compressing) it.
@@ -335,7 +346,7 @@ pub async fn serve(
         Rendering::Follower(running) => {
             drop(running.read().await);
             if let Some(page) = cache.get(&key, version, Utc::now()) {
-                return page.response(request.headers(), "hit");
+                return page.hit(request.headers());
             }
             // Not kept after all (an error page, say): render it as usual.
             None
@@ -355,6 +366,7 @@ pub async fn serve(
     if !keepable(&response) {
         return response;
     }
+    let route = response.extensions().get::<Route>().cloned();
     let (mut parts, body) = response.into_parts();
     let identity = match axum::body::to_bytes(body, usize::MAX).await {
         Ok(bytes) => bytes,
@@ -369,6 +381,7 @@ pub async fn serve(
     let page = match tokio::task::spawn_blocking(move || compress(identity)).await {
         Ok((identity, brotli, gzip)) => Page {
             version,
+            route,
             expires,
             etag: etag(&identity),
             headers: parts.headers,
@@ -493,6 +506,7 @@ mod tests {
     fn page(version: i64, bytes: usize, expires: Option<DateTime<Utc>>) -> Page {
         Page {
             version,
+            route: None,
             expires,
             headers: HeaderMap::new(),
             etag: crate::http::etag::weak("x"),
