@@ -1,5 +1,10 @@
 //! The process's memory: glibc tuned to give memory back, and the background thread that
 //! loads the highlighter and trims free memory (see each function for the measurements).
+//!
+//! Kept over an allocator crate because it peaks lowest: measured against mimalloc and
+//! jemalloc, glibc tuned like this peaked at 24.8–31.5 MiB under the benchmark's load,
+//! jemalloc at 33–40 MiB (it rendered logged-in pages 25–40% faster), mimalloc at 108–171 MiB
+//! (bench/results/2026-12-05-allocators.md).
 
 /// Work that start-up need not wait for, on a thread of its own: the code highlighter's
 /// grammars (loaded here rather than by the first post with code), then, every few seconds,
