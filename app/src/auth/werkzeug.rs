@@ -94,31 +94,31 @@ impl WerkzeugHash {
     }
 
     /// Derives the key for `password` as Werkzeug does and compares it in constant time.
-    /// Blocking: seconds of CPU at the iteration cap, so callers run it off the executor.
+    /// Blocking: a second of CPU at the iteration cap, so callers run it off the executor.
     pub fn verify(&self, password: &str) -> bool {
-        let mut out = vec![0u8; self.derived.len()];
         let (password, salt) = (password.as_bytes(), self.salt.as_bytes());
-        let derived = match self.scheme {
+        match self.scheme {
+            // ring's, not a generic crate's: its loop is compiled once, optimized, where a
+            // generic one would run at the caller's optimization (a million rounds took
+            // seconds in the tests' debug build).
             Scheme::Pbkdf2 { digest, iterations } => {
-                match digest {
-                    Digest::Sha1 => {
-                        pbkdf2::pbkdf2_hmac::<sha1::Sha1>(password, salt, iterations, &mut out)
-                    }
-                    Digest::Sha256 => {
-                        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(password, salt, iterations, &mut out)
-                    }
-                    Digest::Sha512 => {
-                        pbkdf2::pbkdf2_hmac::<sha2::Sha512>(password, salt, iterations, &mut out)
-                    }
-                }
-                true
+                let algorithm = match digest {
+                    Digest::Sha1 => ring::pbkdf2::PBKDF2_HMAC_SHA1,
+                    Digest::Sha256 => ring::pbkdf2::PBKDF2_HMAC_SHA256,
+                    Digest::Sha512 => ring::pbkdf2::PBKDF2_HMAC_SHA512,
+                };
+                std::num::NonZeroU32::new(iterations).is_some_and(|n| {
+                    ring::pbkdf2::verify(algorithm, n, salt, password, &self.derived).is_ok()
+                })
             }
-            Scheme::Scrypt { log_n, r, p } => scrypt::Params::new(log_n, r, p, out.len())
-                .ok()
-                .and_then(|params| scrypt::scrypt(password, salt, &params, &mut out).ok())
-                .is_some(),
-        };
-        derived && bool::from(out.ct_eq(&self.derived))
+            Scheme::Scrypt { log_n, r, p } => {
+                let mut out = vec![0u8; self.derived.len()];
+                scrypt::Params::new(log_n, r, p, out.len())
+                    .ok()
+                    .and_then(|params| scrypt::scrypt(password, salt, &params, &mut out).ok())
+                    .is_some_and(|()| bool::from(out.ct_eq(&self.derived)))
+            }
+        }
     }
 }
 

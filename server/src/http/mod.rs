@@ -34,10 +34,7 @@ use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 /// then lets open requests finish.
 pub async fn serve(config: Config) -> Result<(), StartupError> {
     request_log::carry_spans_into_leptos_tasks();
-    let db = startup::database::open_database(&config).await?;
-    let state = startup::app_state(&config, db.clone())?;
-    let app = router(state, &config);
-
+    let (app, db) = app(&config).await?;
     let listener = TcpListener::bind(config.listen)
         .await
         .map_err(|source| StartupError::Bind {
@@ -61,6 +58,14 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// The blog as a service: the configured database opened and migrated, the app state, the
+/// router. What `serve` serves, and what tests serve in-process.
+pub async fn app(config: &Config) -> Result<(Router, Db), StartupError> {
+    let db = startup::database::open_database(config).await?;
+    let state = startup::app_state(config, db.clone())?;
+    Ok((router(state, config), db))
+}
+
 /// Every route, and the middleware around them.
 ///
 /// Two stacks. The inner one is per route (axum clones a route's stack for each of its
@@ -69,7 +74,7 @@ pub async fn serve(config: Config) -> Result<(), StartupError> {
 /// headers, compression, the time limit and the page cache — so a page kept in the cache is
 /// served without routing or loading a session at all.
 pub fn router(state: AppState, config: &Config) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     tokio::spawn(prune_rate_events(state.db.clone()));
     let auth = session::layers(&state.db, &config.sessions);
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
@@ -144,6 +149,16 @@ pub fn router(state: AppState, config: &Config) -> Router {
         ))
         .service(app);
     Router::new().fallback_service(outer)
+}
+
+/// The app's routes, generated once per process: generating them renders the app with
+/// resource loading switched off process-wide (leptos_server's `SuppressResourceLoad`), so
+/// generating them again while a router of this process renders pages (tests serve several)
+/// would leave those pages waiting for data that never loads.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Deletes rate-limit events older than any limit looks at, once an hour.

@@ -305,8 +305,8 @@ impl Config {
     }
 }
 
-/// Settings made from variables given as pairs, not the process's environment: for tests.
-#[cfg(test)]
+/// Settings made from variables given as pairs, not the process's environment (tests, and
+/// servers started in-process). Blank values count as unset, as in the environment.
 pub fn settings_from(vars: &[(&str, &str)]) -> Result<Settings, clap::Error> {
     use clap::{Args, FromArgMatches};
     let command = Settings::augment_args(clap::Command::new("quire"));
@@ -315,7 +315,12 @@ pub fn settings_from(vars: &[(&str, &str)]) -> Result<Settings, clap::Error> {
         let arg = command
             .get_arguments()
             .find(|a| a.get_env().is_some_and(|e| e == *name))
-            .unwrap_or_else(|| panic!("no setting reads {name}"));
+            .ok_or_else(|| {
+                clap::Error::raw(
+                    clap::error::ErrorKind::UnknownArgument,
+                    format!("no setting reads {name}\n"),
+                )
+            })?;
         args.push(format!(
             "--{}={value}",
             arg.get_long().expect("a long flag")

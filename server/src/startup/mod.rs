@@ -62,6 +62,16 @@ pub fn prepare(
     })
 }
 
+/// Leptos' settings for a server started in-process (tests): the client bundle in
+/// `site_root`, nothing read from the environment.
+pub fn leptos_options_at(site_root: &str) -> leptos::config::LeptosOptions {
+    leptos::config::LeptosOptions::builder()
+        .output_name("quire")
+        .site_root(site_root)
+        .site_addr(std::net::SocketAddr::from(([127, 0, 0, 1], 0)))
+        .build()
+}
+
 /// Leptos' settings (site root, address, …) from its `LEPTOS_*` variables.
 fn leptos_options(
 ) -> Result<leptos::config::LeptosOptions, leptos::config::errors::LeptosConfigError> {

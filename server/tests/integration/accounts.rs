@@ -390,7 +390,7 @@ async fn the_admin_cli_creates_and_promotes_admins(db: TestDb) {
 }
 
 async fn passwords_never_reach_the_logs(db: TestDb) {
-    let server = TestServer::start_with(&db, &[("RUST_LOG", "trace")]).await;
+    let server = TestServer::process_with(&db, &[("RUST_LOG", "trace")]).await;
     let mut b = Browser::new(&server);
     b.register("Ada", "ada@example.com", PASSWORD).await;
     b.login("ada@example.com", "a wrong password").await;

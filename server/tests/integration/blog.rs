@@ -250,7 +250,7 @@ async fn old_post_addresses_redirect_to_the_slug(db: TestDb) {
     assert_eq!(reply.headers()["location"], "/posts/from-flask");
     for bad in ["/post/999999", "/post/abc"] {
         let (status, body) = server.get(bad).await;
-        assert_eq!(status, 404, "{bad}");
+        assert_eq!(status, 404, "{bad}: {body}");
         assert!(body.contains("Page not found"));
     }
 }

@@ -30,7 +30,7 @@ async fn inbox(admin: &mut Browser<'_>) -> serde_json::Value {
 
 async fn messages_are_kept_and_mailed(db: TestDb) {
     let smtp = SmtpSink::start().await;
-    let server = TestServer::start_with(
+    let server = TestServer::process_with(
         &db,
         &[("SMTP_URL", &smtp.url), ("CONTACT_TO", "owner@example.com")],
     )
@@ -73,7 +73,7 @@ async fn messages_are_kept_and_mailed(db: TestDb) {
 
 async fn messages_are_kept_when_mail_fails(db: TestDb) {
     // Nothing listens on port 1.
-    let server = TestServer::start_with(
+    let server = TestServer::process_with(
         &db,
         &[
             ("SMTP_URL", "smtp://127.0.0.1:1"),

@@ -28,7 +28,7 @@ fn roomy(db: &TestDb) -> Vec<(&'static str, String)> {
 async fn start(db: &TestDb) -> TestServer {
     let env = roomy(db);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    TestServer::start_with(db, &env).await
+    TestServer::process_with(db, &env).await
 }
 
 /// Registers `n` readers and returns their session cookies; the first account is the admin,

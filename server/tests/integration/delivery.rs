@@ -47,7 +47,7 @@ async fn the_client_bundle_is_served_precompressed_and_revalidated(db: TestDb) {
     std::fs::write(pkg.join("quire.css"), "body { color: black }").unwrap();
     std::fs::write(pkg.join("quire.css.br"), "brotli bytes").unwrap();
     std::fs::write(pkg.join("quire.css.gz"), "gzip bytes").unwrap();
-    let server = TestServer::start_with(
+    let server = TestServer::process_with(
         &db,
         &[
             ("LEPTOS_SITE_ROOT", site.path().to_str().unwrap()),
@@ -145,7 +145,7 @@ async fn pages_load_the_bundle_from_versioned_addresses_kept_for_a_year(db: Test
         std::fs::write(pkg.join(name), bytes).unwrap();
     }
     let env = [("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())];
-    let mut server = TestServer::start_with(&db, &env).await;
+    let mut server = TestServer::process_with(&db, &env).await;
     let (_, html) = server.get("/").await;
     let root = asset_root(&html);
     for file in ["quire.css", "quire.js", "quire.wasm"] {
@@ -187,7 +187,7 @@ async fn pages_load_the_bundle_from_versioned_addresses_kept_for_a_year(db: Test
     // A new build is a new address.
     server.terminate(std::time::Duration::from_secs(10));
     std::fs::write(pkg.join("quire.css"), "body { color: navy }").unwrap();
-    let server = TestServer::start_with(&db, &env).await;
+    let server = TestServer::process_with(&db, &env).await;
     let (_, html) = server.get("/").await;
     assert_ne!(asset_root(&html), root);
 }

@@ -44,7 +44,7 @@ async fn hold_lock(db: &Db) -> WriteTx {
 
 async fn a_saturated_pool_answers_503_quickly(db: TestDb) {
     let pool = db.connect().await;
-    let server = TestServer::start_with(
+    let server = TestServer::process_with(
         &db,
         &[
             ("QUIRE_DB_MAX_CONNECTIONS", "1"),

@@ -78,13 +78,13 @@ async fn public_pages_read_through_indexes_on_postgresql() {
     ];
     // Statistics reach the shared counters when a connection closes: a first run with no
     // requests gives start-up's own count.
-    TestServer::start_with(&db, &env)
+    TestServer::process_with(&db, &env)
         .await
         .terminate(Duration::from_secs(10));
     tokio::time::sleep(Duration::from_millis(500)).await;
     let before = seq_scans(&pool).await;
 
-    let mut server = TestServer::start_with(&db, &env).await;
+    let mut server = TestServer::process_with(&db, &env).await;
     let pages = [
         "/".to_owned(),
         "/?page=3".to_owned(),

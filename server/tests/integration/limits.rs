@@ -109,7 +109,7 @@ async fn trickle(addr: String) -> Duration {
 }
 
 async fn slow_clients_are_cut_off_and_cannot_take_every_connection(db: TestDb) {
-    let server = TestServer::start_with(
+    let server = TestServer::process_with(
         &db,
         &[
             ("QUIRE_HEADER_TIMEOUT_SECS", "1"),
@@ -156,7 +156,7 @@ async fn slow_clients_are_cut_off_and_cannot_take_every_connection(db: TestDb) {
 }
 
 async fn a_request_that_takes_too_long_is_answered_503(db: TestDb) {
-    let server = TestServer::start_with(&db, &[("QUIRE_REQUEST_TIMEOUT_SECS", "1")]).await;
+    let server = TestServer::process_with(&db, &[("QUIRE_REQUEST_TIMEOUT_SECS", "1")]).await;
     let addr = server.base.trim_start_matches("http://");
     // A body announced as 100 bytes, of which 10 arrive.
     let mut tcp = TcpStream::connect(addr).await.unwrap();

@@ -56,7 +56,7 @@ fn response_id(response: &reqwest::Response) -> String {
 }
 
 async fn every_request_is_logged_once_with_its_id_and_nothing_secret(db: TestDb) {
-    let server = TestServer::start_with(&db, &[("LOG_FORMAT", "json")]).await;
+    let server = TestServer::process_with(&db, &[("LOG_FORMAT", "json")]).await;
 
     // A proxy's id is kept, and the query string stays out of the log.
     let response = server

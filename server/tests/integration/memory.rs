@@ -16,7 +16,7 @@ fn rss_mib(pid: u32) -> f64 {
 }
 
 async fn a_burst_of_registrations_leaves_memory_where_it_was(db: TestDb) {
-    let server = TestServer::start_with(&db, &[("QUIRE_REGISTRATIONS_PER_HOUR", "100")]).await;
+    let server = TestServer::process_with(&db, &[("QUIRE_REGISTRATIONS_PER_HOUR", "100")]).await;
     // Warm up: the first requests load what every later one shares.
     Browser::new(&server)
         .register("Warm Up", "warm@example.com", "warming up the server")

@@ -471,7 +471,7 @@ async fn the_moderation_page_lists_hidden_and_pending_comments_newest_first(db: 
 }
 
 async fn honeypot_submissions_are_answered_as_sent_and_store_nothing(db: TestDb) {
-    let server = TestServer::start(&db).await;
+    let server = TestServer::process(&db).await;
     let (mut admin, mut reader) = admin_and_reader(&server).await;
     admin.publish("Bait", "x").await;
     let pool = db.connect().await;

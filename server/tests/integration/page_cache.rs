@@ -76,7 +76,7 @@ async fn anonymous_pages_are_kept_revalidated_and_compressed(db: TestDb) {
     let pool = db.connect().await;
     let ada = seed::author(&pool, "Ada").await;
     let slug = seed::post(&pool, ada, "Kept post", seed::days_ago(1)).await;
-    let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
+    let server = TestServer::process_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
 
     let first = fetch(&server, "/", &[]).await;
     assert_eq!((first.status, first.cache.as_deref()), (200, Some("miss")));

@@ -98,13 +98,13 @@ async fn changing_the_password_ends_other_sessions(db: TestDb) {
 }
 
 async fn a_session_survives_a_restart(db: TestDb) {
-    let mut server = TestServer::start(&db).await;
+    let mut server = TestServer::process(&db).await;
     let mut ada = Browser::new(&server);
     ada.register("Ada", "ada@example.com", PASSWORD).await;
     let cookie = ada.cookie.clone();
     assert!(server.terminate(Duration::from_secs(10)).success());
 
-    let server = TestServer::start(&db).await;
+    let server = TestServer::process(&db).await;
     let mut again = Browser::with_cookie(&server, cookie);
     assert_eq!(again.whoami().await["name"], "Ada");
 }

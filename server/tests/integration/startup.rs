@@ -41,7 +41,7 @@ async fn serves_from_the_configured_database(db: TestDb) {
     let pool = db.connect().await;
     let ada = seed::author(&pool, "Ada").await;
     seed::post(&pool, ada, "Stored in the test database", seed::days_ago(1)).await;
-    let server = TestServer::start(&db).await;
+    let server = TestServer::process(&db).await;
     let (status, html) = server.get("/").await;
     assert_eq!(status, 200);
     assert!(html.contains("Stored in the test database"));
@@ -62,7 +62,7 @@ async fn serves_from_the_configured_database(db: TestDb) {
 async fn several_instances_can_start_at_once(db: TestDb) {
     // Six processes race to create, convert to WAL (SQLite) and migrate the same fresh
     // database, as a deploy that starts every instance at once does.
-    let starts = (0..6).map(|_| TestServer::start(&db));
+    let starts = (0..6).map(|_| TestServer::process(&db));
     let servers = futures::future::join_all(starts).await;
     for server in &servers {
         assert_eq!(server.get("/readyz").await.0, 200, "{}", server.log());
@@ -78,7 +78,7 @@ async fn several_instances_can_start_at_once(db: TestDb) {
 }
 
 async fn sigterm_stops_gracefully(db: TestDb) {
-    let mut server = TestServer::start(&db).await;
+    let mut server = TestServer::process(&db).await;
     let (status, _) = server.get("/").await;
     assert_eq!(status, 200);
     let started = Instant::now();
@@ -90,7 +90,7 @@ async fn sigterm_stops_gracefully(db: TestDb) {
 }
 
 async fn acknowledged_writes_survive_a_killed_server(db: TestDb) {
-    let mut server = TestServer::start(&db).await;
+    let mut server = TestServer::process(&db).await;
     // Another process writes while the server holds the database open; its exit is the
     // acknowledgement.
     let status = quire()
@@ -104,7 +104,7 @@ async fn acknowledged_writes_survive_a_killed_server(db: TestDb) {
     assert!(html.contains("Demo post 3"));
     server.kill();
 
-    let server = TestServer::start(&db).await;
+    let server = TestServer::process(&db).await;
     let (_, html) = server.get("/").await;
     for n in 1..=3 {
         assert!(

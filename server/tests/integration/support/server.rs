@@ -6,13 +6,45 @@ use std::time::{Duration, Instant};
 
 use super::TestDb;
 
-/// A `quire` process serving on a random port. Killed when dropped.
+/// A Quire server on a random port: the library's router served in this test process (the
+/// default: quick to start), or the real `quire` binary for tests about the process — its
+/// log, signals, crashes, memory. Stopped when dropped.
 pub struct TestServer {
-    child: Child,
+    how: How,
     pub base: String,
-    log: Arc<Mutex<Vec<String>>>,
     pub client: reqwest::Client,
 }
+
+enum How {
+    Process {
+        child: Child,
+        log: Arc<Mutex<Vec<String>>>,
+    },
+    InProcess {
+        stop: Option<tokio::sync::oneshot::Sender<()>>,
+    },
+}
+
+/// What the binary does at start for the servers of this process, once: the highlighter's
+/// grammars loaded up front (else the first post with code would load them, holding every
+/// thread that needs them meanwhile). With `QUIRE_TEST_LOG` set (a `RUST_LOG` filter), they
+/// log to the output of the test that started them (shown when it fails).
+fn prepare_this_process() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        quire::http::middleware::request_log::carry_spans_into_leptos_tasks();
+        app::render::load_highlighter();
+        if let Ok(filter) = std::env::var("QUIRE_TEST_LOG") {
+            let _ = tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .try_init();
+        }
+    });
+}
+
+/// Variables a server in this process cannot take: they configure the process (logging).
+const PROCESS_ONLY: &[&str] = &["RUST_LOG", "LOG_FORMAT"];
 
 /// The `quire` binary built for these tests.
 pub fn quire() -> Command {
@@ -32,8 +64,73 @@ impl TestServer {
         Self::start_with(db, &[]).await
     }
 
-    /// Starts the server on `db` with extra environment variables.
+    /// Serves `db` with extra settings (environment variables), in this process unless one
+    /// of them configures the process itself.
     pub async fn start_with(db: &TestDb, env: &[(&str, &str)]) -> TestServer {
+        // QUIRE_TEST_PROCESS=1 runs every test against the binary, to read its log.
+        let forced = std::env::var_os("QUIRE_TEST_PROCESS").is_some_and(|v| v == "1");
+        if forced || env.iter().any(|(k, _)| PROCESS_ONLY.contains(k)) {
+            return Self::process_with(db, env).await;
+        }
+        let mut vars = vec![("DATABASE_URL", db.url.as_str())];
+        let mut site_root = "target/site";
+        for (name, value) in env {
+            match *name {
+                "LEPTOS_SITE_ROOT" => site_root = value,
+                _ => vars.push((name, value)),
+            }
+        }
+        prepare_this_process();
+        let settings = quire::startup::config::settings_from(&vars)
+            .unwrap_or_else(|e| panic!("a setting this server cannot take: {e}"));
+        let leptos = quire::startup::leptos_options_at(site_root);
+        let config = quire::startup::Config::from_settings(settings, leptos).expect("a config");
+        // A runtime of its own, on a thread of its own, as the binary has: the test's runtime
+        // then only runs the test.
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let (ready, listening) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a runtime");
+            runtime.block_on(async move {
+                let (app, _db) = quire::http::app(&config).await.expect("the blog's router");
+                let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+                let _ = ready.send(listener.local_addr().unwrap());
+                let stopping = async {
+                    let _ = stopped.await;
+                };
+                quire::http::listener::serve(
+                    listener,
+                    app,
+                    config.connections,
+                    stopping,
+                    Duration::ZERO,
+                )
+                .await;
+            });
+        });
+        let addr =
+            tokio::task::spawn_blocking(move || listening.recv().expect("the server started"))
+                .await
+                .unwrap();
+        let base = format!("http://{addr}");
+        TestServer {
+            how: How::InProcess { stop: Some(stop) },
+            base,
+            client: Self::client(),
+        }
+    }
+
+    /// The real `quire` binary on `db`.
+    pub async fn process(db: &TestDb) -> TestServer {
+        Self::process_with(db, &[]).await
+    }
+
+    /// The real `quire` binary on `db`, with extra environment variables.
+    pub async fn process_with(db: &TestDb, env: &[(&str, &str)]) -> TestServer {
         let mut cmd = quire();
         cmd.current_dir(db.dir.path()).env("DATABASE_URL", &db.url);
         for (k, v) in env {
@@ -88,13 +185,25 @@ impl TestServer {
             tokio::time::sleep(Duration::from_millis(20)).await;
         };
         TestServer {
-            child,
+            how: How::Process { child, log },
             base,
-            log,
-            client: reqwest::Client::builder()
-                .redirect(reqwest::redirect::Policy::none())
-                .build()
-                .unwrap(),
+            client: Self::client(),
+        }
+    }
+
+    fn client() -> reqwest::Client {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+    }
+
+    fn child(&mut self) -> &mut Child {
+        match &mut self.how {
+            How::Process { child, .. } => child,
+            How::InProcess { .. } => {
+                panic!("an in-process server has no process: use TestServer::process")
+            }
         }
     }
 
@@ -113,12 +222,20 @@ impl TestServer {
 
     /// The server's process id.
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        match &self.how {
+            How::Process { child, .. } => child.id(),
+            How::InProcess { .. } => {
+                panic!("an in-process server has no process: use TestServer::process")
+            }
+        }
     }
 
-    /// Everything the server has printed so far.
+    /// Everything the server has printed so far (a process's only).
     pub fn log(&self) -> String {
-        self.log.lock().unwrap().join("\n")
+        match &self.how {
+            How::Process { log, .. } => log.lock().unwrap().join("\n"),
+            How::InProcess { .. } => "(served in-process: no log; use TestServer::process)".into(),
+        }
     }
 
     /// Waits up to `within` for the log to contain `needle` (lines reach it from a reader
@@ -138,10 +255,11 @@ impl TestServer {
 
     /// Sends SIGTERM and waits for the process to exit.
     pub fn terminate(&mut self, within: Duration) -> ExitStatus {
-        signal(self.child.id(), "TERM");
+        let pid = self.pid();
+        signal(pid, "TERM");
         let deadline = Instant::now() + within;
         loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
+            if let Some(status) = self.child().try_wait().unwrap() {
                 return status;
             }
             assert!(
@@ -155,8 +273,9 @@ impl TestServer {
 
     /// Kills the process at once (SIGKILL), as a crash or an OOM kill would.
     pub fn kill(&mut self) {
-        self.child.kill().unwrap();
-        self.child.wait().unwrap();
+        let child = self.child();
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 }
 
@@ -171,7 +290,16 @@ pub fn signal(pid: u32, name: &str) {
 
 impl Drop for TestServer {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        match &mut self.how {
+            How::Process { child, .. } => {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+            How::InProcess { stop } => {
+                if let Some(stop) = stop.take() {
+                    let _ = stop.send(());
+                }
+            }
+        }
     }
 }
