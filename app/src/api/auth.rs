@@ -3,9 +3,6 @@ use leptos::prelude::*;
 use crate::domain::CurrentUser;
 use crate::error::AppError;
 
-/// The message the original blog gave for an email that already has an account.
-pub const ALREADY_REGISTERED: &str = "You've already signed up with that email, log in instead!";
-
 /// Creates an account and logs it in, then sends the browser home. `website` is the
 /// honeypot: a form that fills it is sent home too, with no account made.
 #[server(endpoint = "register")]

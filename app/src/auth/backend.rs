@@ -1,40 +1,9 @@
 //! The login backend for axum-login: finds users and checks their passwords.
 
 use crate::db::{self, Db};
-use crate::domain::{CurrentUser, Email, Role};
+use crate::domain::{Email, SessionUser};
 
 use super::password;
-
-/// The user a session belongs to, as the server knows them. Never sent to the browser (that
-/// is [`CurrentUser`]), and its `Debug` hides the password hash.
-#[derive(Clone)]
-pub struct SessionUser {
-    pub id: i64,
-    pub name: String,
-    pub email: String,
-    pub role: Role,
-    pub password_hash: String,
-}
-
-impl std::fmt::Debug for SessionUser {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SessionUser")
-            .field("id", &self.id)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
-    }
-}
-
-impl SessionUser {
-    pub fn to_current(&self) -> CurrentUser {
-        CurrentUser {
-            id: self.id,
-            name: self.name.clone(),
-            email: self.email.clone(),
-            role: self.role,
-        }
-    }
-}
 
 impl axum_login::AuthUser for SessionUser {
     type Id = i64;

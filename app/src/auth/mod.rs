@@ -7,7 +7,8 @@ pub mod rate_limit;
 mod store;
 pub mod werkzeug;
 
-pub use backend::{check_credentials, Credentials, SessionUser, Users};
+pub use crate::domain::SessionUser;
+pub use backend::{check_credentials, Credentials, Users};
 pub use store::SessionStore;
 
 /// The axum-login session of the current request.

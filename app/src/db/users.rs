@@ -3,8 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
-use crate::auth::SessionUser;
-use crate::domain::{Email, Role, UserListing, UserName};
+use crate::domain::{Email, Role, SessionUser, UserListing, UserName};
 
 pub struct NewUser<'a> {
     pub name: &'a UserName,

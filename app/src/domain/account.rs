@@ -2,6 +2,9 @@ use serde::{Deserialize, Serialize};
 
 use super::Role;
 
+/// The message the original blog gave for an email that already has an account.
+pub const ALREADY_REGISTERED: &str = "You've already signed up with that email, log in instead!";
+
 /// An email address: trimmed, lowercased (so `Ann@X.org` and `ann@x.org` are one account),
 /// with one `@`, a dot in the domain and at most 254 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

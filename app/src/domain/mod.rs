@@ -13,7 +13,7 @@ mod search;
 mod tags;
 mod user;
 
-pub use account::{CurrentUser, Email, Password, UserListing, UserName};
+pub use account::{CurrentUser, Email, Password, UserListing, UserName, ALREADY_REGISTERED};
 pub use contact::{parse_message, parse_phone, AboutView, MessageView};
 pub use image::{
     image_markdown, image_path, is_image_path, parse_image_name, ImageKind, UploadProblem,
@@ -33,3 +33,5 @@ pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publicati
 pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
 pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
 pub use user::Role;
+#[cfg(feature = "ssr")]
+pub use user::SessionUser;

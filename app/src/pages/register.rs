@@ -2,8 +2,9 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
-use crate::api::{Register, ALREADY_REGISTERED};
+use crate::api::Register;
 use crate::components::{last_error, Field, FormMessage, Honeypot, PageTitle, SubmitButton};
+use crate::domain::ALREADY_REGISTERED;
 
 #[component]
 pub fn RegisterPage() -> impl IntoView {

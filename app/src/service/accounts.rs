@@ -1,9 +1,9 @@
 //! Accounts: registering, logging in (throttled per account and per address), the account
 //! page's name and password, and the admin's list of users.
 
-use crate::api::ALREADY_REGISTERED;
 use crate::auth::{self, password, rate_limit, SessionUser};
 use crate::db::{self, users::CreateUserError};
+use crate::domain::ALREADY_REGISTERED;
 use crate::domain::{CurrentUser, Email, Password, UserListing, UserName};
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
