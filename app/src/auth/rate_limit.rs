@@ -1,5 +1,7 @@
-//! Rate limits on logins, registrations, comments and contact messages. Events are counted in the database (table
-//! `rate_events`), so limits hold across restarts and instances.
+//! Rate limits on logins, registrations, comments and contact messages. Events are counted
+//! in the database (table `rate_events`), so limits hold across restarts and instances, and
+//! an attempt is let through and counted in one step ([`admit`]), so attempts sent at the
+//! same moment cannot all slip in before any of them is counted.
 
 use std::time::Duration;
 
@@ -78,21 +80,54 @@ impl Policy {
         (until > now).then(|| (until - now).to_std().unwrap_or_default())
     }
 
-    /// The wait `subject` must sit out now, if any.
-    pub async fn check(&self, db: &Db, subject: &str) -> Result<Option<Duration>, sqlx::Error> {
-        let now = db::now();
-        let since = now - TimeDelta::from_std(self.window).unwrap_or(TimeDelta::MAX);
-        let (count, latest) = db::rate::in_window(db, self.scope, subject, since).await?;
-        Ok(latest.and_then(|latest| self.wait(count, latest, now)))
-    }
-
-    pub async fn record(&self, db: &Db, subject: &str) -> Result<(), sqlx::Error> {
-        db::rate::record(db, self.scope, subject).await
-    }
-
     pub async fn clear(&self, db: &Db, subject: &str) -> Result<(), sqlx::Error> {
         db::rate::clear(db, self.scope, subject).await
     }
+}
+
+/// An attempt its limits let through, already counted as one event of each.
+#[must_use = "an attempt that turns out not to count must be forgiven"]
+#[derive(Debug)]
+pub struct Admitted {
+    events: Vec<i64>,
+}
+
+impl Admitted {
+    /// Takes the attempt's events back: it turned out not to count (a correct password, a
+    /// comment that was not saved). A failure is logged rather than returned: what the caller
+    /// must hear is the attempt's own outcome, and the cost is one event too many.
+    pub async fn forgive(self, db: &Db) {
+        if let Err(e) = db::rate::forget(db, &self.events).await {
+            tracing::warn!(error = %e, "could not take back a rate-limit event");
+        }
+    }
+}
+
+/// Lets an attempt through when every limit allows it, counting it against each, or returns
+/// the longest wait — decided and recorded in one transaction.
+pub async fn admit(
+    db: &Db,
+    limits: &[(Policy, &str)],
+) -> Result<Result<Admitted, Duration>, sqlx::Error> {
+    let gates: Vec<db::rate::Gate> = limits
+        .iter()
+        .map(|(policy, subject)| db::rate::Gate {
+            scope: policy.scope,
+            subject,
+            window: TimeDelta::from_std(policy.window).unwrap_or(TimeDelta::MAX),
+        })
+        .collect();
+    let decision = db::rate::admit(db, &gates, |now, seen| {
+        limits
+            .iter()
+            .zip(seen)
+            .filter_map(|((policy, _), (count, latest))| {
+                latest.and_then(|latest| policy.wait(*count, latest, now))
+            })
+            .max()
+    })
+    .await?;
+    Ok(decision.map(|events| Admitted { events }))
 }
 
 /// "Try again in 3 minutes." — rounded up, so it is never too early.

@@ -8,7 +8,7 @@ use crate::domain::{CurrentUser, Email, Password, UserListing, UserName};
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
 
-use super::{caught_by_honeypot, too_many, Caller};
+use super::{admit, caught_by_honeypot, Caller};
 
 /// The registration form as typed. `website` is the honeypot.
 pub struct Registration<'a> {
@@ -45,21 +45,28 @@ pub async fn register(
         free: i64::from(state.site.registrations_per_hour),
         ..rate_limit::REGISTER_PER_ADDRESS
     };
-    if let Some(wait) = limit.check(&state.db, address).await.map_err(db_err)? {
-        return Err(too_many("Too many new accounts from your network.", wait));
-    }
-    let hash = password::hash(&password)
-        .await
-        .map_err(|e| AppError::internal("hashing a password", e))?;
+    let too_many = "Too many new accounts from your network.";
+    let admitted = admit(state, &[(limit, address)], too_many, "registering").await?;
+    let hash = match password::hash(&password).await {
+        Ok(hash) => hash,
+        Err(e) => {
+            admitted.forgive(&state.db).await;
+            return Err(AppError::internal("hashing a password", e));
+        }
+    };
     let admin_email = state.site.admin_email.as_deref();
     let user = match db::users::register(&state.db, &name, &email, &hash, admin_email).await {
         Ok(user) => user,
+        // Only new accounts count against the address.
         Err(CreateUserError::DuplicateEmail) => {
+            admitted.forgive(&state.db).await;
             return Err(AppError::conflict("email", ALREADY_REGISTERED).with_values(&echo));
         }
-        Err(CreateUserError::Db(e)) => return Err(db_err(e)),
+        Err(CreateUserError::Db(e)) => {
+            admitted.forgive(&state.db).await;
+            return Err(db_err(e));
+        }
     };
-    limit.record(&state.db, address).await.map_err(db_err)?;
     tracing::info!(
         user.id = user.id,
         role = user.role.as_str(),
@@ -85,38 +92,25 @@ pub async fn login(
         return Err(failed());
     };
     let db_err = |e| AppError::from_db("logging in", e);
-    let (account_limit, address_limit) =
-        (rate_limit::LOGIN_PER_ACCOUNT, rate_limit::LOGIN_PER_ADDRESS);
-    let account_wait = account_limit
-        .check(&state.db, parsed.as_str())
-        .await
-        .map_err(db_err)?;
-    let address_wait = address_limit
-        .check(&state.db, address)
-        .await
-        .map_err(db_err)?;
-    if let Some(wait) = account_wait.max(address_wait) {
-        return Err(too_many("Too many failed logins.", wait));
-    }
+    // Counted as a failure before the password is checked, so that attempts sent at once
+    // are each decided against the ones before them; a success takes it back.
+    let limits = [
+        (rate_limit::LOGIN_PER_ACCOUNT, parsed.as_str()),
+        (rate_limit::LOGIN_PER_ADDRESS, address),
+    ];
+    let admitted = admit(state, &limits, "Too many failed logins.", "logging in").await?;
     let user = auth::check_credentials(&state.db, &parsed, password)
         .await
         .map_err(db_err)?;
     let Some(user) = user else {
-        account_limit
-            .record(&state.db, parsed.as_str())
-            .await
-            .map_err(db_err)?;
-        address_limit
-            .record(&state.db, address)
-            .await
-            .map_err(db_err)?;
         tracing::info!("failed login");
         return Err(failed());
     };
-    account_limit
+    rate_limit::LOGIN_PER_ACCOUNT
         .clear(&state.db, parsed.as_str())
         .await
         .map_err(db_err)?;
+    admitted.forgive(&state.db).await;
     tracing::info!(user.id = user.id, "logged in");
     Ok(user)
 }
@@ -147,17 +141,16 @@ pub async fn change_password(
 ) -> Result<SessionUser, AppError> {
     let user = caller.require_user()?;
     let db_err = |e| AppError::from_db("changing a password", e);
-    let limit = rate_limit::LOGIN_PER_ACCOUNT;
-    if let Some(wait) = limit.check(&state.db, &user.email).await.map_err(db_err)? {
-        return Err(too_many("Too many wrong passwords.", wait));
-    }
+    let limits = [(rate_limit::LOGIN_PER_ACCOUNT, user.email.as_str())];
+    let too_many = "Too many wrong passwords.";
+    let admitted = admit(state, &limits, too_many, "changing a password").await?;
     if !password::verify(current, &user.password_hash).await {
-        limit.record(&state.db, &user.email).await.map_err(db_err)?;
         return Err(AppError::invalid(
             "current_password",
             "That is not your current password.",
         ));
     }
+    admitted.forgive(&state.db).await;
     let new = Password::parse(new).map_err(|m| AppError::invalid("new_password", m))?;
     let hash = password::hash(&new)
         .await
@@ -257,6 +250,32 @@ mod tests {
             .await
             .unwrap()
             .is_some());
+    }
+
+    #[tokio::test]
+    async fn attempts_that_do_not_count_are_taken_back() {
+        let state = testing::state().await;
+        let ada = form("Ada", "ada@example.com", "correct horse 1");
+        register(&state, "1.1.1.1", &ada).await.unwrap();
+        // A conflict makes no account, so it leaves the address its allowance (5 an hour).
+        for _ in 0..10 {
+            let again = register(&state, "1.1.1.1", &ada).await.unwrap_err();
+            assert_eq!(again.status(), 409, "{again:?}");
+        }
+        // Correct passwords count as no failure, for the account or for the address.
+        for _ in 0..30 {
+            login(&state, "1.1.1.1", "ada@example.com", "correct horse 1")
+                .await
+                .unwrap();
+        }
+        for n in 1..5 {
+            let email = format!("reader{n}@example.com");
+            let reader = form("Reader", &email, "correct horse 1");
+            register(&state, "1.1.1.1", &reader).await.unwrap().unwrap();
+        }
+        let over = form("Over", "over@example.com", "correct horse 1");
+        let refused = register(&state, "1.1.1.1", &over).await.unwrap_err();
+        assert_eq!(refused.status(), 429, "{refused:?}");
     }
 
     #[tokio::test]

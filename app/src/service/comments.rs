@@ -7,7 +7,7 @@ use crate::domain::{parse_comment, CommentStatus};
 use crate::error::AppError;
 use crate::state::AppState;
 
-use super::{caught_by_honeypot, too_many, Caller};
+use super::{admit, caught_by_honeypot, Caller};
 
 /// Adds the caller's comment to the post at `slug` and says where it stands: `Pending` when
 /// it waits for the admin's approval. A bot that fills the honeypot (`website`) is answered
@@ -35,25 +35,22 @@ pub async fn add(
         ..rate_limit::COMMENT_PER_ACCOUNT
     };
     let account = user.id.to_string();
-    if !is_admin {
-        if let Some(wait) = limit.check(&state.db, &account).await.map_err(db_err)? {
-            return Err(too_many(
-                "You have posted many comments in a short time.",
-                wait,
-            ));
+    let too_many = "You have posted many comments in a short time.";
+    let admitted = if is_admin {
+        None
+    } else {
+        let limits = [(limit, account.as_str())];
+        Some(admit(state, &limits, too_many, "adding a comment").await?)
+    };
+    let created = db::comments::create(&state.db, slug, user.id, &text, status).await;
+    if !matches!(created, Ok(Some(_))) {
+        // Only saved comments count.
+        if let Some(admitted) = admitted {
+            admitted.forgive(&state.db).await;
         }
     }
-    match db::comments::create(&state.db, slug, user.id, &text, status).await {
-        Ok(Some(_)) => {
-            // The comment is saved: failing to count it must not tell the reader it was not
-            // (they would post it again).
-            if !is_admin {
-                if let Err(e) = limit.record(&state.db, &account).await {
-                    tracing::warn!(error = %e, "could not count a comment for its rate limit");
-                }
-            }
-            Ok(status)
-        }
+    match created {
+        Ok(Some(_)) => Ok(status),
         Ok(None) => Err(AppError::NotFound(
             "There is no post at this address.".into(),
         )),

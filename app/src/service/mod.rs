@@ -16,10 +16,11 @@ pub mod site;
 #[cfg(test)]
 pub(crate) mod testing;
 
-use crate::auth::SessionUser;
+use crate::auth::{rate_limit, SessionUser};
 use crate::db::comments::Viewer;
 use crate::domain::Role;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Who is asking: nobody logged in, a reader, or the admin.
 #[derive(Debug, Clone)]
@@ -84,7 +85,19 @@ pub fn caught_by_honeypot(form: &'static str, value: &str) -> bool {
     caught
 }
 
-/// A 429 that says how long to wait.
-fn too_many(what: &str, wait: std::time::Duration) -> AppError {
-    AppError::TooManyRequests(crate::auth::rate_limit::retry_message(what, wait))
+/// Lets an attempt through its limits, counting it against each (see [`rate_limit::admit`]),
+/// or refuses it with a 429 that says `what` and how long to wait.
+async fn admit(
+    state: &AppState,
+    limits: &[(rate_limit::Policy, &str)],
+    what: &str,
+    doing: &'static str,
+) -> Result<rate_limit::Admitted, AppError> {
+    match rate_limit::admit(&state.db, limits).await {
+        Ok(Ok(admitted)) => Ok(admitted),
+        Ok(Err(wait)) => Err(AppError::TooManyRequests(rate_limit::retry_message(
+            what, wait,
+        ))),
+        Err(e) => Err(AppError::from_db(doing, e)),
+    }
 }

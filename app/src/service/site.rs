@@ -8,7 +8,7 @@ use crate::domain::{
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
 
-use super::{caught_by_honeypot, too_many, Caller};
+use super::{admit, caught_by_honeypot, Caller};
 
 /// What the About page says until the admin writes it.
 pub const DEFAULT_ABOUT: &str =
@@ -69,18 +69,27 @@ pub async fn contact(state: &AppState, address: &str, form: &Contact<'_>) -> Res
         return Ok(());
     }
     let db_err = |e| AppError::from_db("keeping a contact message", e);
-    let limit = rate_limit::CONTACT_PER_ADDRESS;
-    if let Some(wait) = limit.check(&state.db, address).await.map_err(db_err)? {
-        return Err(too_many("Too many messages.", wait));
-    }
+    let limits = [(rate_limit::CONTACT_PER_ADDRESS, address)];
+    let admitted = admit(
+        state,
+        &limits,
+        "Too many messages.",
+        "keeping a contact message",
+    )
+    .await?;
     let new = NewMessage {
         name: name.as_str(),
         email: email.as_str(),
         phone: &phone,
         body: &body,
     };
-    let id = site::add_message(&state.db, &new).await.map_err(db_err)?;
-    limit.record(&state.db, address).await.map_err(db_err)?;
+    let id = match site::add_message(&state.db, &new).await {
+        Ok(id) => id,
+        Err(e) => {
+            admitted.forgive(&state.db).await;
+            return Err(db_err(e));
+        }
+    };
     tracing::info!(message.id = id, "contact message kept");
     if let Some(mailer) = state.mailer.clone() {
         let db = state.db.clone();

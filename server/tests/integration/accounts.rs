@@ -19,6 +19,8 @@ both!(
     failed_logins_are_throttled_per_account,
     registrations_are_rate_limited_per_address,
     failed_logins_are_throttled_per_address,
+    fifty_wrong_passwords_at_once_get_only_the_free_allowance_checked,
+    fifty_registrations_at_once_from_one_address_make_only_the_allowance,
     the_admin_cli_creates_and_promotes_admins,
     passwords_never_reach_the_logs,
     the_account_page_changes_the_name,
@@ -306,6 +308,58 @@ async fn failed_logins_are_throttled_per_address(db: TestDb) {
     }
     let blocked = spray.login("ada@example.com", PASSWORD).await;
     assert_eq!(blocked.status, 429, "{}", blocked.body);
+}
+
+/// The limit is decided and recorded in one step: attempts sent at the same moment, to two
+/// instances of the blog on one database, cannot all be checked before any is counted.
+async fn fifty_wrong_passwords_at_once_get_only_the_free_allowance_checked(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let other_instance = TestServer::start(&db).await;
+    Browser::new(&server)
+        .register("Ada", "ada@example.com", PASSWORD)
+        .await;
+    let attempts = (0..50).map(|n| {
+        let instance = if n % 2 == 0 { &server } else { &other_instance };
+        async move {
+            let reply = Browser::new(instance)
+                .login("ada@example.com", "guess guess")
+                .await;
+            reply.status
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 50, "{statuses:?}");
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} of 50 simultaneous wrong passwords were checked (5 are free): {statuses:?}"
+    );
+    let locked = Browser::new(&server)
+        .login("ada@example.com", PASSWORD)
+        .await;
+    assert_eq!(locked.status, 429, "{}", locked.body);
+}
+
+async fn fifty_registrations_at_once_from_one_address_make_only_the_allowance(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let attempts = (0..50).map(|n| {
+        let server = &server;
+        async move {
+            let email = format!("r{n}@example.com");
+            let form = [
+                ("name", "Reader"),
+                ("email", &email),
+                ("password", PASSWORD),
+            ];
+            Browser::new(server).call("register", &form).await.status
+        }
+    });
+    let statuses = futures::future::join_all(attempts).await;
+    let made = statuses.iter().filter(|s| **s < 400).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(made + refused, 50, "{statuses:?}");
+    assert_eq!(made, 5, "5 new accounts an hour are free: {statuses:?}");
 }
 
 async fn registrations_are_rate_limited_per_address(db: TestDb) {
