@@ -4,17 +4,21 @@
 #
 #   scripts/install-tools.sh            build tools (wasm32 target, cargo-leptos, wasm-bindgen, npm packages)
 #   scripts/install-tools.sh --browser  also Debian's chromium, for the Playwright tests
-#   scripts/install-tools.sh --fuzz     also cargo-fuzz, for scripts/fuzz.sh (flags combine)
+#   scripts/install-tools.sh --fuzz     also cargo-fuzz, for scripts/fuzz.sh
+#   scripts/install-tools.sh --smtp     also aiosmtpd (PyPI), the SMTP server the tests mail to
+#                                       (flags combine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 browser=false
 fuzz=false
+smtp=false
 for arg in "$@"; do
   case $arg in
     --browser) browser=true ;;
     --fuzz) fuzz=true ;;
-    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz]" >&2; exit 2 ;;
+    --smtp) smtp=true ;;
+    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz] [--smtp]" >&2; exit 2 ;;
   esac
 done
 
@@ -89,5 +93,23 @@ if $browser && [ ! -x /usr/bin/chromium ]; then
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update
   $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends chromium
+fi
+# The tests' SMTP server: a well-kept one from PyPI in a virtualenv of its own, where the
+# integration tests (server/tests/integration/support/smtp.rs) look for it.
+if $smtp; then
+  venv=${QUIRE_TEST_VENV:-$HOME/.cache/quire/test-venv}
+  requirements=server/tests/requirements.txt
+  if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; then
+    if ! python3 -c 'import ensurepip' 2>/dev/null; then
+      log "installing Debian's python3-venv"
+      SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+      $SUDO apt-get update
+      $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-venv
+    fi
+    log "installing aiosmtpd into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r "$requirements"
+    touch "$venv/.installed"
+  fi
 fi
 log "tools ready"

@@ -12,7 +12,7 @@ started=$SECONDS
 step() { printf '\n\033[1m==> %s\033[0m (%ds)\n' "$*" $((SECONDS - started)); }
 
 step "Installing missing tools"
-scripts/install-tools.sh --browser --fuzz
+scripts/install-tools.sh --browser --fuzz --smtp
 
 step "Checking PostgreSQL"
 scripts/ensure-postgres.sh
@@ -42,7 +42,7 @@ cargo test --locked -p quire
 step "Release build (server and WASM client), the one the Docker image ships"
 scripts/build-release.sh
 
-step "Deploy checks (Dockerfile, render.yaml, README; the release run as the image runs it)"
+step "Deploy smoke test (the release run as the Docker image runs it)"
 scripts/check-deploy.sh
 
 step "Playwright (SQLite and PostgreSQL)"

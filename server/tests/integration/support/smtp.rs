@@ -1,74 +1,102 @@
-//! A real SMTP server, just enough of one: it accepts every mail on a random local port and
-//! keeps what it received, so tests see exactly what Quire sent over the wire.
+//! A real SMTP server for the tests: aiosmtpd, from PyPI (`scripts/install-tools.sh --smtp`
+//! puts it in `~/.cache/quire/test-venv`), on a random local port, keeping every mail it
+//! accepts in a Maildir, so tests read exactly what Quire sent over the wire.
 
-use std::sync::{Arc, Mutex};
-
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 pub struct SmtpSink {
     pub url: String,
-    mails: Arc<Mutex<Vec<String>>>,
+    maildir: tempfile::TempDir,
+    server: Child,
+}
+
+/// The Python that has aiosmtpd: `QUIRE_TEST_PYTHON`, else the test virtualenv.
+fn python() -> PathBuf {
+    if let Some(python) = std::env::var_os("QUIRE_TEST_PYTHON") {
+        return python.into();
+    }
+    let home = std::env::var_os("HOME").unwrap_or_default();
+    PathBuf::from(home).join(".cache/quire/test-venv/bin/python")
 }
 
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("smtp://{}", listener.local_addr().unwrap());
-        let mails = Arc::new(Mutex::new(Vec::new()));
-        let store = mails.clone();
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let store = store.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = stream.into_split();
-                    let mut lines = BufReader::new(read).lines();
-                    let _ = write.write_all(b"220 sink ESMTP\r\n").await;
-                    let mut data: Option<String> = None;
-                    while let Ok(Some(line)) = lines.next_line().await {
-                        if let Some(body) = data.as_mut() {
-                            if line == "." {
-                                store.lock().unwrap().push(data.take().unwrap_or_default());
-                                let _ = write.write_all(b"250 queued\r\n").await;
-                            } else {
-                                body.push_str(&line);
-                                body.push('\n');
-                            }
-                            continue;
-                        }
-                        let verb = line
-                            .split_whitespace()
-                            .next()
-                            .unwrap_or("")
-                            .to_ascii_uppercase();
-                        let reply: &[u8] = match verb.as_str() {
-                            "EHLO" => b"250-sink\r\n250 8BITMIME\r\n",
-                            "DATA" => {
-                                data = Some(String::new());
-                                b"354 go ahead\r\n"
-                            }
-                            "QUIT" => {
-                                let _ = write.write_all(b"221 bye\r\n").await;
-                                break;
-                            }
-                            _ => b"250 ok\r\n",
-                        };
-                        let _ = write.write_all(reply).await;
-                    }
-                });
+        let python = python();
+        assert!(
+            python.exists(),
+            "no SMTP server for the mail tests: {} is missing. Run \
+             `scripts/install-tools.sh --smtp` (scripts/test.sh does), or point \
+             QUIRE_TEST_PYTHON at a Python with aiosmtpd installed",
+            python.display()
+        );
+        let maildir = tempfile::tempdir().unwrap();
+        // aiosmtpd takes a port, not a listener: a free one, closed just before it binds.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        let listen = format!("127.0.0.1:{port}");
+        let mut server = Command::new(&python)
+            .args(["-m", "aiosmtpd", "--nosetuid", "--listen", &listen])
+            .args(["--class", "aiosmtpd.handlers.Mailbox"])
+            // A path that does not exist yet, so that Python's Maildir makes its folders.
+            .arg(maildir.path().join("mail"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start aiosmtpd with {}: {e}", python.display()));
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(&listen).await.is_ok() {
+                return SmtpSink {
+                    url: format!("smtp://{listen}"),
+                    maildir,
+                    server,
+                };
             }
-        });
-        SmtpSink { url, mails }
+            if let Ok(Some(status)) = server.try_wait() {
+                let mut err = String::new();
+                if let Some(mut stderr) = server.stderr.take() {
+                    std::io::Read::read_to_string(&mut stderr, &mut err).ok();
+                }
+                panic!("aiosmtpd exited ({status}) before listening on {listen}:\n{err}");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let _ = server.kill();
+        panic!("aiosmtpd did not listen on {listen} within 10 s");
     }
 
-    /// Waits up to 10 s for `n` mails and returns them.
+    /// Waits up to 10 s for `n` mails and returns the ones received, oldest first.
     pub async fn wait_for(&self, n: usize) -> Vec<String> {
         for _ in 0..200 {
-            if self.mails.lock().unwrap().len() >= n {
+            if self.mails().len() >= n {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        self.mails.lock().unwrap().clone()
+        self.mails()
+    }
+
+    /// The mails in the Maildir: each file of `new/` is one mail, named after the time it
+    /// arrived.
+    fn mails(&self) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.maildir.path().join("mail/new")) else {
+            return Vec::new();
+        };
+        let mut files: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+        files.sort();
+        files
+            .iter()
+            .filter_map(|f| std::fs::read_to_string(f).ok())
+            .collect()
+    }
+}
+
+impl Drop for SmtpSink {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
     }
 }
