@@ -1,10 +1,11 @@
 # Quire's production image: `docker build -t quire .`, then
-# `docker run -p 8080:8080 -e DATABASE_URL=postgres://… quire` (see the README's "Deploy").
+# `docker run -p 8080:8080 -e DATABASE_URL=postgres://… quire` (see docs/deploy.md).
 #
 # The build runs the same two scripts as CI (scripts/test.sh): scripts/install-tools.sh, then
 # scripts/build-release.sh, whose runtime folder (the `quire` binary and its site/) is all the
-# final image holds. scripts/check-deploy.sh checks this file and runs that folder the way
-# this image does, since CI has no Docker engine.
+# final image holds. CI has no Docker engine: hadolint (settings in .hadolint.yaml) and
+# `cargo test -p quire --test integration deploy_files` check this file, and
+# scripts/check-deploy.sh runs that folder the way this image does.
 
 # --- Build stage: the Rust toolchain of Cargo.toml's rust-version, on Debian 12 -------------
 FROM rust:1.95-bookworm AS builder

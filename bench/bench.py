@@ -33,6 +33,11 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 WRITERS = 16
 
 
+def progress(message):
+    """What runs now, on the terminal only: stdout is the results file."""
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -170,6 +175,7 @@ def wrk(args, url, script=None, connections=None, threads=2, headers=None):
 
 
 def measure(args, server, path, script=None, connections=None, threads=2, headers=None):
+    progress(f"wrk {path}{' (logged in)' if headers else ''} for {args.duration} s")
     server.reset_peak_rss()
     cpu = server.cpu_seconds()
     result = wrk(args, f"http://127.0.0.1:{server.port}{path}", script, connections, threads,
@@ -287,6 +293,7 @@ def run_backend(args, backend, dataset, budgets):
     try:
         posts = DATASETS[dataset][0]
         # Migrations run on this first start, so the cold starts below do not include them.
+        progress(f"{backend} · {dataset}: seeding {posts} posts")
         seed_seconds = seed(args, db_url, dataset)
         post = f"/posts/demo-post-{posts}"
         cold = []
@@ -412,6 +419,7 @@ def flask_import(args, budgets):
     tmp = tempfile.mkdtemp(prefix="quire-flask-import-")
     try:
         source = os.path.join(tmp, "flask-blog.db")
+        progress(f"building a Flask blog of {posts} posts with the Flask app")
         started = time.perf_counter()
         subprocess.run([args.flask_python, os.path.join(os.path.dirname(__file__), "flask_dataset.py"),
                         source, "--posts", str(posts), "--users", str(users),
@@ -426,6 +434,7 @@ def flask_import(args, budgets):
             db_url, drop = new_database(backend, target)
             try:
                 env = {"PATH": os.environ["PATH"], "DATABASE_URL": db_url, "RUST_LOG": "warn"}
+                progress(f"quire import-flask into {backend}")
                 started = time.perf_counter()
                 child = subprocess.Popen([args.binary, "import-flask", "--from", source], env=env,
                                          cwd=target, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -489,6 +498,7 @@ def main():
         db_url, drop = new_database("sqlite", tmp)
         try:
             seed(args, db_url, "small")
+            progress("Lighthouse on three pages, mobile and desktop")
             for path, form, scores, _ in lighthouse(args, db_url):
                 budgets.append((f"Lighthouse {path} {form}: 100 in all four categories",
                                 min(scores) == 100, "/".join(str(s) for s in scores)))

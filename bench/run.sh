@@ -7,7 +7,8 @@
 #
 # Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
 # (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the
-# budgets (see README "Performance"). Extra arguments go to bench/bench.py (--help lists them).
+# budgets (see docs/performance.md) and keeps them in bench/results/<date>-<time>-bench.md
+# (or $QUIRE_BENCH_OUT). Extra arguments go to bench/bench.py (--help lists them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,4 +41,9 @@ if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; th
 fi
 dist=${CARGO_TARGET_DIR:-target}/dist
 scripts/build-release.sh "$dist" >/dev/null
-exec python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" --flask-python "$venv/bin/python" "$@"
+out=${QUIRE_BENCH_OUT:-bench/results/$(date -u +%Y-%m-%d-%H%M)-bench.md}
+mkdir -p "$(dirname "$out")"
+# Progress goes to stderr; the tables go to the terminal and into the results file.
+python3 bench/bench.py --binary "$dist/quire" --site "$dist/site" --flask-python "$venv/bin/python" "$@" \
+  | tee "$out"
+echo "[bench] results kept in $out" >&2

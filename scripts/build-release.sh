@@ -11,7 +11,7 @@
 #   scripts/build-release.sh [DIST]      (default: $CARGO_TARGET_DIR/dist, else target/dist)
 #
 # Run the result from anywhere with LEPTOS_SITE_ROOT=DIST/site (the Dockerfile sets it; see
-# the README's "Deploy" section). The build also leaves the usual cargo-leptos outputs in
+# docs/deploy.md). The build also leaves the usual cargo-leptos outputs in
 # place ($CARGO_TARGET_DIR/release/quire and target/site), which scripts/e2e.sh uses.
 # Needs the tools from scripts/install-tools.sh.
 set -euo pipefail

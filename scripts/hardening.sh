@@ -18,7 +18,7 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
-scripts/install-tools.sh --browser --fuzz --smtp
+scripts/install-tools.sh --browser --fuzz --test-tools
 scripts/ensure-postgres.sh
 
 step "Security and fault-injection suites (Rust, both databases)"

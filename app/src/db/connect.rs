@@ -75,7 +75,10 @@ impl Db {
                 };
                 let mut pool = SqlitePoolOptions::new()
                     .max_connections(settings.max_connections)
-                    .acquire_timeout(settings.acquire_timeout);
+                    .acquire_timeout(settings.acquire_timeout)
+                    .before_acquire(|conn, _| {
+                        Box::pin(async move { Ok(out_of_transaction(conn)) })
+                    });
                 if in_memory {
                     // Every connection to `:memory:` is a database of its own: keep exactly one,
                     // forever, or the data vanishes with it.
@@ -193,6 +196,17 @@ impl Drop for StartupLock {
     fn drop(&mut self) {
         let _ = self.0.unlock();
     }
+}
+
+/// Whether a pooled SQLite connection may be lent out. SQLite rolls a transaction back by
+/// itself on some errors (a full disk among them); sqlx 0.8's own ROLLBACK then fails and
+/// leaves the connection believing it is still inside one, so every later `BEGIN` on it fails
+/// ("begin_with at non-zero transaction depth"). Such a connection is closed and replaced.
+/// (A rollback still queued when the connection is asked for also closes it: rare, since
+/// Quire's transactions end in a commit unless something failed.)
+fn out_of_transaction(conn: &sqlx::SqliteConnection) -> bool {
+    use sqlx::{Database, Sqlite, TransactionManager};
+    <Sqlite as Database>::TransactionManager::get_transaction_depth(conn) == 0
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 //! One set of queries serves SQLite and PostgreSQL. `Db` holds a native pool of either kind
 //! (sqlx's `Any` driver cannot decode dates or SQLite booleans), and [`on_pool!`] runs the
 //! same query text on whichever it is. Write only SQL that both backends accept: `$1`
-//! placeholders, `RETURNING`, `ON CONFLICT`, no `ILIKE` (see README, "Data layer").
+//! placeholders, `RETURNING`, `ON CONFLICT`, no `ILIKE` (see docs/architecture.md, "Data layer").
 
 pub mod comments;
 mod connect;
@@ -11,6 +11,7 @@ pub mod feed;
 pub mod freshness;
 pub mod images;
 mod migration_status;
+pub mod outbox;
 pub mod posts;
 pub mod rate;
 pub mod search;

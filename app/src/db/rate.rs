@@ -61,7 +61,9 @@ pub async fn admit(
         })?);
     }
     if let Some(wait) = decide(now, &seen) {
-        // Dropping the transaction rolls the touched rows back.
+        // Committed, not dropped: only `touched_at` changed, and a rollback is what SQLite
+        // connections are closed after (see `connect::out_of_transaction`).
+        tx.commit().await?;
         return Ok(Err(wait));
     }
     let mut ids = Vec::with_capacity(gates.len());

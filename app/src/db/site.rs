@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{now, on_pool, Db};
+use super::outbox::NewMail;
+use super::{now, on_pool, on_tx, Db};
 
 pub async fn setting(db: &Db, key: &str) -> Result<Option<String>, sqlx::Error> {
     on_pool!(db, pool => {
@@ -45,8 +46,15 @@ pub struct NewMessage<'a> {
     pub body: &'a str,
 }
 
-pub async fn add_message(db: &Db, message: &NewMessage<'_>) -> Result<i64, sqlx::Error> {
-    on_pool!(db, pool => {
+/// Keeps a contact message and, when there is one, queues the mail that forwards it — both
+/// or neither.
+pub async fn add_message(
+    db: &Db,
+    message: &NewMessage<'_>,
+    forward: Option<NewMail<'_>>,
+) -> Result<i64, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let id: i64 = on_tx!(&mut tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO messages (name, email, phone, body, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id",
         )
@@ -55,16 +63,18 @@ pub async fn add_message(db: &Db, message: &NewMessage<'_>) -> Result<i64, sqlx:
         .bind(message.phone)
         .bind(message.body)
         .bind(now())
-        .fetch_all(pool)
+        .fetch_one(conn)
         .await
-        .and_then(|rows| super::returned(rows).ok_or(sqlx::Error::RowNotFound))
-    })
-}
-
-pub async fn mark_mailed(db: &Db, id: i64) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query("UPDATE messages SET mailed = TRUE WHERE id = $1").bind(id).execute(pool).await.map(|_| ())
-    })
+    })?;
+    if let Some(forward) = forward {
+        let forward = NewMail {
+            message_id: Some(id),
+            ..forward
+        };
+        super::outbox::enqueue(&mut tx, &forward).await?;
+    }
+    tx.commit().await?;
+    Ok(id)
 }
 
 #[derive(Debug, sqlx::FromRow)]

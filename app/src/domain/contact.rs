@@ -48,6 +48,8 @@ pub struct MessageView {
     pub created_at: DateTime<Utc>,
     pub read: bool,
     pub mailed: bool,
+    /// Why the mail forwarding it has not gone out yet, when a try failed.
+    pub mail_error: Option<String>,
 }
 
 #[cfg(test)]

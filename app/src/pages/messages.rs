@@ -30,7 +30,10 @@ pub fn MessagesPage() -> impl IntoView {
                                                 <strong>{m.name}</strong> " <" {m.email} "> "
                                                 {(!m.phone.is_empty()).then(|| format!("· {} ", m.phone))}
                                                 "· " {m.created_at.format("%B %-d, %Y %H:%M UTC").to_string()}
-                                                {(!m.mailed).then_some(" · not mailed")}
+                                                {(!m.mailed).then(|| match m.mail_error {
+                                                    Some(error) => format!(" · not mailed yet (the last try failed: {error}; it will be tried again)"),
+                                                    None => " · not mailed".to_owned(),
+                                                })}
                                             </p>
                                             <p class="message-body">{m.body}</p>
                                             <ActionForm action=mark>

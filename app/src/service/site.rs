@@ -1,7 +1,10 @@
 //! The About page, the contact form, and the admin's inbox of contact messages.
 
 use crate::auth::rate_limit;
-use crate::db::site::{self, NewMessage};
+use crate::db::{
+    self,
+    site::{self, NewMessage},
+};
 use crate::domain::{
     parse_body, parse_message, parse_phone, AboutView, Email, MessageView, UserName,
 };
@@ -83,35 +86,36 @@ pub async fn contact(state: &AppState, address: &str, form: &Contact<'_>) -> Res
         phone: &phone,
         body: &body,
     };
-    let id = match site::add_message(&state.db, &new).await {
+    let contact = crate::mail::ContactMail {
+        name: name.as_str(),
+        email: email.as_str(),
+        phone: &phone,
+        body: &body,
+    };
+    // Parsed already, so a mail that cannot be made is Quire's fault, not the sender's.
+    let forward = match state.mailer.as_deref().map(|m| m.contact_forward(&contact)) {
+        Some(Ok(forward)) => Some(forward),
+        Some(Err(e)) => {
+            tracing::warn!(error = %e, "cannot make the contact mail");
+            None
+        }
+        None => None,
+    };
+    let kept = site::add_message(&state.db, &new, forward.as_ref().map(|f| f.as_new_mail())).await;
+    let id = match kept {
         Ok(id) => id,
         Err(e) => {
             admitted.forgive(&state.db).await;
             return Err(db_err(e));
         }
     };
-    tracing::info!(message.id = id, "contact message kept");
-    if let Some(mailer) = state.mailer.clone() {
-        let db = state.db.clone();
-        tokio::spawn(async move {
-            let mail = crate::mail::ContactMail {
-                name: name.as_str(),
-                email: email.as_str(),
-                phone: &phone,
-                body: &body,
-            };
-            match mailer.send(&mail).await {
-                Ok(()) => {
-                    if let Err(e) = site::mark_mailed(&db, id).await {
-                        tracing::warn!(message.id = id, error = %e, "mailed, but could not record it");
-                    }
-                    tracing::info!(message.id = id, "contact message mailed");
-                }
-                Err(e) => {
-                    tracing::warn!(message.id = id, error = %e, "contact message not mailed; it is in the inbox")
-                }
-            }
-        });
+    tracing::info!(
+        message.id = id,
+        mailed = forward.is_some(),
+        "contact message kept"
+    );
+    if let Some(mailer) = &state.mailer {
+        mailer.wake();
     }
     Ok(())
 }
@@ -119,12 +123,19 @@ pub async fn contact(state: &AppState, address: &str, form: &Contact<'_>) -> Res
 /// The admin's inbox.
 pub async fn messages(state: &AppState, caller: &Caller) -> Result<Vec<MessageView>, AppError> {
     caller.require_admin()?;
-    let rows = site::messages(&state.db)
-        .await
-        .map_err(|e| AppError::from_db("listing messages", e))?;
+    let db_err = |e| AppError::from_db("listing messages", e);
+    let rows = site::messages(&state.db).await.map_err(db_err)?;
+    let mut errors: std::collections::HashMap<i64, String> =
+        db::outbox::pending_for_messages(&state.db)
+            .await
+            .map_err(db_err)?
+            .into_iter()
+            .filter_map(|p| p.last_error.map(|e| (p.message_id, e)))
+            .collect();
     Ok(rows
         .into_iter()
         .map(|m| MessageView {
+            mail_error: errors.remove(&m.id),
             id: m.id,
             name: m.name,
             email: m.email,

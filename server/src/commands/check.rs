@@ -210,6 +210,13 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
                 .unwrap_or_else(|| unset("CONTACT_TO")),
         ),
         (
+            "QUIRE_MAIL_RETRY_SECONDS",
+            mail.map_or_else(
+                || unset("60; no mail is sent"),
+                |m| m.retry.as_secs().to_string(),
+            ),
+        ),
+        (
             "RUST_LOG",
             env("RUST_LOG").unwrap_or_else(|| unset("info,sqlx=warn,tower_sessions=warn")),
         ),

@@ -67,7 +67,7 @@ pub enum Command {
         sessions: bool,
     },
     /// Write all content of the configured database to a backup file (JSON Lines, the same
-    /// for SQLite and PostgreSQL; see README "Back up and restore").
+    /// for SQLite and PostgreSQL; see docs/data.md, "Back up and restore").
     Export {
         /// Where to write; `-` for standard output.
         #[arg(value_name = "FILE")]

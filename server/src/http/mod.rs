@@ -76,6 +76,9 @@ pub async fn app(config: &Config) -> Result<(Router, Db), StartupError> {
 pub fn router(state: AppState, config: &Config) -> Router {
     let routes = route_list();
     tokio::spawn(prune_rate_events(state.db.clone()));
+    if let Some(mailer) = &state.mailer {
+        tokio::spawn(app::mail::outbox::deliver(state.db.clone(), mailer.clone()));
+    }
     let auth = session::layers(&state.db, &config.sessions);
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
     let asset_version = assets::version(&state.leptos_options);

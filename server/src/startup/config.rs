@@ -45,6 +45,8 @@ pub struct MailSettings {
     pub smtp_url: String,
     pub to: String,
     pub from: Option<String>,
+    /// The first wait before a failed mail is tried again.
+    pub retry: Duration,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -178,6 +180,9 @@ pub struct Settings {
     /// The From address of those mails [default: CONTACT_TO]
     #[arg(long, env = "CONTACT_FROM", value_name = "CONTACT_FROM")]
     contact_from: Option<String>,
+    /// Seconds before a mail the SMTP server did not take is tried again (doubling each time)
+    #[arg(long, env = "QUIRE_MAIL_RETRY_SECONDS", value_name = "QUIRE_MAIL_RETRY_SECONDS", default_value_t = 60, value_parser = seconds(1, 86_400))]
+    mail_retry_secs: u64,
 }
 
 /// A number of seconds in `min..=max`.
@@ -267,6 +272,7 @@ impl Config {
                 smtp_url,
                 to,
                 from: s.contact_from,
+                retry: Duration::from_secs(s.mail_retry_secs),
             }),
             (None, None) => None,
             (Some(_), None) => {
@@ -329,6 +335,25 @@ pub fn settings_from(vars: &[(&str, &str)]) -> Result<Settings, clap::Error> {
     // The real environment must not leak in.
     let command = command.mut_args(|a| a.env(None::<&str>));
     Settings::from_arg_matches(&command.try_get_matches_from(args)?)
+}
+
+/// Every environment variable Quire reads: the settings' (clap's `env` names), then the few
+/// read outside clap, logging's (`startup::telemetry`) and Leptos' address and site folder.
+/// `.env.example` lists exactly these, which the deploy_files integration tests hold it to.
+pub fn variable_names() -> Vec<String> {
+    use clap::Args;
+    let command = Settings::augment_args(clap::Command::new("quire"));
+    let settings = command
+        .get_arguments()
+        .filter_map(|a| a.get_env())
+        .map(|name| name.to_string_lossy().into_owned());
+    let others = [
+        "RUST_LOG",
+        "LOG_FORMAT",
+        "LEPTOS_SITE_ADDR",
+        "LEPTOS_SITE_ROOT",
+    ];
+    settings.chain(others.map(str::to_owned)).collect()
 }
 
 #[cfg(test)]

@@ -94,8 +94,9 @@ pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppStat
     use std::sync::Arc;
     let mailer = match &config.mail {
         Some(mail) => {
-            let mailer = app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref())
-                .map_err(StartupError::Mail)?;
+            let mailer =
+                app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref(), mail.retry)
+                    .map_err(StartupError::Mail)?;
             tracing::info!(to = %mail.to, "contact messages are kept and mailed");
             Some(Arc::new(mailer))
         }

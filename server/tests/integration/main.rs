@@ -1,5 +1,7 @@
-//! Integration tests: the real `quire` binary, started on a random port against a fresh
-//! database per test. Every test runs twice, on SQLite and on PostgreSQL (see `both!`).
+//! Integration tests: the blog served on a random port against a fresh database per test —
+//! in this process (the library's router) unless the test is about the process itself
+//! (start-up, signals, crashes, logs), which starts the real `quire` binary.
+//! Every test runs twice, on SQLite and on PostgreSQL (see `both!`).
 //!
 //! PostgreSQL comes from `QUIRE_TEST_PG_URL` (default `postgres://postgres@127.0.0.1:5432/postgres`);
 //! each test creates its own database there and drops it afterwards.
@@ -15,6 +17,7 @@ mod contact;
 mod crashes;
 mod data;
 mod delivery;
+mod deploy_files;
 mod drafts;
 mod faults;
 mod feeds;

@@ -84,9 +84,23 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
         phone: "",
         body: "Hello there",
     };
-    let id = db::site::add_message(&pool, &message).await.unwrap();
+    let forward = db::outbox::NewMail {
+        kind: "contact",
+        recipient: "owner@example.test",
+        reply_to: None,
+        subject: "Blog contact from Visitor",
+        text_body: "Hello there",
+        html_body: None,
+        message_id: None,
+    };
+    let id = db::site::add_message(&pool, &message, Some(forward))
+        .await
+        .unwrap();
     db::site::set_read(&pool, id, true).await.unwrap();
-    db::site::mark_mailed(&pool, id).await.unwrap();
+    let queued = db::outbox::claim(&pool, db::now(), 1).await.unwrap();
+    db::outbox::mark_sent(&pool, queued.unwrap().id)
+        .await
+        .unwrap();
     db::site::set_setting(&pool, "about", "# About\nThis blog.")
         .await
         .unwrap();

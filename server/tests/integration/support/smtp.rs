@@ -1,6 +1,6 @@
-//! A real SMTP server for the tests: aiosmtpd, from PyPI (`scripts/install-tools.sh --smtp`
-//! puts it in `~/.cache/quire/test-venv`), on a random local port, keeping every mail it
-//! accepts in a Maildir, so tests read exactly what Quire sent over the wire.
+//! A real SMTP server for the tests: aiosmtpd, from PyPI (`scripts/install-tools.sh
+//! --test-tools` puts it in `~/.cache/quire/test-venv`), on a random local port, keeping every
+//! mail it accepts in a Maildir, so tests read exactly what Quire sent over the wire.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -21,22 +21,30 @@ fn python() -> PathBuf {
     PathBuf::from(home).join(".cache/quire/test-venv/bin/python")
 }
 
+/// A local port nothing listens on yet: for a server that starts later, or never.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port()
+}
+
 impl SmtpSink {
     pub async fn start() -> SmtpSink {
+        // aiosmtpd takes a port, not a listener: a free one, closed just before it binds.
+        SmtpSink::start_on(free_port()).await
+    }
+
+    pub async fn start_on(port: u16) -> SmtpSink {
         let python = python();
         assert!(
             python.exists(),
             "no SMTP server for the mail tests: {} is missing. Run \
-             `scripts/install-tools.sh --smtp` (scripts/test.sh does), or point \
+             `scripts/install-tools.sh --test-tools` (scripts/test.sh does), or point \
              QUIRE_TEST_PYTHON at a Python with aiosmtpd installed",
             python.display()
         );
         let maildir = tempfile::tempdir().unwrap();
-        // aiosmtpd takes a port, not a listener: a free one, closed just before it binds.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .unwrap()
-            .port();
         let listen = format!("127.0.0.1:{port}");
         let mut server = Command::new(&python)
             .args(["-m", "aiosmtpd", "--nosetuid", "--listen", &listen])
