@@ -8,6 +8,15 @@ if (!databaseUrl) {
 }
 const port = Number(process.env.QUIRE_E2E_PORT ?? 3456);
 const baseURL = `http://127.0.0.1:${port}`;
+// The SMTP server the blog mails through: aiosmtpd (PyPI; `scripts/install-tools.sh
+// --test-tools`), keeping every mail in the Maildir scripts/e2e.sh names, where tests read it.
+const smtpPort = Number(process.env.QUIRE_E2E_SMTP_PORT ?? 3457);
+const maildir = process.env.QUIRE_E2E_MAILDIR;
+if (!maildir) {
+  throw new Error('QUIRE_E2E_MAILDIR is not set: run the browser tests with scripts/e2e.sh');
+}
+const python =
+  process.env.QUIRE_TEST_PYTHON ?? `${process.env.HOME}/.cache/quire/test-venv/bin/python`;
 
 export default defineConfig({
   testDir: './tests',
@@ -37,21 +46,32 @@ export default defineConfig({
     },
   },
   projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
-  webServer: {
-    command: process.env.QUIRE_BIN ?? '../target/release/quire',
-    url: `${baseURL}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'pipe',
-    stderr: 'pipe',
-    env: {
-      DATABASE_URL: databaseUrl,
-      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
-      QUIRE_PAGE_SIZE: '2',
-      // Every test registers from 127.0.0.1.
-      QUIRE_REGISTRATIONS_PER_HOUR: '1000',
-      RUST_LOG: 'info',
+  webServer: [
+    {
+      command: `"${python}" -m aiosmtpd --nosetuid --listen 127.0.0.1:${smtpPort} --class aiosmtpd.handlers.Mailbox "${maildir}"`,
+      port: smtpPort,
+      timeout: 30_000,
+      reuseExistingServer: false,
     },
-  },
+    {
+      command: process.env.QUIRE_BIN ?? '../target/release/quire',
+      url: `${baseURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        DATABASE_URL: databaseUrl,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+        LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
+        QUIRE_PAGE_SIZE: '2',
+        // Every test registers from 127.0.0.1.
+        QUIRE_REGISTRATIONS_PER_HOUR: '1000',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        CONTACT_TO: 'owner@example.com',
+        QUIRE_MAIL_RETRY_SECONDS: '1',
+        RUST_LOG: 'info',
+      },
+    },
+  ],
 });

@@ -50,9 +50,14 @@ fresh_db() {
   esac
 }
 
+# The tests' SMTP server (aiosmtpd, which playwright.config.ts starts) and where it keeps mail.
+export QUIRE_TEST_PYTHON=${QUIRE_TEST_PYTHON:-${QUIRE_TEST_VENV:-$HOME/.cache/quire/test-venv}/bin/python}
+[ -x "$QUIRE_TEST_PYTHON" ] || { echo "e2e: $QUIRE_TEST_PYTHON is missing: run scripts/install-tools.sh --test-tools" >&2; exit 1; }
+
 playwright() {
   local url=$1; shift
-  (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_BIN="$bin" QUIRE_SITE_ROOT="$site_root" npx playwright test "$@")
+  (cd end2end && QUIRE_E2E_DATABASE_URL="$url" QUIRE_E2E_MAILDIR="$workdir/mail" QUIRE_BIN="$bin" \
+    QUIRE_SITE_ROOT="$site_root" npx playwright test "$@")
 }
 
 run_backend() {

@@ -9,6 +9,7 @@ mod editor;
 mod moderation;
 mod posts;
 mod reading;
+mod resets;
 mod search;
 mod site;
 
@@ -18,6 +19,7 @@ pub use editor::*;
 pub use moderation::*;
 pub use posts::*;
 pub use reading::*;
+pub use resets::*;
 pub use search::*;
 pub use site::*;
 
@@ -104,6 +106,17 @@ mod guard {
     pub async fn start_session(user: &SessionUser) -> Result<(), AppError> {
         let mut session = auth_session().await?;
         crate::auth::start_session(&mut session, user).await
+    }
+
+    /// The address links in mail start with: the configured public URL, else this request's
+    /// own host.
+    pub async fn base_url(state: &AppState) -> String {
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await;
+        let host = headers.ok().and_then(|h| {
+            let host = h.get(axum::http::header::HOST)?;
+            host.to_str().ok().map(str::to_owned)
+        });
+        state.site.base_url(host.as_deref())
     }
 
     /// The client's address, for rate limits.

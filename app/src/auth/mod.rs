@@ -4,6 +4,7 @@
 mod backend;
 pub mod password;
 pub mod rate_limit;
+pub mod reset_token;
 mod store;
 pub mod werkzeug;
 

@@ -14,6 +14,7 @@ mod migration_status;
 pub mod outbox;
 pub mod posts;
 pub mod rate;
+pub mod resets;
 pub mod search;
 pub mod site;
 pub mod tags;

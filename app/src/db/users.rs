@@ -163,15 +163,26 @@ pub async fn rename(db: &Db, id: i64, name: &UserName) -> Result<(), sqlx::Error
     })
 }
 
+/// Sets a new password hash; the account's password-reset links stop working with the old
+/// password.
 pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
+    let mut tx = db.begin_write().await?;
+    on_tx!(&mut tx, conn => {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id)
-            .execute(pool)
+            .execute(conn)
             .await
             .map(|_| ())
-    })
+    })?;
+    on_tx!(&mut tx, conn => {
+        sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
+            .bind(id)
+            .execute(conn)
+            .await
+            .map(|_| ())
+    })?;
+    tx.commit().await
 }
 
 /// Sets a new hash where the account still has `old_hash`. Returns whether it did.

@@ -5,6 +5,17 @@ use super::Role;
 /// The message the original blog gave for an email that already has an account.
 pub const ALREADY_REGISTERED: &str = "You've already signed up with that email, log in instead!";
 
+/// What a request for a password-reset link is told, whether an account has the address or
+/// not.
+pub const LINK_SENT: &str =
+    "If an account exists for that address, we sent a link to it. The link works for 30 minutes.";
+/// What the forgot-password page says when the blog cannot send mail.
+pub const NEEDS_MAIL: &str = "Password resets by email need the blog's mail settings, which \
+     are not set up. The blog's admin can reset your password for you.";
+/// A reset link that is expired, used, replaced by a newer one, or never was.
+pub const LINK_DEAD: &str = "This reset link does not work any more: links work once, for 30 \
+     minutes, and only the newest one. Ask for a new one.";
+
 /// An email address: trimmed, lowercased (so `Ann@X.org` and `ann@x.org` are one account),
 /// with one `@`, a dot in the domain and at most 254 characters.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -10,6 +10,7 @@ pub mod editor;
 pub mod listings;
 pub mod moderation;
 pub mod reading;
+pub mod resets;
 pub mod search;
 pub mod site;
 

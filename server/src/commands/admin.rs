@@ -23,14 +23,33 @@ pub enum AdminCommand {
     /// Set a new password for an account (asked for as with `create`); its sessions end.
     /// For an account imported unable to log in, or someone locked out.
     SetPassword { email: String },
+    /// Print a one-time link (valid 30 minutes) with which the account's owner chooses a new
+    /// password: for a blog without mail settings. Links start with QUIRE_PUBLIC_URL.
+    ResetPassword { email: String },
 }
 
-pub async fn run(db: &Db, command: AdminCommand) -> anyhow::Result<()> {
+pub async fn run(db: &Db, base_url: &str, command: AdminCommand) -> anyhow::Result<()> {
     match command {
         AdminCommand::Create { name, email } => create_admin(db, &name, &email).await,
         AdminCommand::Promote { email } => promote(db, &email).await,
         AdminCommand::SetPassword { email } => set_password(db, &email).await,
+        AdminCommand::ResetPassword { email } => reset_link(db, base_url, &email).await,
     }
+}
+
+async fn reset_link(db: &Db, base_url: &str, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let link = app::service::resets::admin_link(db, &email, base_url)
+        .await
+        .context("could not make a reset link")?;
+    let Some(link) = link else {
+        bail!("no account has the email {}", email.as_str());
+    };
+    println!(
+        "A one-time link for {}, valid for 30 minutes:\n{link}",
+        email.as_str()
+    );
+    Ok(())
 }
 
 async fn create_admin(db: &Db, name: &str, email: &str) -> anyhow::Result<()> {

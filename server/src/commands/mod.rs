@@ -120,7 +120,10 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::SeedDemo => on_database(&config, async |db| demo::seed_demo(db).await).await,
         Command::Admin(command) => {
-            on_database(&config, async |db| admin::run(db, command).await).await
+            // Without a public URL, the address the blog listens on (right on this machine).
+            let base_url = config.site.public_url.clone();
+            let base_url = base_url.unwrap_or_else(|| format!("http://{}", config.listen));
+            on_database(&config, async |db| admin::run(db, &base_url, command).await).await
         }
         Command::Export { output } => {
             on_database(&config, async |db| backup::export(db, &output).await).await

@@ -23,6 +23,9 @@ type Case = (
 
 const OK: u16 = 0;
 
+/// A well-formed reset token that no link has.
+const DEAD_TOKEN: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
 /// Every server function but `register` and `login` (accounts.rs covers those, and their
 /// rate limits). `every_server_function_is_in_the_matrix` keeps this list complete.
 const MATRIX: &[Case] = &[
@@ -103,6 +106,19 @@ const MATRIX: &[Case] = &[
         [OK, OK, OK],
     ),
     ("admin/messages", &[], [401, 403, OK]),
+    // This server has no mail settings: asking for a link is refused, saying so.
+    ("password/by_mail", &[], [OK, OK, OK]),
+    (
+        "password/forgot",
+        &[("email", "reader@example.com")],
+        [422, 422, 422],
+    ),
+    ("password/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    (
+        "password/reset",
+        &[("token", DEAD_TOKEN), ("password", "a new long password")],
+        [404, 404, 404],
+    ),
     (
         "admin/messages/read",
         &[("id", "999999"), ("read", "true")],

@@ -33,6 +33,7 @@ mod memory;
 mod moderation;
 mod operations;
 mod page_cache;
+mod password_reset;
 mod search;
 mod security;
 mod sessions;
