@@ -28,10 +28,10 @@ async function forgetAndReset(page: Page, email: string) {
 
   const link = resetLink(await mailTo(email));
   await page.goto(link);
-  await page.getByLabel('New password').fill('short');
+  await page.getByLabel('New password', { exact: true }).fill('short');
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page.getByText('Use at least 8 characters.')).toBeVisible();
-  await page.getByLabel('New password').fill(NEW_PASSWORD);
+  await page.getByLabel('New password', { exact: true }).fill(NEW_PASSWORD);
   await page.getByRole('button', { name: 'Set new password' }).click();
   await expect(page).toHaveURL(/\/$/);
   return link;
@@ -55,7 +55,7 @@ test('a reader who forgot their password sets a new one from the mailed link', a
   // The link worked once.
   await page.goto(link);
   await expect(page.getByRole('alert')).toContainText('does not work any more');
-  await expect(page.getByLabel('New password')).toHaveCount(0);
+  await expect(page.getByLabel('New password', { exact: true })).toHaveCount(0);
 });
 
 test('the reset works without JavaScript', async ({ browser }) => {
