@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{AboutView, MessageView};
+use crate::domain::{AboutView, MessageView, UnsentMail};
 use crate::error::AppError;
 
 /// What the contact form says after a message is sent (the Flask blog's words).
@@ -48,6 +48,15 @@ pub async fn send_message(
         site::contact(state, &address, &form).await?;
         super::guard::land_on(&format!("/contact?{SENT}=1"));
         Ok(())
+    })
+    .await
+}
+
+/// Mail the SMTP server has not taken yet (contact messages, reset links), for the admin.
+#[server(endpoint = "admin/outbox")]
+pub async fn list_unsent_mail() -> Result<Vec<UnsentMail>, AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::site::unsent_mail(state, caller).await
     })
     .await
 }

@@ -145,6 +145,30 @@ pub struct Pending {
     pub next_attempt_at: DateTime<Utc>,
 }
 
+/// A mail that failed at least once and is not sent yet.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Unsent {
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+}
+
+/// The newest 50 mails that failed at least once and are not sent yet.
+pub async fn unsent(db: &Db) -> Result<Vec<Unsent>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT kind, recipient, subject, attempts, last_error, next_attempt_at FROM outbox
+             WHERE sent_at IS NULL AND last_error IS NOT NULL
+             ORDER BY created_at DESC, id DESC LIMIT 50",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
 pub async fn pending_for_messages(db: &Db) -> Result<Vec<Pending>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_as(

@@ -52,6 +52,19 @@ pub struct MessageView {
     pub mail_error: Option<String>,
 }
 
+/// A mail of any kind the SMTP server has not taken yet, after at least one try.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UnsentMail {
+    pub kind: String,
+    pub recipient: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub next_attempt_at: DateTime<Utc>,
+    /// Tried as often as it will be: it stays unsent until the admin acts.
+    pub given_up: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

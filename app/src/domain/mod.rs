@@ -17,7 +17,7 @@ pub use account::{
     CurrentUser, Email, Password, UserListing, UserName, ALREADY_REGISTERED, LINK_DEAD, LINK_SENT,
     NEEDS_MAIL,
 };
-pub use contact::{parse_message, parse_phone, AboutView, MessageView};
+pub use contact::{parse_message, parse_phone, AboutView, MessageView, UnsentMail};
 pub use image::{
     image_markdown, image_path, is_image_path, parse_image_name, ImageKind, UploadProblem,
     IMAGE_MAX_BYTES, IMAGE_PATH_PREFIX,

@@ -2,14 +2,16 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::Restricted;
-use crate::api::{list_messages, SetMessageRead};
+use crate::api::{list_messages, list_unsent_mail, SetMessageRead};
 use crate::components::{LinkButton, PageTitle};
+use crate::domain::UnsentMail;
 
 /// The admin's inbox of contact messages.
 #[component]
 pub fn MessagesPage() -> impl IntoView {
     let mark = ServerAction::<SetMessageRead>::new();
     let messages = Resource::new(|| (), |_| list_messages());
+    let unsent = Resource::new(|| (), |_| list_unsent_mail());
     view! {
         <PageTitle text="Messages"/>
         <section class="wide-page">
@@ -53,6 +55,38 @@ pub fn MessagesPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    unsent.await.ok().filter(|list| !list.is_empty()).map(|list| view! { <UnsentList list/> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Mail of any kind the SMTP server has not taken yet: what, to whom, and why not.
+#[component]
+fn UnsentList(list: Vec<UnsentMail>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="unsent-title">
+            <h2 id="unsent-title">"Mail not sent yet"</h2>
+            <ul class="unsent-mail">
+                {list.into_iter().map(|m| {
+                    let next = if m.given_up {
+                        "no more tries: check the mail settings".to_owned()
+                    } else {
+                        format!("next try {}", m.next_attempt_at.format("%B %-d, %H:%M UTC"))
+                    };
+                    view! {
+                        <li>
+                            <strong>{m.subject}</strong> " to " {m.recipient}
+                            {format!(" ({}) · {} tries, {next}", m.kind, m.attempts)}
+                            <br/>
+                            <span class="field-error">{m.last_error.unwrap_or_default()}</span>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

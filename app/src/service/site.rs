@@ -6,7 +6,7 @@ use crate::db::{
     site::{self, NewMessage},
 };
 use crate::domain::{
-    parse_body, parse_message, parse_phone, AboutView, Email, MessageView, UserName,
+    parse_body, parse_message, parse_phone, AboutView, Email, MessageView, UnsentMail, UserName,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -144,6 +144,26 @@ pub async fn messages(state: &AppState, caller: &Caller) -> Result<Vec<MessageVi
             created_at: m.created_at,
             read: m.read_at.is_some(),
             mailed: m.mailed,
+        })
+        .collect())
+}
+
+/// Mail of every kind that the SMTP server has not taken yet, for the admin.
+pub async fn unsent_mail(state: &AppState, caller: &Caller) -> Result<Vec<UnsentMail>, AppError> {
+    caller.require_admin()?;
+    let rows = db::outbox::unsent(&state.db)
+        .await
+        .map_err(|e| AppError::from_db("listing unsent mail", e))?;
+    Ok(rows
+        .into_iter()
+        .map(|m| UnsentMail {
+            given_up: m.attempts >= crate::mail::outbox::MAX_ATTEMPTS,
+            kind: m.kind,
+            recipient: m.recipient,
+            subject: m.subject,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            next_attempt_at: m.next_attempt_at,
         })
         .collect())
 }

@@ -106,6 +106,7 @@ const MATRIX: &[Case] = &[
         [OK, OK, OK],
     ),
     ("admin/messages", &[], [401, 403, OK]),
+    ("admin/outbox", &[], [401, 403, OK]),
     // This server has no mail settings: asking for a link is refused, saying so.
     ("password/by_mail", &[], [OK, OK, OK]),
     (

@@ -114,6 +114,11 @@ async fn messages_are_kept_when_mail_fails_and_mailed_once_it_works_even_after_a
     assert!(server
         .log()
         .contains("mail not sent; it stays in the outbox"));
+    let unsent = admin.call("admin/outbox", &[]).await;
+    let unsent: serde_json::Value = serde_json::from_str(&unsent.body).unwrap();
+    assert_eq!(unsent[0]["kind"], "contact", "{unsent}");
+    assert_eq!(unsent[0]["recipient"], "owner@example.com", "{unsent}");
+    assert!(unsent[0]["last_error"].is_string(), "{unsent}");
 
     server.kill();
     let smtp = SmtpSink::start_on(port).await;
@@ -127,6 +132,8 @@ async fn messages_are_kept_when_mail_fails_and_mailed_once_it_works_even_after_a
         let message = inbox(&mut admin).await[0].clone();
         if message["mailed"] == true {
             assert!(message["mail_error"].is_null(), "{message}");
+            let unsent = admin.call("admin/outbox", &[]).await;
+            assert_eq!(unsent.body, "[]", "nothing left unsent");
             // Sent once: nothing more arrives.
             tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
             assert_eq!(smtp.wait_for(2).await.len(), 1);
