@@ -69,6 +69,8 @@ export default defineConfig({
         QUIRE_REGISTRATIONS_PER_HOUR: '1000',
         SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
         CONTACT_TO: 'owner@example.com',
+        // Reset links start with it (never with a request's Host).
+        QUIRE_PUBLIC_URL: baseURL,
         QUIRE_MAIL_RETRY_SECONDS: '1',
         RUST_LOG: 'info',
       },

@@ -108,17 +108,6 @@ mod guard {
         crate::auth::start_session(&mut session, user).await
     }
 
-    /// The address links in mail start with: the configured public URL, else this request's
-    /// own host.
-    pub async fn base_url(state: &AppState) -> String {
-        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await;
-        let host = headers.ok().and_then(|h| {
-            let host = h.get(axum::http::header::HOST)?;
-            host.to_str().ok().map(str::to_owned)
-        });
-        state.site.base_url(host.as_deref())
-    }
-
     /// The client's address, for rate limits.
     pub async fn client_address(trust_forwarded_for: bool) -> String {
         use axum::extract::ConnectInfo;

@@ -7,10 +7,10 @@ use crate::error::AppError;
 /// The forgot-password page's query parameter once a link was asked for.
 pub const LINK_ASKED: &str = "sent";
 
-/// Whether this blog can mail reset links (it has SMTP settings).
+/// Whether this blog can mail reset links (SMTP settings and a public URL).
 #[server(endpoint = "password/by_mail")]
 pub async fn resets_by_mail() -> Result<bool, AppError> {
-    super::guard::serve(async |state, _| Ok(state.mailer.is_some())).await
+    super::guard::serve(async |state, _| Ok(crate::service::resets::by_mail(state).is_some())).await
 }
 
 /// Mails a reset link when an account has `email`, then shows the same note either way.
@@ -18,8 +18,7 @@ pub async fn resets_by_mail() -> Result<bool, AppError> {
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     super::guard::serve(async |state, _| {
         let address = super::guard::client_address(state.site.trust_forwarded_for).await;
-        let base_url = super::guard::base_url(state).await;
-        crate::service::resets::request(state, &address, &email, base_url).await?;
+        crate::service::resets::request(state, &address, &email).await?;
         super::guard::land_on(&format!("/forgot-password?{LINK_ASKED}=1"));
         Ok(())
     })

@@ -10,8 +10,8 @@ pub const ALREADY_REGISTERED: &str = "You've already signed up with that email, 
 pub const LINK_SENT: &str =
     "If an account exists for that address, we sent a link to it. The link works for 30 minutes.";
 /// What the forgot-password page says when the blog cannot send mail.
-pub const NEEDS_MAIL: &str = "Password resets by email need the blog's mail settings, which \
-     are not set up. The blog's admin can reset your password for you.";
+pub const NEEDS_MAIL: &str = "Password resets by email need the blog's mail settings and its \
+     public address, which are not set up. The blog's admin can reset your password for you.";
 /// A reset link that is expired, used, replaced by a newer one, or never was.
 pub const LINK_DEAD: &str = "This reset link does not work any more: links work once, for 30 \
      minutes, and only the newest one. Ask for a new one.";

@@ -34,18 +34,21 @@ pub const PER_ACCOUNT: Policy = Policy {
     max_wait: Duration::from_secs(60 * 60),
 };
 
+/// Whether links can be mailed: SMTP, and a configured public URL to start them with. Never
+/// the request's Host: whoever asks for a reset could name their own host, and the owner of
+/// the account would get a link that hands the token to them.
+pub fn by_mail(state: &AppState) -> Option<&str> {
+    state.mailer.as_ref()?;
+    state.site.public_url.as_deref()
+}
+
 /// Asks for a link for `email`. The answer does not depend on whether an account has the
 /// address, and neither does its time: looking the account up, making the token and queuing
-/// the mail happen after the answer, in a task of their own. `base_url` starts the link.
-pub async fn request(
-    state: &AppState,
-    address: &str,
-    email: &str,
-    base_url: String,
-) -> Result<(), AppError> {
-    if state.mailer.is_none() {
+/// the mail happen after the answer, in a task of their own.
+pub async fn request(state: &AppState, address: &str, email: &str) -> Result<(), AppError> {
+    let Some(base_url) = by_mail(state).map(str::to_owned) else {
         return Err(AppError::invalid("email", NEEDS_MAIL));
-    }
+    };
     let email = Email::parse(email)
         .map_err(|m| AppError::invalid("email", m).with_values(&[("email", email)]))?;
     let limits = [(PER_ADDRESS, address), (PER_ACCOUNT, email.as_str())];
@@ -233,7 +236,7 @@ mod tests {
     #[tokio::test]
     async fn without_mail_settings_the_request_says_so() {
         let state = testing::state().await;
-        let err = request(&state, "1.1.1.1", "ada@example.com", "http://x".into())
+        let err = request(&state, "1.1.1.1", "ada@example.com")
             .await
             .unwrap_err();
         assert_eq!(err.for_field("email").as_deref(), Some(NEEDS_MAIL));

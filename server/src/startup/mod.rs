@@ -98,6 +98,12 @@ pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppStat
                 app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref(), mail.retry)
                     .map_err(StartupError::Mail)?;
             tracing::info!(to = %mail.to, "contact messages are kept and mailed");
+            if config.public_url.is_none() {
+                tracing::warn!(
+                    "QUIRE_PUBLIC_URL is not set: password resets by email are off (a link \
+                     built from a request's Host could point at someone else's site)"
+                );
+            }
             Some(Arc::new(mailer))
         }
         None => {

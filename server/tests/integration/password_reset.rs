@@ -12,6 +12,8 @@ both!(
     a_mailed_link_sets_a_new_password_ends_other_sessions_and_works_once,
     the_answer_is_the_same_for_an_address_without_an_account,
     requests_are_throttled_per_address_asked_for,
+    a_forged_host_never_reaches_a_link,
+    without_a_public_url_links_are_not_mailed,
     without_mail_settings_the_page_says_so_and_the_admin_prints_a_link,
     dead_links_get_a_clear_page,
 );
@@ -25,10 +27,18 @@ fn link_in(mail: &str) -> String {
     text[at..at + "/reset-password/".len() + 64].to_owned()
 }
 
+/// Links start with the public URL (here a name that resolves nowhere: the tests follow the
+/// link's path on the test server).
+const PUBLIC_URL: &str = "https://blog.example.com";
+
 async fn mailing_server(db: &TestDb, smtp: &SmtpSink) -> TestServer {
     TestServer::start_with(
         db,
-        &[("SMTP_URL", &smtp.url), ("CONTACT_TO", "owner@example.com")],
+        &[
+            ("SMTP_URL", &smtp.url),
+            ("CONTACT_TO", "owner@example.com"),
+            ("QUIRE_PUBLIC_URL", PUBLIC_URL),
+        ],
     )
     .await
 }
@@ -131,6 +141,56 @@ async fn the_answer_is_the_same_for_an_address_without_an_account(db: TestDb) {
     let mails = smtp.wait_for(2).await;
     assert_eq!(mails.len(), 1);
     assert!(mails[0].contains("To: ada@example.com"));
+}
+
+/// Password-reset poisoning: the link is built from the configured address, never from the
+/// Host a request names.
+async fn a_forged_host_never_reaches_a_link(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    Browser::new(&server)
+        .register("Ada", "ada@example.com", PASSWORD)
+        .await;
+    // Sent by the attacker themselves, not from a page: every header is theirs to choose.
+    let forged = server
+        .client
+        .post(server.url("/api/password/forgot"))
+        .header("host", "evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .header("origin", "http://evil.example")
+        .header("sec-fetch-site", "same-origin")
+        .form(&[("email", "ada@example.com")])
+        .send()
+        .await
+        .unwrap();
+    assert!(forged.status().as_u16() < 400, "{}", forged.status());
+    let mails = smtp.wait_for(1).await;
+    assert_eq!(mails.len(), 1);
+    let mail = mails[0].replace("=\r\n", "").replace("=\n", "");
+    assert!(!mail.contains("evil.example"), "{mail}");
+    assert!(
+        mail.contains(&format!("{PUBLIC_URL}/reset-password/")),
+        "{mail}"
+    );
+}
+
+async fn without_a_public_url_links_are_not_mailed(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = TestServer::start_with(
+        &db,
+        &[("SMTP_URL", &smtp.url), ("CONTACT_TO", "owner@example.com")],
+    )
+    .await;
+    let page = Browser::new(&server).page("/forgot-password").await;
+    assert!(
+        page.body.contains("and its public address"),
+        "{}",
+        page.body
+    );
+    let refused = Browser::new(&server)
+        .call("password/forgot", &[("email", "ada@example.com")])
+        .await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
 }
 
 async fn requests_are_throttled_per_address_asked_for(db: TestDb) {
