@@ -83,21 +83,7 @@ pub async fn redeem(
         tx.commit().await?;
         return Ok(None);
     };
-    on_tx!(&mut tx, conn => {
-        sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
-            .bind(new_hash)
-            .bind(user)
-            .execute(conn)
-            .await
-            .map(|_| ())
-    })?;
-    on_tx!(&mut tx, conn => {
-        sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
-            .bind(user)
-            .execute(conn)
-            .await
-            .map(|_| ())
-    })?;
+    super::users::set_password_hash_in(&mut tx, user, new_hash).await?;
     tx.commit().await?;
     Ok(Some(user))
 }

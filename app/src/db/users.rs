@@ -167,7 +167,17 @@ pub async fn rename(db: &Db, id: i64, name: &UserName) -> Result<(), sqlx::Error
 /// password.
 pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
     let mut tx = db.begin_write().await?;
-    on_tx!(&mut tx, conn => {
+    set_password_hash_in(&mut tx, id, password_hash).await?;
+    tx.commit().await
+}
+
+/// [`set_password_hash`] inside a transaction of the caller's.
+pub(super) async fn set_password_hash_in(
+    tx: &mut WriteTx,
+    id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => {
         sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
             .bind(id)
@@ -175,14 +185,13 @@ pub async fn set_password_hash(db: &Db, id: i64, password_hash: &str) -> Result<
             .await
             .map(|_| ())
     })?;
-    on_tx!(&mut tx, conn => {
+    on_tx!(tx, conn => {
         sqlx::query("DELETE FROM password_resets WHERE user_id = $1")
             .bind(id)
             .execute(conn)
             .await
             .map(|_| ())
-    })?;
-    tx.commit().await
+    })
 }
 
 /// Sets a new hash where the account still has `old_hash`. Returns whether it did.
