@@ -70,6 +70,10 @@ run_backend() {
   printf '%s\n' 'admin passphrase 42' |
     DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null ||
     return 1
+  # A second admin, who turns on two-factor sign-in (tests/two-factor.spec.ts).
+  printf '%s\n' 'admin passphrase 43' |
+    DATABASE_URL="$url" "$bin" admin create --name 'Careful Admin' --email careful@example.com >/dev/null ||
+    return 1
   # `|| return 1` on each run: `set -e` does not stop a function called inside `&&`.
   if [ -n "$only" ]; then
     playwright "$url" --grep-invert '@tutorial|@flask' "$only" || return 1

@@ -47,6 +47,10 @@ pub enum AppError {
     Unauthorized,
     #[error("You are not allowed to do that.")]
     Forbidden,
+    /// An admin on a blog that requires two-factor sign-in for admins, who has not turned
+    /// it on yet.
+    #[error("This blog asks admins to turn on two-factor sign-in first, on their account page.")]
+    TwoFactorRequired,
     #[error("{0}")]
     TooManyRequests(String),
     /// The server is up but cannot serve right now (e.g. the database is unreachable).
@@ -164,7 +168,7 @@ impl AppError {
         match self {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Unauthorized | AppError::LoginFailed { .. } => StatusCode::UNAUTHORIZED,
-            AppError::Forbidden => StatusCode::FORBIDDEN,
+            AppError::Forbidden | AppError::TwoFactorRequired => StatusCode::FORBIDDEN,
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,

@@ -31,8 +31,8 @@ use leptos_router::{path, SsrMode};
 use components::{SiteFooter, SiteHeader};
 use pages::{
     AboutPage, AccountPage, AdminUsersPage, AuthorPage, ContactPage, DeletePostPage, EditPostPage,
-    ForgotPasswordPage, HomePage, LoginPage, MessagesPage, ModerationPage, NewPostPage, NotFound,
-    PostPage, RegisterPage, ResetPasswordPage, SearchPage, TagPage,
+    ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage, ModerationPage,
+    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage, TagPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -92,6 +92,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=path!("register") view=RegisterPage ssr=SsrMode::Async/>
                     <Route path=path!("login") view=LoginPage ssr=SsrMode::Async/>
+                    <Route path=path!("login/code") view=LoginCodePage ssr=SsrMode::Async/>
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>

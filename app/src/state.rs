@@ -30,6 +30,9 @@ pub struct SiteSettings {
     /// gravatar.com for a hash of each commenter's email. Off, avatars are the name's initial,
     /// drawn by the page itself.
     pub gravatar: bool,
+    /// Admins must use two-factor sign-in (`QUIRE_ADMIN_2FA=required`): until they turn it
+    /// on, they can do only what readers can.
+    pub admin_two_factor: bool,
 }
 
 impl SiteSettings {
@@ -62,6 +65,7 @@ impl Default for SiteSettings {
             comments_per_hour: 30,
             public_url: None,
             gravatar: false,
+            admin_two_factor: false,
         }
     }
 }

@@ -30,14 +30,20 @@ pub async fn register(
     .await
 }
 
-/// Logs in with email and password, then sends the browser home.
+/// Logs in with email and password, then sends the browser home — or, for an account with
+/// two-factor sign-in, to the page that asks for its code.
 #[server(endpoint = "login")]
 pub async fn login(email: String, password: String) -> Result<(), AppError> {
     super::guard::serve(async |state, _| {
         let address = super::guard::client_address(state.site.trust_forwarded_for).await;
         let user = crate::service::accounts::login(state, &address, &email, &password).await?;
-        super::guard::start_session(&user).await?;
-        super::guard::land_on("/");
+        if user.two_factor() {
+            super::two_factor::held::await_code(&user).await?;
+            super::guard::land_on(super::LOGIN_CODE_PAGE);
+        } else {
+            super::guard::start_session(&user).await?;
+            super::guard::land_on("/");
+        }
         Ok(())
     })
     .await

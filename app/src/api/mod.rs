@@ -12,6 +12,7 @@ mod reading;
 mod resets;
 mod search;
 mod site;
+mod two_factor;
 
 pub use account::*;
 pub use auth::*;
@@ -22,6 +23,7 @@ pub use reading::*;
 pub use resets::*;
 pub use search::*;
 pub use site::*;
+pub use two_factor::*;
 
 #[cfg(feature = "ssr")]
 mod guard {
@@ -38,7 +40,7 @@ mod guard {
         respond(
             async {
                 let state = state()?;
-                let caller = Caller::from_user(auth_session().await?.user);
+                let caller = Caller::on_site(auth_session().await?.user, &state.site);
                 work(&state, &caller).await
             }
             .await,

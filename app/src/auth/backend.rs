@@ -12,10 +12,10 @@ impl axum_login::AuthUser for SessionUser {
         self.id
     }
 
-    /// Sessions are bound to the password hash: when the password changes, every other
-    /// session of the user stops being valid.
+    /// Sessions are bound to the password and to two-factor sign-in being on or off: when
+    /// either changes, every other session of the user stops being valid.
     fn session_auth_hash(&self) -> &[u8] {
-        self.password_hash.as_bytes()
+        self.session_stamp()
     }
 }
 
@@ -57,6 +57,7 @@ async fn upgrade(db: &db::Db, user: &mut SessionUser, typed: &str) -> Result<(),
             "imported password hash upgraded to argon2id"
         );
         user.password_hash = hash;
+        user.restamp();
     }
     Ok(())
 }

@@ -6,6 +6,7 @@ pub mod password;
 pub mod rate_limit;
 pub mod reset_token;
 mod store;
+pub mod two_factor;
 pub mod werkzeug;
 
 pub use crate::domain::SessionUser;

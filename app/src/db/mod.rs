@@ -19,6 +19,7 @@ pub mod search;
 pub mod site;
 pub mod tags;
 pub mod transfer;
+pub mod two_factor;
 mod url;
 pub mod users;
 

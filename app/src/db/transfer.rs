@@ -74,6 +74,11 @@ pub const CONTENT: &[Table] = &[
             col("password_hash", Kind::Text),
             col("role", Kind::Text),
             col("created_at", Kind::Time),
+            // Since migration 0014: a moved blog keeps its two-factor sign-ins (an admin's
+            // protection must not fall away in a move). An unconfirmed enrolment starts over.
+            col("totp_secret", Kind::Text),
+            col("totp_since", Kind::Time),
+            col("totp_last_step", Kind::Int),
         ],
     },
     Table {
@@ -178,6 +183,18 @@ pub const CONTENT: &[Table] = &[
             col("height", Kind::Int),
             col("uploader_id", Kind::Int),
             col("created_at", Kind::Time),
+        ],
+    },
+    // Since migration 0014, with the users columns totp_*.
+    Table {
+        name: "recovery_codes",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("user_id", Kind::Int),
+            col("code_hash", Kind::Text),
+            col("used_at", Kind::Time),
         ],
     },
 ];

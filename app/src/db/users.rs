@@ -34,22 +34,24 @@ struct UserRow {
     email: String,
     role: String,
     password_hash: String,
+    totp_since: Option<DateTime<Utc>>,
 }
 
 impl UserRow {
     fn into_session_user(self) -> SessionUser {
-        SessionUser {
-            id: self.id,
-            name: self.name,
-            email: self.email,
+        SessionUser::new(
+            self.id,
+            self.name,
+            self.email,
             // The CHECK constraint allows nothing else; should it ever, the least power wins.
-            role: Role::parse(&self.role).unwrap_or(Role::Reader),
-            password_hash: self.password_hash,
-        }
+            Role::parse(&self.role).unwrap_or(Role::Reader),
+            self.password_hash,
+            self.totp_since,
+        )
     }
 }
 
-const USER_COLUMNS: &str = "id, name, email, role, password_hash";
+const USER_COLUMNS: &str = "id, name, email, role, password_hash, totp_since";
 
 /// Inserts a user with the given role and returns its id.
 pub async fn create(db: &Db, user: &NewUser<'_>) -> Result<i64, CreateUserError> {

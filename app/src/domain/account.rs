@@ -216,3 +216,23 @@ mod tests {
         assert!(!format!("{p:?}").contains("s3cret"));
     }
 }
+
+/// Two-factor sign-in as the account page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TwoFactor {
+    /// Off. `required`: the blog asks this account (an admin) to turn it on.
+    Off { required: bool },
+    /// Set up, waiting for a first code: the secret as text and as a QR code (SVG drawn by
+    /// the server) for the owner's authenticator app.
+    Enrolling { secret: String, qr_svg: String },
+    /// On, with this many unused recovery codes.
+    On { codes_left: i64 },
+}
+
+/// The account page's two-factor section: its state, and recovery codes just made, shown
+/// this once (empty on every later view).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorPanel {
+    pub state: TwoFactor,
+    pub new_codes: Vec<String>,
+}

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
+use super::two_factor::TwoFactorSection;
 use super::Restricted;
 use crate::api::{account, ChangePassword, UpdateName, SAVED_NAME, SAVED_PASSWORD};
 use crate::components::{last_error, Field, FormMessage, PageTitle, SubmitButton};
@@ -22,7 +23,7 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <PageTitle text="Your account"/>
-        <Meta name="description" content="Change your name or password."/>
+        <Meta name="description" content="Change your name or password, and set up two-factor sign-in."/>
         <section class="form-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -60,6 +61,8 @@ pub fn AccountPage() -> impl IntoView {
                                 <Field label="New password" name="new_password" kind="password" autocomplete="new-password" error=password_error hint="At least 8 characters."/>
                                 <SubmitButton label="Change password"/>
                             </ActionForm>
+
+                            <TwoFactorSection/>
                         }
                         .into_any(),
                     }

@@ -22,6 +22,14 @@ pub fn Restricted(error: AppError) -> impl IntoView {
             </div>
         }
         .into_any(),
+        AppError::TwoFactorRequired => view! {
+            <div class="restricted">
+                <h1>"Two-factor sign-in needed"</h1>
+                <p>"This blog asks admins to use two-factor sign-in before using the admin pages."</p>
+                <p><a href="/account#two-factor">"Set it up on your account page"</a></p>
+            </div>
+        }
+        .into_any(),
         other => view! { <p class="error" role="alert">{other.to_string()}</p> }.into_any(),
     }
 }

@@ -76,7 +76,8 @@ pub async fn register(
 }
 
 /// Checks an email and password, within the failed-login allowances of the account and of
-/// the address, and returns the account to log in. Every failure gets the same answer,
+/// the address, and returns the account to log in — or, when it has two-factor sign-in on,
+/// to ask for a code (see [`super::two_factor::second_step`]). Every failure gets the same answer,
 /// whether the account exists or not; a correct password still counts against nothing.
 pub async fn login(
     state: &AppState,
@@ -106,11 +107,17 @@ pub async fn login(
         tracing::info!("failed login");
         return Err(failed());
     };
+    admitted.forgive(&state.db).await;
+    if user.two_factor() {
+        // Not logged in yet: the code decides, and until it is right the account's failures
+        // stand (or a known password would reset the allowance for guessing codes).
+        tracing::info!(user.id = user.id, "password right; asking for a code");
+        return Ok(user);
+    }
     rate_limit::LOGIN_PER_ACCOUNT
         .clear(&state.db, parsed.as_str())
         .await
         .map_err(db_err)?;
-    admitted.forgive(&state.db).await;
     tracing::info!(user.id = user.id, "logged in");
     Ok(user)
 }
@@ -159,10 +166,10 @@ pub async fn change_password(
         .await
         .map_err(db_err)?;
     tracing::info!(user.id = user.id, "password changed");
-    Ok(SessionUser {
-        password_hash: hash,
-        ..user.clone()
-    })
+    let mut updated = user.clone();
+    updated.password_hash = hash;
+    updated.restamp();
+    Ok(updated)
 }
 
 /// Every account, for the admin.

@@ -251,13 +251,14 @@ mod tests {
 
     #[test]
     fn the_preview_renders_either_format_for_the_admin_only() {
-        let admin = Caller::Admin(crate::auth::SessionUser {
-            id: 1,
-            name: "A".into(),
-            email: "a@example.test".into(),
-            role: Role::Admin,
-            password_hash: "!".into(),
-        });
+        let admin = Caller::Admin(crate::auth::SessionUser::new(
+            1,
+            "A".into(),
+            "a@example.test".into(),
+            Role::Admin,
+            "!".into(),
+            None,
+        ));
         assert_eq!(
             preview(&admin, "**b**", "").unwrap(),
             "<p><strong>b</strong></p>\n"

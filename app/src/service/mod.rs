@@ -13,6 +13,7 @@ pub mod reading;
 pub mod resets;
 pub mod search;
 pub mod site;
+pub mod two_factor;
 
 #[cfg(test)]
 pub(crate) mod testing;
@@ -29,6 +30,9 @@ pub enum Caller {
     Visitor,
     Reader(SessionUser),
     Admin(SessionUser),
+    /// An admin who must turn on two-factor sign-in before acting as one
+    /// (`QUIRE_ADMIN_2FA=required`): a reader until then.
+    AdminWithoutTwoFactor(SessionUser),
 }
 
 impl Caller {
@@ -40,10 +44,22 @@ impl Caller {
         }
     }
 
+    /// As [`Caller::from_user`], on a blog that may require admins to use two-factor sign-in.
+    pub fn on_site(user: Option<SessionUser>, site: &crate::state::SiteSettings) -> Caller {
+        match Caller::from_user(user) {
+            Caller::Admin(user) if site.admin_two_factor && !user.two_factor() => {
+                Caller::AdminWithoutTwoFactor(user)
+            }
+            caller => caller,
+        }
+    }
+
     pub fn user(&self) -> Option<&SessionUser> {
         match self {
             Caller::Visitor => None,
-            Caller::Reader(user) | Caller::Admin(user) => Some(user),
+            Caller::Reader(user) | Caller::Admin(user) | Caller::AdminWithoutTwoFactor(user) => {
+                Some(user)
+            }
         }
     }
 
@@ -56,11 +72,13 @@ impl Caller {
         self.user().ok_or(AppError::Unauthorized)
     }
 
-    /// The logged-in admin, or 401 (nobody logged in) / 403 (not an admin).
+    /// The logged-in admin, or 401 (nobody logged in) / 403 (not an admin, or an admin who
+    /// has yet to turn on the two-factor sign-in the blog requires).
     pub fn require_admin(&self) -> Result<&SessionUser, AppError> {
         match self {
             Caller::Admin(user) => Ok(user),
             Caller::Reader(_) => Err(AppError::Forbidden),
+            Caller::AdminWithoutTwoFactor(_) => Err(AppError::TwoFactorRequired),
             Caller::Visitor => Err(AppError::Unauthorized),
         }
     }
@@ -69,7 +87,7 @@ impl Caller {
     pub fn viewer(&self) -> Viewer {
         match self {
             Caller::Visitor => Viewer::Visitor,
-            Caller::Reader(user) => Viewer::Reader(user.id),
+            Caller::Reader(user) | Caller::AdminWithoutTwoFactor(user) => Viewer::Reader(user.id),
             Caller::Admin(_) => Viewer::Admin,
         }
     }

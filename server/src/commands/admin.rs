@@ -26,6 +26,10 @@ pub enum AdminCommand {
     /// Print a one-time link (valid 30 minutes) with which the account's owner chooses a new
     /// password: for a blog without mail settings. Links start with QUIRE_PUBLIC_URL.
     ResetPassword { email: String },
+    /// Turn off two-factor sign-in for an account whose owner lost both their phone and
+    /// their recovery codes; its sessions end. The password still applies.
+    #[command(name = "disable-2fa")]
+    DisableTwoFactor { email: String },
 }
 
 pub async fn run(db: &Db, base_url: &str, command: AdminCommand) -> anyhow::Result<()> {
@@ -34,7 +38,33 @@ pub async fn run(db: &Db, base_url: &str, command: AdminCommand) -> anyhow::Resu
         AdminCommand::Promote { email } => promote(db, &email).await,
         AdminCommand::SetPassword { email } => set_password(db, &email).await,
         AdminCommand::ResetPassword { email } => reset_link(db, base_url, &email).await,
+        AdminCommand::DisableTwoFactor { email } => disable_two_factor(db, &email).await,
     }
+}
+
+async fn disable_two_factor(db: &Db, email: &str) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(anyhow::Error::msg)?;
+    let Some(id) = db::users::id_by_email(db, &email)
+        .await
+        .context("could not find the account")?
+    else {
+        bail!("no account has the email {}", email.as_str());
+    };
+    // Sessions are bound to two-factor sign-in being on: every one of this account's ends.
+    let was_on = db::two_factor::disable(db, id)
+        .await
+        .context("could not turn off two-factor sign-in")?;
+    if !was_on {
+        println!("{} does not use two-factor sign-in.", email.as_str());
+        return Ok(());
+    }
+    tracing::info!(user.id = id, "two-factor sign-in turned off by an operator");
+    println!(
+        "Two-factor sign-in is off for {}: they log in with their password alone, and can \
+         set it up again on their account page.",
+        email.as_str()
+    );
+    Ok(())
 }
 
 async fn reset_link(db: &Db, base_url: &str, email: &str) -> anyhow::Result<()> {

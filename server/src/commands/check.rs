@@ -194,6 +194,15 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
         ),
         ("QUIRE_GRAVATAR", config.site.gravatar.to_string()),
         (
+            "QUIRE_ADMIN_2FA",
+            if config.site.admin_two_factor {
+                "required"
+            } else {
+                "optional"
+            }
+            .to_owned(),
+        ),
+        (
             "SMTP_URL",
             mail.map_or_else(
                 || unset("contact messages are kept, not mailed"),

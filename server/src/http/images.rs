@@ -15,7 +15,7 @@
 
 use app::auth::AuthSession;
 use app::db::images::NewImage;
-use app::domain::{image_path, parse_image_name, Role, UploadProblem, IMAGE_MAX_BYTES};
+use app::domain::{image_path, parse_image_name, UploadProblem, IMAGE_MAX_BYTES};
 use app::error::AppError;
 use app::state::AppState;
 use axum::extract::multipart::MultipartRejection;
@@ -143,10 +143,10 @@ async fn upload(
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
     // Who first: nobody learns anything about the upload rules without being the admin.
-    let uploader = match auth.user {
-        None => return error_response(AppError::Unauthorized),
-        Some(user) if user.role != Role::Admin => return error_response(AppError::Forbidden),
-        Some(user) => user,
+    let caller = app::service::Caller::on_site(auth.user, &state.site);
+    let uploader = match caller.require_admin() {
+        Ok(user) => user.clone(),
+        Err(e) => return error_response(e),
     };
     let reply = Reply::of(&headers);
     let mut multipart = match multipart {

@@ -166,6 +166,9 @@ pub struct Settings {
     /// Comment avatars from Gravatar (readers' browsers ask gravatar.com)
     #[arg(long, env = "QUIRE_GRAVATAR", value_name = "QUIRE_GRAVATAR", default_value_t = false, action = clap::ArgAction::Set, value_parser = BoolishValueParser::new())]
     gravatar: bool,
+    /// `required`: admins must turn on two-factor sign-in before acting as admins
+    #[arg(long, env = "QUIRE_ADMIN_2FA", value_name = "QUIRE_ADMIN_2FA", default_value = "optional", action = clap::ArgAction::Set, value_parser = admin_two_factor)]
+    admin_2fa: bool,
     /// The SMTP server for contact messages: smtps://user:pass@host, smtp://host:25, …
     #[arg(
         long,
@@ -194,6 +197,15 @@ fn email(raw: &str) -> Result<String, String> {
     app::domain::Email::parse(raw)
         .map(|email| email.as_str().to_owned())
         .map_err(|_| "not an email address".to_owned())
+}
+
+/// `optional` or `required`, as whether admins need two-factor sign-in.
+fn admin_two_factor(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "optional" => Ok(false),
+        "required" => Ok(true),
+        _ => Err("`optional` or `required`".into()),
+    }
 }
 
 /// `scheme://host[:port]`, without a trailing slash: the form browsers send in `Origin`.
@@ -266,6 +278,7 @@ impl Config {
             comments_per_hour: s.comments_per_hour,
             public_url: s.public_url.clone(),
             gravatar: s.gravatar,
+            admin_two_factor: s.admin_2fa,
         };
         let mail = match (s.smtp_url, s.contact_to) {
             (Some(smtp_url), Some(to)) => Some(MailSettings {

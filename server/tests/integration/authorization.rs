@@ -7,6 +7,7 @@ const PASSWORD: &str = "correct horse battery";
 
 both!(
     every_server_function_checks_its_caller,
+    admins_who_must_use_two_factor_sign_in_are_readers_until_they_do,
     private_pages_answer_401_and_403_with_a_friendly_page,
     cross_site_writes_are_refused,
     server_functions_refuse_get,
@@ -125,6 +126,26 @@ const MATRIX: &[Case] = &[
         &[("id", "999999"), ("read", "true")],
         [401, 403, 404],
     ),
+    ("account/two-factor", &[], [401, OK, OK]),
+    ("account/two-factor/start", &[], [401, OK, OK]),
+    // Not six digits: never a right code, whether a set-up was started or not.
+    (
+        "account/two-factor/confirm",
+        &[("code", "abcdef")],
+        [401, 422, 422],
+    ),
+    (
+        "account/two-factor/disable",
+        &[("password", "wrong wrong")],
+        [401, 422, 422],
+    ),
+    (
+        "account/two-factor/codes",
+        &[("codes_password", "wrong wrong")],
+        [401, 422, 422],
+    ),
+    // Nobody here gave a password first: the second step has nothing to finish.
+    ("login/code", &[("code", "123456")], [422, 422, 422]),
 ];
 
 async fn every_server_function_checks_its_caller(db: TestDb) {
@@ -207,6 +228,41 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
             }
         }
     }
+}
+
+/// With `QUIRE_ADMIN_2FA=required`, an admin without two-factor sign-in gets what a reader
+/// gets from every admin-only function, told why — and, once it is on, what an admin gets.
+async fn admins_who_must_use_two_factor_sign_in_are_readers_until_they_do(db: TestDb) {
+    let server = TestServer::start_with(&db, &[("QUIRE_ADMIN_2FA", "required")]).await;
+    let mut admin = Browser::new(&server);
+    admin.register("Admin", "admin@example.com", PASSWORD).await;
+    let admin_only = MATRIX.iter().filter(|(_, _, expected)| expected[1] == 403);
+    for (endpoint, args, _) in admin_only.clone() {
+        let args: Vec<(&str, &str)> = args
+            .iter()
+            .map(|(k, v)| (*k, if *v == "{comment}" { "1" } else { *v }))
+            .collect();
+        let reply = admin.call(endpoint, &args).await;
+        assert_eq!(reply.status, 403, "{endpoint}: {}", reply.body);
+        assert!(
+            reply.body.contains("TwoFactorRequired"),
+            "{endpoint}: {}",
+            reply.body
+        );
+    }
+    let page = admin.page("/admin/users").await;
+    assert!(
+        page.body.contains("Two-factor sign-in needed"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"href="/account#two-factor""#),
+        "{}",
+        page.body
+    );
+    crate::two_factor::enrol(&mut admin).await;
+    assert!(admin.call("admin/users", &[]).await.status < 400);
 }
 
 #[test]

@@ -41,3 +41,4 @@ mod startup;
 mod style;
 mod tags;
 mod transfer;
+mod two_factor;

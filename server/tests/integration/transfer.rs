@@ -61,6 +61,17 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
 
     let pool = db.connect().await;
     let reader = seed::author(&pool, "Rory Ünïcode").await;
+    // The reader uses two-factor sign-in, one recovery code spent.
+    let secret = app::auth::two_factor::new_secret();
+    db::two_factor::set_pending(&pool, reader, &secret)
+        .await
+        .unwrap();
+    let hashes = ["a".repeat(64), "b".repeat(64)];
+    let on = db::two_factor::enable(&pool, reader, &secret, 59_000_000, &hashes).await;
+    assert!(on.unwrap().is_some());
+    assert!(db::two_factor::use_recovery_code(&pool, reader, &hashes[0])
+        .await
+        .unwrap());
     let first = seed::post(&pool, 1, "First \"quoted\" post", seed::days_ago(3)).await;
     let gone = seed::post(&pool, 1, "A post that was deleted", seed::days_ago(2)).await;
     seed::post(&pool, 1, "A draft", None).await;
