@@ -35,7 +35,7 @@ pub async fn change_password(
     super::guard::serve(async |state, caller| {
         let updated =
             accounts::change_password(state, caller, &current_password, &new_password).await?;
-        super::guard::start_session(&updated).await?;
+        super::guard::renew_session(state, &updated).await?;
         super::guard::land_on(&format!("/account?saved={SAVED_PASSWORD}"));
         Ok(())
     })

@@ -11,6 +11,7 @@ mod posts;
 mod reading;
 mod resets;
 mod search;
+mod sessions;
 mod site;
 mod two_factor;
 
@@ -22,6 +23,7 @@ pub use posts::*;
 pub use reading::*;
 pub use resets::*;
 pub use search::*;
+pub use sessions::*;
 pub use site::*;
 pub use two_factor::*;
 
@@ -67,16 +69,8 @@ mod guard {
                 reports.push(report.clone());
             }
         }
-        if let Some(parts) = parts {
-            let api_call = parts.uri.path().starts_with("/api/");
-            let html_form = parts
-                .headers
-                .get(axum::http::header::ACCEPT)
-                .and_then(|a| a.to_str().ok())
-                .is_some_and(|a| a.contains("text/html"));
-            if api_call && html_form {
-                return result;
-            }
+        if plain_form_post() {
+            return result;
         }
         if let Err(err) = &result {
             if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
@@ -84,6 +78,19 @@ mod guard {
             }
         }
         result
+    }
+
+    /// Whether this call is a plain HTML form post to a server function (a browser without
+    /// JavaScript), which is answered with a redirect rather than a value.
+    pub fn plain_form_post() -> bool {
+        leptos::prelude::use_context::<axum::http::request::Parts>().is_some_and(|parts| {
+            parts.uri.path().starts_with("/api/")
+                && parts
+                    .headers
+                    .get(axum::http::header::ACCEPT)
+                    .and_then(|a| a.to_str().ok())
+                    .is_some_and(|a| a.contains("text/html"))
+        })
     }
 
     /// Where the browser goes once a form's post succeeded: the form's page, with a note to
@@ -107,7 +114,35 @@ mod guard {
     /// an attacker planted or saw before is worth nothing afterwards.
     pub async fn start_session(user: &SessionUser) -> Result<(), AppError> {
         let mut session = auth_session().await?;
-        crate::auth::start_session(&mut session, user).await
+        let state = state()?;
+        let address = client_address(state.site.trust_forwarded_for).await;
+        let headers = leptos_axum::extract::<axum::http::HeaderMap>().await;
+        let user_agent = headers
+            .ok()
+            .and_then(|h| h.get(axum::http::header::USER_AGENT).cloned())
+            .and_then(|v| v.to_str().ok().map(str::to_owned))
+            .unwrap_or_default();
+        crate::auth::start_session(&mut session, user, &user_agent, &address).await
+    }
+
+    /// Logs `user` in here, as [`start_session`] does, and ends every other session of the
+    /// account: after a new password, or two-factor sign-in turned on or off. (Those sessions
+    /// no longer match the account anyway; this also takes them off its list.)
+    pub async fn renew_session(state: &AppState, user: &SessionUser) -> Result<(), AppError> {
+        start_session(user).await?;
+        let keep = session_handle().await?;
+        crate::db::sessions::end_all_but(&state.db, user.id, keep.as_deref())
+            .await
+            .map(|_| ())
+            .map_err(|e| AppError::from_db("ending other sessions", e))
+    }
+
+    /// This browser's session's handle in its owner's list of sessions, if it has one.
+    pub async fn session_handle() -> Result<Option<String>, AppError> {
+        let session = auth_session().await?;
+        Ok(crate::auth::devices::current(&session.session)
+            .await
+            .map(|d| d.handle))
     }
 
     /// The client's address, for rate limits.

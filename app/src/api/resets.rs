@@ -41,7 +41,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     super::guard::serve(async |state, _| {
         let now = crate::db::now();
         let user = crate::service::resets::reset(state, &token, &password, now).await?;
-        super::guard::start_session(&user).await?;
+        super::guard::renew_session(state, &user).await?;
         super::guard::land_on("/");
         Ok(())
     })

@@ -33,17 +33,16 @@ pub async fn start_two_factor() -> Result<(), AppError> {
     .await
 }
 
-/// Turns two-factor sign-in on with a first code from the app; shows the recovery codes.
-/// The account's other sessions end; this one goes on under a new id.
+/// Turns two-factor sign-in on with a first code from the app, and answers with the new
+/// recovery codes, to be shown once. The account's other sessions end; this one goes on
+/// under a new id.
 #[server(endpoint = "account/two-factor/confirm")]
-pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
+pub async fn confirm_two_factor(code: String) -> Result<Vec<String>, AppError> {
     super::guard::serve(async |state, caller| {
         let now = crate::db::now();
         let (user, codes) = crate::service::two_factor::confirm(state, caller, &code, now).await?;
-        super::guard::start_session(&user).await?;
-        held::keep_new_codes(&codes).await?;
-        super::guard::land_on(TWO_FACTOR_SECTION);
-        Ok(())
+        super::guard::renew_session(state, &user).await?;
+        held::show_once(&codes).await
     })
     .await
 }
@@ -53,22 +52,21 @@ pub async fn confirm_two_factor(code: String) -> Result<(), AppError> {
 pub async fn disable_two_factor(password: String) -> Result<(), AppError> {
     super::guard::serve(async |state, caller| {
         let user = crate::service::two_factor::disable(state, caller, &password).await?;
-        super::guard::start_session(&user).await?;
+        super::guard::renew_session(state, &user).await?;
         super::guard::land_on(TWO_FACTOR_SECTION);
         Ok(())
     })
     .await
 }
 
-/// Replaces the recovery codes (the password confirms it) and shows the new ones.
+/// Replaces the recovery codes (the password confirms it) and answers with the new ones,
+/// to be shown once.
 #[server(endpoint = "account/two-factor/codes")]
-pub async fn new_recovery_codes(codes_password: String) -> Result<(), AppError> {
+pub async fn new_recovery_codes(codes_password: String) -> Result<Vec<String>, AppError> {
     super::guard::serve(async |state, caller| {
         let service = crate::service::two_factor::new_codes;
         let codes = service(state, caller, &codes_password).await?;
-        held::keep_new_codes(&codes).await?;
-        super::guard::land_on(TWO_FACTOR_SECTION);
-        Ok(())
+        held::show_once(&codes).await
     })
     .await
 }
@@ -155,14 +153,17 @@ pub(super) mod held {
             .map_err(failed)
     }
 
-    /// Keeps recovery codes for the account page to show, once.
-    pub async fn keep_new_codes(codes: &[RecoveryCode]) -> Result<(), AppError> {
-        let codes: Vec<&str> = codes.iter().map(RecoveryCode::as_str).collect();
-        session()
-            .await?
-            .insert(NEW_CODES, codes)
-            .await
-            .map_err(failed)
+    /// Recovery codes just made, for the account page to show once: a script gets them as
+    /// the answer; a browser without JavaScript is sent back to the account page, which
+    /// takes them from the session (see [`take_new_codes`]).
+    pub async fn show_once(codes: &[RecoveryCode]) -> Result<Vec<String>, AppError> {
+        let codes: Vec<String> = codes.iter().map(|c| c.as_str().to_owned()).collect();
+        if super::super::guard::plain_form_post() {
+            let session = session().await?;
+            session.insert(NEW_CODES, &codes).await.map_err(failed)?;
+            super::super::guard::land_on(super::TWO_FACTOR_SECTION);
+        }
+        Ok(codes)
     }
 
     /// The recovery codes kept to be shown, which are then forgotten.

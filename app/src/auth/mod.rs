@@ -2,6 +2,7 @@
 //! used by axum-login, rate limits, and imported Flask password hashes.
 
 mod backend;
+pub mod devices;
 pub mod password;
 pub mod rate_limit;
 pub mod reset_token;
@@ -17,13 +18,23 @@ pub use store::SessionStore;
 pub type AuthSession = axum_login::AuthSession<Users>;
 
 /// Logs `user` in under a new session id, even over an existing session, so that an id an
-/// attacker planted or saw before is worth nothing afterwards.
+/// attacker planted or saw before is worth nothing afterwards. The session notes the browser
+/// and address it began from, for its owner's list of sessions.
 pub async fn start_session(
     session: &mut AuthSession,
     user: &SessionUser,
+    user_agent: &str,
+    address: &str,
 ) -> Result<(), crate::error::AppError> {
     let failed =
         |e: &dyn std::fmt::Display| crate::error::AppError::internal("starting a session", e);
+    let earlier = devices::current(&session.session).await;
+    let device = devices::Device::begin(earlier, user.id, user_agent, address, crate::db::now());
     session.session.cycle_id().await.map_err(|e| failed(&e))?;
-    session.login(user).await.map_err(|e| failed(&e))
+    session.login(user).await.map_err(|e| failed(&e))?;
+    session
+        .session
+        .insert(devices::KEY, device)
+        .await
+        .map_err(|e| failed(&e))
 }

@@ -16,6 +16,7 @@ pub mod posts;
 pub mod rate;
 pub mod resets;
 pub mod search;
+pub mod sessions;
 pub mod site;
 pub mod tags;
 pub mod transfer;

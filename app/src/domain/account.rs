@@ -236,3 +236,17 @@ pub struct TwoFactorPanel {
     pub state: TwoFactor,
     pub new_codes: Vec<String>,
 }
+
+/// One of the account's logged-in sessions, as its account page lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionView {
+    /// What ending it names it by (not the session id, which stays the cookie's secret).
+    pub handle: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub last_seen_at: chrono::DateTime<chrono::Utc>,
+    /// "Firefox on Linux".
+    pub browser: String,
+    pub address: String,
+    /// The session of the browser looking at the list.
+    pub current: bool,
+}

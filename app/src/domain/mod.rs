@@ -14,7 +14,7 @@ mod tags;
 mod user;
 
 pub use account::{
-    CurrentUser, Email, Password, TwoFactor, TwoFactorPanel, UserListing, UserName,
+    CurrentUser, Email, Password, SessionView, TwoFactor, TwoFactorPanel, UserListing, UserName,
     ALREADY_REGISTERED, LINK_DEAD, LINK_SENT, NEEDS_MAIL,
 };
 pub use contact::{parse_message, parse_phone, AboutView, MessageView, UnsentMail};

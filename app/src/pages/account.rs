@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
+use super::sessions::SessionsSection;
 use super::two_factor::TwoFactorSection;
 use super::Restricted;
 use crate::api::{account, ChangePassword, UpdateName, SAVED_NAME, SAVED_PASSWORD};
@@ -23,7 +24,7 @@ pub fn AccountPage() -> impl IntoView {
 
     view! {
         <PageTitle text="Your account"/>
-        <Meta name="description" content="Change your name or password, and set up two-factor sign-in."/>
+        <Meta name="description" content="Change your name or password, set up two-factor sign-in, and see where you are logged in."/>
         <section class="form-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
@@ -62,12 +63,15 @@ pub fn AccountPage() -> impl IntoView {
                                 <SubmitButton label="Change password"/>
                             </ActionForm>
 
-                            <TwoFactorSection/>
                         }
                         .into_any(),
                     }
                 })}
             </Suspense>
+            // Outside the account's Suspense, so that each section's data is asked for once
+            // (recovery codes just made are taken from the session when first read).
+            <TwoFactorSection/>
+            <SessionsSection/>
         </section>
     }
 }

@@ -18,6 +18,7 @@ mod post;
 mod register;
 mod restricted;
 mod search;
+mod sessions;
 mod tag;
 mod two_factor;
 

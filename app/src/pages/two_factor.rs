@@ -6,6 +6,7 @@ use crate::api::{
 };
 use crate::components::{last_error, Field, FormMessage, SubmitButton};
 use crate::domain::{TwoFactor, TwoFactorPanel};
+use crate::error::AppError;
 
 /// The account page's two-factor section: set it up, see and replace recovery codes, turn
 /// it off.
@@ -34,13 +35,21 @@ pub fn TwoFactorSection() -> impl IntoView {
     );
 
     view! {
-        <h2 id="two-factor">"Two-factor sign-in"</h2>
         <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match panel.await {
+                    // A visitor: the page says to log in.
+                    Err(AppError::Unauthorized) => ().into_any(),
                     Err(error) => view! { <p class="error" role="alert">{error.to_string()}</p> }.into_any(),
                     Ok(TwoFactorPanel { state, new_codes }) => view! {
-                        <NewCodes codes=new_codes/>
+                        <h2 id="two-factor">"Two-factor sign-in"</h2>
+                        // Just made: the answer to the form, with JavaScript; without, the
+                        // page's own data.
+                        {move || {
+                            let answered = renew.value().get().or_else(|| confirm.value().get());
+                            let codes = answered.and_then(Result::ok).unwrap_or_else(|| new_codes.clone());
+                            view! { <NewCodes codes/> }
+                        }}
                         {match state {
                             TwoFactor::Off { required } => view! {
                                 {required.then(|| view! {

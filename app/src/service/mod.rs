@@ -12,6 +12,7 @@ pub mod moderation;
 pub mod reading;
 pub mod resets;
 pub mod search;
+pub mod sessions;
 pub mod site;
 pub mod two_factor;
 

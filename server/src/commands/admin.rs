@@ -58,6 +58,9 @@ async fn disable_two_factor(db: &Db, email: &str) -> anyhow::Result<()> {
         println!("{} does not use two-factor sign-in.", email.as_str());
         return Ok(());
     }
+    db::sessions::end_all_but(db, id, None)
+        .await
+        .context("could not end the account's sessions")?;
     tracing::info!(user.id = id, "two-factor sign-in turned off by an operator");
     println!(
         "Two-factor sign-in is off for {}: they log in with their password alone, and can \
@@ -138,6 +141,9 @@ async fn set_password(db: &Db, email: &str) -> anyhow::Result<()> {
     db::users::set_password_hash(db, id, &hash)
         .await
         .context("could not set the password")?;
+    db::sessions::end_all_but(db, id, None)
+        .await
+        .context("could not end the account's sessions")?;
     tracing::info!(user.id = id, "password set by an operator");
     println!("{} has a new password.", email.as_str());
     Ok(())

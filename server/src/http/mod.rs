@@ -25,7 +25,7 @@ use axum::error_handling::HandleErrorLayer;
 use middleware::csrf::{self, TrustedOrigins};
 use middleware::request_log::{self, RequestIds, REQUEST_ID};
 use middleware::security_headers::{self, SecurityHeaders};
-use middleware::{limits, server_fn_status, session};
+use middleware::{limits, server_fn_status, session, session_activity};
 use page_cache::PageCache;
 use tower::timeout::TimeoutLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
@@ -103,6 +103,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::map_response(
             server_fn_status::server_fn_error_status,
         ))
+        .layer(axum::middleware::from_fn(session_activity::note))
         .layer(auth)
         .layer(axum::middleware::from_fn(limits::limit_bodies))
         .layer(axum::middleware::from_fn_with_state(

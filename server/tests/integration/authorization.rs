@@ -144,6 +144,14 @@ const MATRIX: &[Case] = &[
         &[("codes_password", "wrong wrong")],
         [401, 422, 422],
     ),
+    ("account/sessions", &[], [401, OK, OK]),
+    // Another account's session, or none: the same answer.
+    (
+        "account/sessions/end",
+        &[("handle", "0123456789abcdef0123456789abcdef")],
+        [401, 404, 404],
+    ),
+    ("account/sessions/end-others", &[], [401, OK, OK]),
     // Nobody here gave a password first: the second step has nothing to finish.
     ("login/code", &[("code", "123456")], [422, 422, 422]),
 ];

@@ -12,7 +12,112 @@ both!(
     changing_the_password_ends_other_sessions,
     a_session_survives_a_restart,
     two_instances_accept_each_others_sessions,
+    the_account_page_lists_sessions_and_ends_them,
+    a_new_password_takes_the_other_sessions_off_the_list,
 );
+
+async fn listed(browser: &mut Browser<'_>) -> Vec<serde_json::Value> {
+    let reply = browser.call("account/sessions", &[]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    serde_json::from_str(&reply.body).unwrap()
+}
+
+async fn the_account_page_lists_sessions_and_ends_them(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let mut laptop = Browser::new(&server);
+    laptop.register("Ada", "ada@example.com", PASSWORD).await;
+    let mut phone = Browser::new(&server);
+    assert!(phone.login("ada@example.com", PASSWORD).await.status < 400);
+    let mut tablet = Browser::new(&server);
+    assert!(tablet.login("ada@example.com", PASSWORD).await.status < 400);
+    let mut bob = Browser::new(&server);
+    bob.register("Bob", "bob@example.com", PASSWORD).await;
+
+    let list = listed(&mut laptop).await;
+    assert_eq!(list.len(), 3, "{list:?}");
+    let current: Vec<_> = list.iter().filter(|s| s["current"] == true).collect();
+    assert_eq!(current.len(), 1);
+    assert!(list.iter().all(|s| s["address"] == "127.0.0.1"), "{list:?}");
+    assert!(list
+        .iter()
+        .all(|s| s["created_at"].is_string() && s["last_seen_at"].is_string()));
+    let page = laptop.page("/account").await;
+    assert!(
+        page.body.contains("Where you&#x27;re logged in")
+            || page.body.contains("Where you're logged in"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("(this browser)"), "{}", page.body);
+    // What names a session is not its id, the cookie's secret.
+    let cookie = laptop.cookie.clone().unwrap();
+    let id = cookie.trim_start_matches("quire_session=");
+    assert!(!page.body.contains(id));
+
+    // Bob cannot end Ada's sessions; Ada ends the phone's.
+    let phone_handle = listed(&mut phone)
+        .await
+        .into_iter()
+        .find(|s| s["current"] == true)
+        .unwrap()["handle"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let foreign = bob
+        .call("account/sessions/end", &[("handle", &phone_handle)])
+        .await;
+    assert_eq!(foreign.status, 404);
+    assert_eq!(phone.whoami().await["name"], "Ada");
+    let ended = laptop
+        .call("account/sessions/end", &[("handle", &phone_handle)])
+        .await;
+    assert!(ended.status < 400, "{}", ended.body);
+    assert!(phone.whoami().await.is_null(), "the phone is logged out");
+    assert_eq!(listed(&mut laptop).await.len(), 2);
+
+    let others = laptop.call("account/sessions/end-others", &[]).await;
+    assert!(others.status < 400, "{}", others.body);
+    assert!(tablet.whoami().await.is_null());
+    assert_eq!(laptop.whoami().await["name"], "Ada");
+    assert_eq!(listed(&mut laptop).await.len(), 1);
+    assert_eq!(listed(&mut bob).await.len(), 1, "Bob's session is his own");
+}
+
+async fn a_new_password_takes_the_other_sessions_off_the_list(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let mut laptop = Browser::new(&server);
+    laptop.register("Ada", "ada@example.com", PASSWORD).await;
+    let mut phone = Browser::new(&server);
+    assert!(phone.login("ada@example.com", PASSWORD).await.status < 400);
+    assert_eq!(listed(&mut laptop).await.len(), 2);
+    let handle = |list: &[serde_json::Value]| list[0]["handle"].as_str().unwrap().to_owned();
+    let before = handle(
+        &listed(&mut laptop)
+            .await
+            .into_iter()
+            .filter(|s| s["current"] == true)
+            .collect::<Vec<_>>(),
+    );
+    let changed = laptop
+        .call(
+            "account/password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "another good password"),
+            ],
+        )
+        .await;
+    assert!(changed.status < 400, "{}", changed.body);
+    let list = listed(&mut laptop).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    assert_eq!(list[0]["current"], true);
+    assert_eq!(
+        handle(&list),
+        before,
+        "this browser's session goes on under its handle"
+    );
+    assert!(phone.whoami().await.is_null());
+}
 
 async fn logout_destroys_the_session_on_the_server(db: TestDb) {
     let server = TestServer::start(&db).await;

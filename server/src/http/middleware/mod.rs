@@ -6,3 +6,4 @@ pub mod request_log;
 pub mod security_headers;
 pub mod server_fn_status;
 pub mod session;
+pub mod session_activity;
