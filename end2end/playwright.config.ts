@@ -8,6 +8,10 @@ if (!databaseUrl) {
 }
 const port = Number(process.env.QUIRE_E2E_PORT ?? 3456);
 const baseURL = `http://127.0.0.1:${port}`;
+// A second instance on the same database with email verification on (the main one has it off,
+// so the other tests' new readers can comment at once): tests/email-verification.spec.ts.
+const verifyingPort = port + 2;
+const verifyingURL = `http://127.0.0.1:${verifyingPort}`;
 // The SMTP server the blog mails through: aiosmtpd (PyPI; `scripts/install-tools.sh
 // --test-tools`), keeping every mail in the Maildir scripts/e2e.sh names, where tests read it.
 const smtpPort = Number(process.env.QUIRE_E2E_SMTP_PORT ?? 3457);
@@ -72,6 +76,30 @@ export default defineConfig({
         // Reset links start with it (never with a request's Host).
         QUIRE_PUBLIC_URL: baseURL,
         QUIRE_MAIL_RETRY_SECONDS: '1',
+        QUIRE_VERIFY_EMAIL: 'off',
+        RUST_LOG: 'info',
+      },
+    },
+    {
+      command: process.env.QUIRE_BIN ?? '../target/release/quire',
+      url: `${verifyingURL}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      env: {
+        DATABASE_URL: databaseUrl,
+        LEPTOS_SITE_ADDR: `127.0.0.1:${verifyingPort}`,
+        LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
+        QUIRE_PAGE_SIZE: '2',
+        // Every test registers from 127.0.0.1.
+        QUIRE_REGISTRATIONS_PER_HOUR: '1000',
+        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+        CONTACT_TO: 'owner@example.com',
+        // Reset links start with it (never with a request's Host).
+        QUIRE_PUBLIC_URL: verifyingURL,
+        QUIRE_MAIL_RETRY_SECONDS: '1',
+        QUIRE_VERIFY_EMAIL: 'before-commenting',
         RUST_LOG: 'info',
       },
     },

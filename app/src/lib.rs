@@ -31,8 +31,9 @@ use leptos_router::{path, SsrMode};
 use components::{SiteFooter, SiteHeader};
 use pages::{
     AboutPage, AccountPage, AdminUsersPage, AuthorPage, ContactPage, DeletePostPage, EditPostPage,
-    ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage, ModerationPage,
-    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage, TagPage,
+    EmailConfirmedPage, ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage,
+    ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage,
+    TagPage, VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -95,6 +96,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("login/code") view=LoginCodePage ssr=SsrMode::Async/>
                     <Route path=path!("forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("reset-password/:token") view=ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("verify-email/:token") view=VerifyEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("email-confirmed") view=EmailConfirmedPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/comments") view=ModerationPage ssr=SsrMode::Async/>

@@ -33,6 +33,9 @@ pub struct SiteSettings {
     /// Admins must use two-factor sign-in (`QUIRE_ADMIN_2FA=required`): until they turn it
     /// on, they can do only what readers can.
     pub admin_two_factor: bool,
+    /// New accounts confirm their address before commenting (`QUIRE_VERIFY_EMAIL`), when
+    /// the blog can mail (see `service::verification::mode`).
+    pub verify_email: bool,
 }
 
 impl SiteSettings {
@@ -66,6 +69,7 @@ impl Default for SiteSettings {
             public_url: None,
             gravatar: false,
             admin_two_factor: false,
+            verify_email: true,
         }
     }
 }

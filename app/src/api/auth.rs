@@ -22,6 +22,7 @@ pub async fn register(
             website: &website,
         };
         if let Some(user) = accounts::register(state, &address, &form).await? {
+            crate::service::verification::welcome(state, &user).await;
             super::guard::start_session(&user).await?;
         }
         super::guard::land_on("/");

@@ -14,6 +14,7 @@ mod search;
 mod sessions;
 mod site;
 mod two_factor;
+mod verification;
 
 pub use account::*;
 pub use auth::*;
@@ -26,6 +27,7 @@ pub use search::*;
 pub use sessions::*;
 pub use site::*;
 pub use two_factor::*;
+pub use verification::*;
 
 #[cfg(feature = "ssr")]
 mod guard {

@@ -7,6 +7,7 @@
 
 pub mod comments;
 mod connect;
+pub mod email_links;
 pub mod feed;
 pub mod freshness;
 pub mod images;

@@ -232,12 +232,15 @@ struct ListingRow {
     email: String,
     role: String,
     created_at: DateTime<Utc>,
+    email_verified_at: Option<DateTime<Utc>>,
 }
 
 /// Every user, oldest account first.
 pub async fn list(db: &Db) -> Result<Vec<UserListing>, sqlx::Error> {
     let rows: Vec<ListingRow> = on_pool!(db, pool => {
-        sqlx::query_as("SELECT id, name, email, role, created_at FROM users ORDER BY id")
+        sqlx::query_as(
+            "SELECT id, name, email, role, created_at, email_verified_at FROM users ORDER BY id",
+        )
             .fetch_all(pool)
             .await
     })?;
@@ -249,6 +252,7 @@ pub async fn list(db: &Db) -> Result<Vec<UserListing>, sqlx::Error> {
             email: r.email,
             role: Role::parse(&r.role).unwrap_or(Role::Reader),
             created_at: r.created_at,
+            email_verified: r.email_verified_at.is_some(),
         })
         .collect())
 }

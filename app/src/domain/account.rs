@@ -139,6 +139,8 @@ pub struct UserListing {
     pub email: String,
     pub role: Role,
     pub created_at: chrono::DateTime<chrono::Utc>,
+    /// Whether the account proved its address (see `service::verification`).
+    pub email_verified: bool,
 }
 
 #[cfg(test)]
@@ -249,4 +251,24 @@ pub struct SessionView {
     pub address: String,
     /// The session of the browser looking at the list.
     pub current: bool,
+}
+
+/// Whether the blog verifies addresses, and if not, why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EmailVerification {
+    On,
+    /// It needs the blog's mail settings and public address.
+    OffWithoutMail,
+    /// `QUIRE_VERIFY_EMAIL=off`.
+    OffBySetting,
+}
+
+/// The account page's email section.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AccountEmail {
+    pub email: String,
+    pub verified: bool,
+    /// The address a change waits to be confirmed by, if one is under way.
+    pub changing_to: Option<String>,
+    pub mode: EmailVerification,
 }

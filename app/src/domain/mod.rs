@@ -14,8 +14,8 @@ mod tags;
 mod user;
 
 pub use account::{
-    CurrentUser, Email, Password, SessionView, TwoFactor, TwoFactorPanel, UserListing, UserName,
-    ALREADY_REGISTERED, LINK_DEAD, LINK_SENT, NEEDS_MAIL,
+    AccountEmail, CurrentUser, Email, EmailVerification, Password, SessionView, TwoFactor,
+    TwoFactorPanel, UserListing, UserName, ALREADY_REGISTERED, LINK_DEAD, LINK_SENT, NEEDS_MAIL,
 };
 pub use contact::{parse_message, parse_phone, AboutView, MessageView, UnsentMail};
 pub use image::{

@@ -3,6 +3,7 @@ use leptos::prelude::*;
 use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
+use super::account_email::EmailSection;
 use super::sessions::SessionsSection;
 use super::two_factor::TwoFactorSection;
 use super::Restricted;
@@ -70,6 +71,7 @@ pub fn AccountPage() -> impl IntoView {
             </Suspense>
             // Outside the account's Suspense, so that each section's data is asked for once
             // (recovery codes just made are taken from the session when first read).
+            <EmailSection/>
             <TwoFactorSection/>
             <SessionsSection/>
         </section>

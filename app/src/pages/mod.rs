@@ -2,6 +2,7 @@
 
 mod about;
 mod account;
+mod account_email;
 mod admin_users;
 mod author;
 mod contact;
@@ -21,6 +22,7 @@ mod search;
 mod sessions;
 mod tag;
 mod two_factor;
+mod verify_email;
 
 pub use about::AboutPage;
 pub use account::AccountPage;
@@ -41,3 +43,4 @@ pub use register::RegisterPage;
 pub use restricted::Restricted;
 pub use search::SearchPage;
 pub use tag::TagPage;
+pub use verify_email::{EmailConfirmedPage, VerifyEmailPage};

@@ -1,5 +1,5 @@
-//! Readers' comments: adding one (held for approval when the admin says so, throttled per
-//! reader, the admin excepted) and deleting one (its author or the admin).
+//! Readers' comments: adding one (once the reader's address is verified, where the blog asks
+//! for it; held for approval when the admin says so, throttled per reader, the admin excepted) and deleting one (its author or the admin).
 
 use crate::auth::rate_limit;
 use crate::db;
@@ -22,6 +22,10 @@ pub async fn add(
     let user = caller.require_user()?;
     let text = parse_comment(body)
         .map_err(|m| AppError::invalid("body", m).with_values(&[("body", body)]))?;
+    if !super::verification::may_comment(state, caller).await? {
+        let message = super::verification::VERIFY_TO_COMMENT;
+        return Err(AppError::invalid("body", message).with_values(&[("body", body)]));
+    }
     let db_err = |e| AppError::from_db("adding a comment", e);
     let is_admin = caller.is_admin();
     // The admin's comments are never held: no need to read the setting for them.

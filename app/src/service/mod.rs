@@ -15,6 +15,7 @@ pub mod search;
 pub mod sessions;
 pub mod site;
 pub mod two_factor;
+pub mod verification;
 
 #[cfg(test)]
 pub(crate) mod testing;

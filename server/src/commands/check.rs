@@ -194,6 +194,15 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
         ),
         ("QUIRE_GRAVATAR", config.site.gravatar.to_string()),
         (
+            "QUIRE_VERIFY_EMAIL",
+            if config.site.verify_email {
+                "before-commenting"
+            } else {
+                "off"
+            }
+            .to_owned(),
+        ),
+        (
             "QUIRE_ADMIN_2FA",
             if config.site.admin_two_factor {
                 "required"

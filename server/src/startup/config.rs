@@ -169,6 +169,10 @@ pub struct Settings {
     /// `required`: admins must turn on two-factor sign-in before acting as admins
     #[arg(long, env = "QUIRE_ADMIN_2FA", value_name = "QUIRE_ADMIN_2FA", default_value = "optional", action = clap::ArgAction::Set, value_parser = admin_two_factor)]
     admin_2fa: bool,
+    /// `before-commenting`: new accounts confirm their address by a mailed link before they
+    /// comment (needs SMTP_URL and QUIRE_PUBLIC_URL); `off`: never asked
+    #[arg(long, env = "QUIRE_VERIFY_EMAIL", value_name = "QUIRE_VERIFY_EMAIL", default_value = "before-commenting", action = clap::ArgAction::Set, value_parser = verify_email)]
+    verify_email: bool,
     /// The SMTP server for contact messages: smtps://user:pass@host, smtp://host:25, …
     #[arg(
         long,
@@ -205,6 +209,15 @@ fn admin_two_factor(raw: &str) -> Result<bool, String> {
         "optional" => Ok(false),
         "required" => Ok(true),
         _ => Err("`optional` or `required`".into()),
+    }
+}
+
+/// `before-commenting` or `off`, as whether new accounts verify their address.
+fn verify_email(raw: &str) -> Result<bool, String> {
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "before-commenting" => Ok(true),
+        "off" => Ok(false),
+        _ => Err("`before-commenting` or `off`".into()),
     }
 }
 
@@ -279,6 +292,7 @@ impl Config {
             public_url: s.public_url.clone(),
             gravatar: s.gravatar,
             admin_two_factor: s.admin_2fa,
+            verify_email: s.verify_email,
         };
         let mail = match (s.smtp_url, s.contact_to) {
             (Some(smtp_url), Some(to)) => Some(MailSettings {

@@ -144,6 +144,20 @@ const MATRIX: &[Case] = &[
         &[("codes_password", "wrong wrong")],
         [401, 422, 422],
     ),
+    ("email/verification", &[], [OK, OK, OK]),
+    ("account/email", &[], [401, OK, OK]),
+    // This server has no mail settings: nothing to send again.
+    ("account/email/resend", &[], [401, 400, 400]),
+    (
+        "account/email/change",
+        &[
+            ("new_email", "new@example.com"),
+            ("email_password", "wrong wrong"),
+        ],
+        [401, 422, 422],
+    ),
+    ("email/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    ("email/confirm", &[("token", DEAD_TOKEN)], [404, 404, 404]),
     ("account/sessions", &[], [401, OK, OK]),
     // Another account's session, or none: the same answer.
     (

@@ -19,6 +19,7 @@ mod data;
 mod delivery;
 mod deploy_files;
 mod drafts;
+mod email_verification;
 mod faults;
 mod feeds;
 mod forms;
