@@ -11,7 +11,6 @@ const baseURL = `http://127.0.0.1:${port}`;
 // A second instance on the same database with email verification on (the main one has it off,
 // so the other tests' new readers can comment at once): tests/email-verification.spec.ts.
 const verifyingPort = port + 2;
-const verifyingURL = `http://127.0.0.1:${verifyingPort}`;
 // The SMTP server the blog mails through: aiosmtpd (PyPI; `scripts/install-tools.sh
 // --test-tools`), keeping every mail in the Maildir scripts/e2e.sh names, where tests read it.
 const smtpPort = Number(process.env.QUIRE_E2E_SMTP_PORT ?? 3457);
@@ -21,6 +20,34 @@ if (!maildir) {
 }
 const python =
   process.env.QUIRE_TEST_PYTHON ?? `${process.env.HOME}/.cache/quire/test-venv/bin/python`;
+
+/** A Quire instance on `port`, with email verification as `verifyEmail` says. */
+function quire(port: number, verifyEmail: string) {
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    command: process.env.QUIRE_BIN ?? '../target/release/quire',
+    url: `${url}/healthz`,
+    timeout: 60_000,
+    reuseExistingServer: false,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      DATABASE_URL: databaseUrl!,
+      LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
+      LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
+      QUIRE_PAGE_SIZE: '2',
+      // Every test registers from 127.0.0.1.
+      QUIRE_REGISTRATIONS_PER_HOUR: '1000',
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      CONTACT_TO: 'owner@example.com',
+      // Reset links start with it (never with a request's Host).
+      QUIRE_PUBLIC_URL: url,
+      QUIRE_MAIL_RETRY_SECONDS: '1',
+      QUIRE_VERIFY_EMAIL: verifyEmail,
+      RUST_LOG: 'info',
+    },
+  };
+}
 
 export default defineConfig({
   testDir: './tests',
@@ -57,51 +84,7 @@ export default defineConfig({
       timeout: 30_000,
       reuseExistingServer: false,
     },
-    {
-      command: process.env.QUIRE_BIN ?? '../target/release/quire',
-      url: `${baseURL}/healthz`,
-      timeout: 60_000,
-      reuseExistingServer: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-      env: {
-        DATABASE_URL: databaseUrl,
-        LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-        LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
-        QUIRE_PAGE_SIZE: '2',
-        // Every test registers from 127.0.0.1.
-        QUIRE_REGISTRATIONS_PER_HOUR: '1000',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        CONTACT_TO: 'owner@example.com',
-        // Reset links start with it (never with a request's Host).
-        QUIRE_PUBLIC_URL: baseURL,
-        QUIRE_MAIL_RETRY_SECONDS: '1',
-        QUIRE_VERIFY_EMAIL: 'off',
-        RUST_LOG: 'info',
-      },
-    },
-    {
-      command: process.env.QUIRE_BIN ?? '../target/release/quire',
-      url: `${verifyingURL}/healthz`,
-      timeout: 60_000,
-      reuseExistingServer: false,
-      stdout: 'pipe',
-      stderr: 'pipe',
-      env: {
-        DATABASE_URL: databaseUrl,
-        LEPTOS_SITE_ADDR: `127.0.0.1:${verifyingPort}`,
-        LEPTOS_SITE_ROOT: process.env.QUIRE_SITE_ROOT ?? '../target/site',
-        QUIRE_PAGE_SIZE: '2',
-        // Every test registers from 127.0.0.1.
-        QUIRE_REGISTRATIONS_PER_HOUR: '1000',
-        SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
-        CONTACT_TO: 'owner@example.com',
-        // Reset links start with it (never with a request's Host).
-        QUIRE_PUBLIC_URL: verifyingURL,
-        QUIRE_MAIL_RETRY_SECONDS: '1',
-        QUIRE_VERIFY_EMAIL: 'before-commenting',
-        RUST_LOG: 'info',
-      },
-    },
+    quire(port, 'off'),
+    quire(verifyingPort, 'before-commenting'),
   ],
 });

@@ -14,6 +14,13 @@ pub use crate::domain::SessionUser;
 pub use backend::{check_credentials, Credentials, Users};
 pub use store::SessionStore;
 
+/// What the database keeps of a token or code that is only ever checked, never shown again:
+/// its SHA-256, in hex (a leaked table opens nothing).
+pub fn digest_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
 /// The axum-login session of the current request.
 pub type AuthSession = axum_login::AuthSession<Users>;
 

@@ -1,7 +1,5 @@
 //! Password-reset tokens: 256 random bits in the link, a SHA-256 of them in the database.
 
-use sha2::{Digest, Sha256};
-
 /// How long a reset link works.
 pub const VALID_FOR: std::time::Duration = std::time::Duration::from_secs(30 * 60);
 
@@ -32,7 +30,7 @@ impl ResetToken {
 
     /// What the database keeps: a leaked table gives no working link.
     pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
+        super::digest_hex(&self.0)
     }
 
     pub fn as_str(&self) -> &str {

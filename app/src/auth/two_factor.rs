@@ -1,7 +1,6 @@
 //! Two-factor sign-in: time-based codes (RFC 6238 as every authenticator app reads it: SHA-1,
 //! six digits, 30-second steps) and single-use recovery codes.
 
-use sha2::{Digest, Sha256};
 use totp_rs::{Algorithm, Secret, TOTP};
 
 /// Recovery codes made at a time; each works once.
@@ -115,7 +114,7 @@ impl RecoveryCode {
 
     /// What the database keeps.
     pub fn hash(&self) -> String {
-        hex::encode(Sha256::digest(self.0.as_bytes()))
+        super::digest_hex(&self.0)
     }
 
     pub fn as_str(&self) -> &str {

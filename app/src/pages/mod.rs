@@ -44,3 +44,15 @@ pub use restricted::Restricted;
 pub use search::SearchPage;
 pub use tag::TagPage;
 pub use verify_email::{EmailConfirmedPage, VerifyEmailPage};
+
+/// Keeps a page out of every cache, shared or not: for pages whose address holds a secret
+/// (a reset or verification link's token).
+fn no_store() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            axum::http::header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        );
+    }
+}

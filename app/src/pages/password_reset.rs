@@ -45,14 +45,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    // The address holds a password for half an hour: no cache, shared or not, keeps the page.
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-    }
+    super::no_store();
     let token = use_params_map()
         .read_untracked()
         .get("token")

@@ -10,14 +10,7 @@ use crate::components::{last_error, FormMessage, PageTitle, SubmitButton};
 /// the visit itself: mail scanners that open links must not confirm anything).
 #[component]
 pub fn VerifyEmailPage() -> impl IntoView {
-    // The address holds the link's secret: no cache, shared or not, keeps the page.
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        response.insert_header(
-            axum::http::header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        );
-    }
+    super::no_store();
     let token = use_params_map()
         .read_untracked()
         .get("token")

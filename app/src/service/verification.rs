@@ -244,6 +244,13 @@ async fn send_link(
          {base_url} to {address}. It changes once that address confirms it. If it was not you, \
          log in and change your password.\n"
     );
+    let notice_html = format!(
+        "<p>Hello {},</p><p>Someone (we hope you) asked to change your account's address on \
+         {base_url} to {}. It changes once that address confirms it. If it was not you, log in \
+         and change your password.</p>",
+        html_escape::encode_text(name),
+        html_escape::encode_text(address)
+    );
     if let Some(old) = old_address {
         mails.push(NewMail {
             kind: "email-change-notice",
@@ -251,7 +258,7 @@ async fn send_link(
             reply_to: None,
             subject: "Your address is being changed",
             text_body: &notice,
-            html_body: None,
+            html_body: Some(&notice_html),
             message_id: None,
         });
     }

@@ -1,11 +1,10 @@
 //! Email verification through a real SMTP server: a link for new accounts, needed before
 //! commenting; a changed address that waits for its link; and blogs without mail.
 
-use crate::support::smtp::SmtpSink;
+use crate::support::smtp::{mail_settings, SmtpSink};
 use crate::support::{both, seed, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
-const PUBLIC_URL: &str = "https://blog.example.com";
 
 both!(
     a_new_reader_confirms_their_address_before_commenting,
@@ -14,11 +13,8 @@ both!(
     dead_links_get_a_clear_page,
 );
 
-/// The link in a mail, its quoted-printable soft line breaks undone.
 fn link_in(mail: &str) -> String {
-    let text = mail.replace("=\r\n", "").replace("=\n", "");
-    let at = text.find("/verify-email/").expect("a link in the mail");
-    text[at..at + "/verify-email/".len() + 64].to_owned()
+    crate::support::smtp::link_in(mail, "/verify-email/")
 }
 
 fn token_of(link: &str) -> &str {
@@ -26,15 +22,9 @@ fn token_of(link: &str) -> &str {
 }
 
 async fn mailing_server(db: &TestDb, smtp: &SmtpSink) -> TestServer {
-    TestServer::start_with(
-        db,
-        &[
-            ("SMTP_URL", &smtp.url),
-            ("CONTACT_TO", "owner@example.com"),
-            ("QUIRE_PUBLIC_URL", PUBLIC_URL),
-        ],
-    )
-    .await
+    let settings = mail_settings(smtp);
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    TestServer::start_with(db, &settings).await
 }
 
 async fn a_new_reader_confirms_their_address_before_commenting(db: TestDb) {

@@ -2,7 +2,7 @@
 //! command line when the blog has no mail settings.
 
 use crate::support::server::quire;
-use crate::support::smtp::SmtpSink;
+use crate::support::smtp::{mail_settings, SmtpSink, PUBLIC_URL};
 use crate::support::{both, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
@@ -18,31 +18,16 @@ both!(
     dead_links_get_a_clear_page,
 );
 
-/// The link in a mail, its quoted-printable soft line breaks undone.
 fn link_in(mail: &str) -> String {
-    let text = mail.replace("=\r\n", "").replace("=\n", "");
-    let at = text
-        .find("/reset-password/")
-        .expect("a reset link in the mail");
-    text[at..at + "/reset-password/".len() + 64].to_owned()
+    crate::support::smtp::link_in(mail, "/reset-password/")
 }
 
-/// Links start with the public URL (here a name that resolves nowhere: the tests follow the
-/// link's path on the test server).
-const PUBLIC_URL: &str = "https://blog.example.com";
-
 async fn mailing_server(db: &TestDb, smtp: &SmtpSink) -> TestServer {
-    TestServer::start_with(
-        db,
-        &[
-            ("SMTP_URL", &smtp.url),
-            ("CONTACT_TO", "owner@example.com"),
-            ("QUIRE_PUBLIC_URL", PUBLIC_URL),
-            // Only reset links in the mailbox (email_verification.rs tests the others).
-            ("QUIRE_VERIFY_EMAIL", "off"),
-        ],
-    )
-    .await
+    let mut settings = mail_settings(smtp);
+    // Only reset links in the mailbox (email_verification.rs tests the others).
+    settings.push(("QUIRE_VERIFY_EMAIL", "off".into()));
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    TestServer::start_with(db, &settings).await
 }
 
 async fn a_mailed_link_sets_a_new_password_ends_other_sessions_and_works_once(db: TestDb) {

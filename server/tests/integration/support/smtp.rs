@@ -108,3 +108,26 @@ impl Drop for SmtpSink {
         let _ = self.server.wait();
     }
 }
+
+/// What the mailing tests give the blog: the public URL links start with (a name that
+/// resolves nowhere: the tests follow a link's path on the test server).
+pub const PUBLIC_URL: &str = "https://blog.example.com";
+
+/// The settings of a blog that mails through `smtp`, links starting with [`PUBLIC_URL`].
+pub fn mail_settings(smtp: &SmtpSink) -> Vec<(&'static str, String)> {
+    vec![
+        ("SMTP_URL", smtp.url.clone()),
+        ("CONTACT_TO", "owner@example.com".into()),
+        ("QUIRE_PUBLIC_URL", PUBLIC_URL.into()),
+    ]
+}
+
+/// The path of the link under `prefix` (e.g. `/reset-password/`) in a mail, with its 64-digit
+/// token, the mail's quoted-printable soft line breaks undone.
+pub fn link_in(mail: &str, prefix: &str) -> String {
+    let text = mail.replace("=\r\n", "").replace("=\n", "");
+    let at = text
+        .find(prefix)
+        .unwrap_or_else(|| panic!("a {prefix} link in the mail: {mail}"));
+    text[at..at + prefix.len() + 64].to_owned()
+}
