@@ -113,6 +113,111 @@ class Server:
         os.unlink(self.log_path)
 
 
+class FlaskBlog:
+    """The Flask course blog (bench/flask_blog.py) under gunicorn with 2 sync workers, on a
+    SQLite database seeded like Quire's dataset: the baseline the logged-in rows are held to."""
+
+    def __init__(self, args, dataset, tmp):
+        posts, comments, _ = DATASETS[dataset]
+        here = os.path.dirname(os.path.abspath(__file__))
+        db = os.path.join(tmp, "flask-blog.db")
+        progress(f"Flask blog: seeding {posts} posts, {comments} comments")
+        subprocess.run([args.flask_python, "flask_blog.py", "seed", db, "--posts", str(posts),
+                        "--comments", str(comments), "--body-bytes", "3000"],
+                       cwd=here, check=True)
+        self.newest = posts
+        self.port = free_port()
+        gunicorn = os.path.join(os.path.dirname(args.flask_python), "gunicorn")
+        self.log_path = tempfile.mktemp(prefix="flask-bench-", suffix=".log")
+        self.log = open(self.log_path, "w")
+        env = {"PATH": os.environ["PATH"], "FLASK_BLOG_DB": f"sqlite:///{db}"}
+        self.proc = subprocess.Popen(
+            [gunicorn, "--workers", "2", "--worker-class", "sync", "--bind",
+             f"127.0.0.1:{self.port}", "--log-level", "warning", "flask_blog:app"],
+            cwd=here, env=env, stdout=self.log, stderr=self.log)
+        self.wait_ready()
+
+    def wait_ready(self, timeout=30):
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"gunicorn exited: {open(self.log_path).read()}")
+            try:
+                if request(self.port, "GET", "/healthz")[0] == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.05)
+        raise SystemExit(f"the Flask blog did not answer within {timeout} s")
+
+    def pids(self):
+        """gunicorn's master and its workers."""
+        try:
+            children = open(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read()
+        except OSError:
+            children = ""
+        return [self.proc.pid] + [int(p) for p in children.split()]
+
+    def cpu_seconds(self):
+        total = 0
+        for pid in self.pids():
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / CLK_TCK
+
+    def reset_peak_rss(self):
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/clear_refs", "w") as f:
+                    f.write("5")
+            except OSError:
+                pass
+
+    def peak_rss_mib(self):
+        total = 0
+        for pid in self.pids():
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+    def login(self):
+        """Logs the seeded reader in; the session cookie."""
+        body = urllib.parse.urlencode({"email": "reader@example.com",
+                                       "password": "reader passphrase"})
+        status, headers, _ = request(self.port, "POST", "/login", body,
+                                     {"Content-Type": "application/x-www-form-urlencoded"})
+        cookie = next((v.split(";")[0] for k, v in headers if k.lower() == "set-cookie"), None)
+        if status != 302 or not cookie:
+            raise SystemExit(f"could not log in to the Flask blog: {status}")
+        return cookie
+
+    def stop(self):
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+        os.unlink(self.log_path)
+
+
+def flask_rows(args, dataset):
+    """The Flask blog's rows for `dataset`: what Quire's rows are compared with."""
+    tmp = tempfile.mkdtemp(prefix="flask-bench-")
+    blog = FlaskBlog(args, dataset, tmp)
+    try:
+        post = f"/post/{blog.newest}"
+        rows = {"Flask home /": measure(args, blog, "/"), "Flask post": measure(args, blog, post)}
+        reader = {"Cookie": blog.login()}
+        rows["Flask home, logged in"] = measure(args, blog, "/", headers=reader)
+        rows["Flask post, logged in"] = measure(args, blog, post, headers=reader)
+        return rows
+    finally:
+        blog.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def request(port, method, path, body=None, headers=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
@@ -287,7 +392,7 @@ def asset_sizes(site):
     return sizes
 
 
-def run_backend(args, backend, dataset, budgets):
+def run_backend(args, backend, dataset, budgets, flask=None):
     tmp = tempfile.mkdtemp(prefix="quire-bench-")
     db_url, drop = new_database(backend, tmp)
     try:
@@ -303,6 +408,13 @@ def run_backend(args, backend, dataset, budgets):
             s.stop()
         server = Server(args, db_url)
         server.wait_ready("/readyz")
+        # A page rendered for an anonymous reader (the page cache is off here): what every
+        # first view after a change costs.
+        uncached = Server(args, db_url, {"QUIRE_PAGE_CACHE_MIB": "0"})
+        uncached.wait_ready("/readyz")
+        rendered = {"home, not kept": measure(args, uncached, "/"),
+                    "post, not kept": measure(args, uncached, post)}
+        uncached.stop()
         css = next((f"/pkg/{n}" for n in os.listdir(os.path.join(args.site, "pkg"))
                     if n.endswith(".css")), "/pkg/quire.css")
         rows = {}
@@ -313,6 +425,7 @@ def run_backend(args, backend, dataset, budgets):
         reader = {"Cookie": register(server, "reader")}
         for label, path in [("home, logged in", "/"), ("post, logged in", post)]:
             rows[label] = measure(args, server, path, headers=reader)
+        rows.update(rendered)
         page_bytes = {p: first_load_bytes(server.port, p) for p in ["/", post, "/login"]}
         if backend == "sqlite" or args.writes_everywhere:
             # On the oldest post, so the pages measured above keep their size.
@@ -332,6 +445,13 @@ def run_backend(args, backend, dataset, budgets):
     print(f"|{'-' * 20}|{'-' * 10}:|{'-' * 12}:|{'-' * 9}:|{'-' * 9}:|{'-' * 12}:|{'-' * 14}:|{'-' * 8}:|")
     for label, r in rows.items():
         print(f"| {label:<18} | {r['rps']:>8.0f} | {100 * r['rps'] / ceiling:>9.1f}% | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['cpu_us']:>10.0f} | {r['rss']:>12.1f} | {r['errors']:>6} |")
+    for label, r in (flask or {}).items():
+        print(f"| {label:<18} | {r['rps']:>8.0f} | {100 * r['rps'] / ceiling:>9.1f}% | {r['p50']:>7.2f} | {r['p99']:>7.2f} | {r['cpu_us']:>10.0f} | {r['rss']:>12.1f} | {r['errors']:>6} |")
+    if flask:
+        print("\nQuire ÷ the Flask blog (gunicorn, 2 sync workers, SQLite), req/s in this run: "
+              + ", ".join(f"{label} {rows[label]['rps'] / max(flask['Flask ' + label]['rps'], 1):.1f}×"
+                          for label in ["home, logged in", "post, logged in"])
+              + f"; anonymous, kept: home {rows['home /']['rps'] / max(flask['Flask home /']['rps'], 1):.0f}×")
     print(f"\ncold start (spawn → first 200 on /, migrations applied), median of {len(cold)}: {statistics.median(cold):.0f} ms (min {min(cold):.0f}, max {max(cold):.0f})")
     print("first load bytes (br/gzip as served): " + ", ".join(f"{p} {b / 1024:.0f} KiB" for p, b in page_bytes.items()))
     print("SQL statements per page (anonymous; rendered, then kept): "
@@ -344,6 +464,11 @@ def run_backend(args, backend, dataset, budgets):
                         f"{100 * r['rps'] / ceiling:.1f}%"))
         budgets.append((f"{tag}: {label} p99 ≤ 10 ms at {args.connections} connections",
                         r["p99"] <= 10, f"{r['p99']:.2f} ms"))
+    if flask:
+        for label in ["home, logged in", "post, logged in"]:
+            ratio = rows[label]["rps"] / max(flask["Flask " + label]["rps"], 1)
+            budgets.append((f"{tag}: {label} ≥ 10× the Flask blog's req/s", ratio >= 10,
+                            f"{ratio:.1f}×"))
     rss = max(r["rss"] for r in rows.values())
     budgets.append((f"{tag}: server peak RSS ≤ 40 MiB under load", rss <= 40, f"{rss:.1f} MiB"))
     budgets.append((f"{tag}: cold start ≤ 150 ms", statistics.median(cold) <= 150,
@@ -469,8 +594,8 @@ def main():
     parser.add_argument("--writes-everywhere", action="store_true",
                         help="also measure concurrent commenters on PostgreSQL")
     parser.add_argument("--flask-python",
-                        help="a Python with server/tests/fixtures/flask/requirements.txt "
-                             "(bench/run.sh makes one): measures `quire import-flask`")
+                        help="a Python with bench/flask-requirements.txt (bench/run.sh makes "
+                             "one): the Flask blog's rows, and `quire import-flask`")
     args = parser.parse_args()
     args.site = os.path.abspath(args.site)
     args.binary = os.path.abspath(args.binary)
@@ -487,8 +612,9 @@ def main():
     budgets.append(("release WASM ≤ 200 KB brotli", wasm_br <= 200_000, f"{wasm_br / 1000:.0f} KB"))
 
     for dataset in args.datasets.split(","):
+        flask = flask_rows(args, dataset) if args.flask_python else None
         for backend in args.backends.split(","):
-            run_backend(args, backend, dataset, budgets)
+            run_backend(args, backend, dataset, budgets, flask)
 
     if args.flask_python:
         flask_import(args, budgets)

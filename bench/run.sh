@@ -29,10 +29,10 @@ if [[ " $* " == *" --lighthouse "* ]]; then
   command -v chromium >/dev/null || scripts/install-tools.sh --browser
   [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 fi
-# The Flask course's stack (from PyPI, pinned by the importer's fixtures), to build the large
-# Flask blog that `quire import-flask` is measured on.
+# The Flask course's stack (from PyPI, pinned by the importer's fixtures) and gunicorn: the
+# Flask blog served for the baseline rows, and the large one `quire import-flask` is measured on.
 venv=${QUIRE_BENCH_VENV:-$HOME/.cache/quire/bench-venv}
-requirements=server/tests/fixtures/flask/requirements.txt
+requirements=bench/flask-requirements.txt
 if [ ! -x "$venv/bin/python" ] || [ "$requirements" -nt "$venv/.installed" ]; then
   echo "[bench] installing the Flask stack into $venv"
   python3 -m venv "$venv"

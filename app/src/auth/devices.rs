@@ -3,7 +3,6 @@
 //! store into `session_devices` whenever the session is saved (see `store.rs`).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 /// The key of a session's [`Device`] in its data.
@@ -13,39 +12,28 @@ pub const KEY: &str = "quire.device";
 /// requests write nothing.
 const SEEN_EVERY: TimeDelta = TimeDelta::minutes(5);
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-pub struct Device {
-    pub user_id: i64,
-    /// What the account page names the session by (never its id, the cookie's secret).
-    pub handle: String,
-    pub created_at: DateTime<Utc>,
-    pub seen_at: DateTime<Utc>,
-    pub browser: String,
-    pub address: String,
-}
+pub use crate::domain::SessionDevice as Device;
 
-impl Device {
-    /// A session beginning now for `user_id` — or, when this browser's session was already
-    /// theirs (a password change renews it), that one going on under its old handle.
-    pub fn begin(
-        earlier: Option<Device>,
-        user_id: i64,
-        user_agent: &str,
-        address: &str,
-        now: DateTime<Utc>,
-    ) -> Device {
-        let (handle, created_at) = match earlier {
-            Some(d) if d.user_id == user_id => (d.handle, d.created_at),
-            _ => (new_handle(), now),
-        };
-        Device {
-            user_id,
-            handle,
-            created_at,
-            seen_at: now,
-            browser: browser_family(user_agent),
-            address: address.to_owned(),
-        }
+/// A session beginning now for `user_id` — or, when this browser's session was already
+/// theirs (a password change renews it), that one going on under its old handle.
+pub fn begin(
+    earlier: Option<Device>,
+    user_id: i64,
+    user_agent: &str,
+    address: &str,
+    now: DateTime<Utc>,
+) -> Device {
+    let (handle, created_at) = match earlier {
+        Some(d) if d.user_id == user_id => (d.handle, d.created_at),
+        _ => (new_handle(), now),
+    };
+    Device {
+        user_id,
+        handle,
+        created_at,
+        seen_at: now,
+        browser: browser_family(user_agent),
+        address: address.to_owned(),
     }
 }
 
@@ -148,15 +136,15 @@ mod tests {
     #[test]
     fn a_renewed_session_keeps_its_handle_and_beginning_but_not_another_users() {
         let then = Utc::now() - TimeDelta::days(2);
-        let first = Device::begin(None, 7, "", "10.0.0.1", then);
+        let first = begin(None, 7, "", "10.0.0.1", then);
         let now = Utc::now();
-        let renewed = Device::begin(Some(first.clone()), 7, "", "10.0.0.2", now);
+        let renewed = begin(Some(first.clone()), 7, "", "10.0.0.2", now);
         assert_eq!((&renewed.handle, renewed.created_at), (&first.handle, then));
         assert_eq!(
             (renewed.seen_at, renewed.address.as_str()),
             (now, "10.0.0.2")
         );
-        let other = Device::begin(Some(first.clone()), 8, "", "10.0.0.1", now);
+        let other = begin(Some(first.clone()), 8, "", "10.0.0.1", now);
         assert_ne!(other.handle, first.handle);
         assert_eq!(other.created_at, now);
     }

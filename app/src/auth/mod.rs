@@ -36,7 +36,7 @@ pub async fn start_session(
     let failed =
         |e: &dyn std::fmt::Display| crate::error::AppError::internal("starting a session", e);
     let earlier = devices::current(&session.session).await;
-    let device = devices::Device::begin(earlier, user.id, user_agent, address, crate::db::now());
+    let device = devices::begin(earlier, user.id, user_agent, address, crate::db::now());
     session.session.cycle_id().await.map_err(|e| failed(&e))?;
     session.login(user).await.map_err(|e| failed(&e))?;
     session

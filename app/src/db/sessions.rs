@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{on_pool, Db};
-use crate::auth::devices::Device;
+use crate::domain::SessionDevice as Device;
 
 /// Records (or brings up to date) what `session_id` is, as its data says.
 pub async fn record(db: &Db, session_id: &str, device: &Device) -> Result<(), sqlx::Error> {

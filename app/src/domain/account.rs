@@ -272,3 +272,17 @@ pub struct AccountEmail {
     pub changing_to: Option<String>,
     pub mode: EmailVerification,
 }
+
+/// What a logged-in session records about itself, for its owner's list of sessions (see
+/// `auth::devices`): kept in the session's data, copied to `session_devices` when it is saved.
+#[cfg(feature = "ssr")]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionDevice {
+    pub user_id: i64,
+    /// What the account page names the session by (never its id, the cookie's secret).
+    pub handle: String,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub seen_at: chrono::DateTime<chrono::Utc>,
+    pub browser: String,
+    pub address: String,
+}

@@ -13,6 +13,8 @@ mod search;
 mod tags;
 mod user;
 
+#[cfg(feature = "ssr")]
+pub use account::SessionDevice;
 pub use account::{
     AccountEmail, CurrentUser, Email, EmailVerification, Password, SessionView, TwoFactor,
     TwoFactorPanel, UserListing, UserName, ALREADY_REGISTERED, LINK_DEAD, LINK_SENT, NEEDS_MAIL,

@@ -78,7 +78,7 @@ pub async fn end_others(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::devices::Device;
+    use crate::auth::devices;
     use crate::domain::Role;
     use crate::service::testing;
 
@@ -92,7 +92,7 @@ mod tests {
             .execute(pool)
             .await
             .unwrap();
-        let mut device = Device::begin(None, user_id, "Firefox/1 Linux", "10.0.0.9", db::now());
+        let mut device = devices::begin(None, user_id, "Firefox/1 Linux", "10.0.0.9", db::now());
         device.handle = handle.to_owned();
         db::sessions::record(&state.db, id, &device).await.unwrap();
     }
