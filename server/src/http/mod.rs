@@ -19,6 +19,7 @@ use axum::Router;
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
+use tower_http::CompressionLevel;
 
 use crate::startup::{self, Config, StartupError};
 use axum::error_handling::HandleErrorLayer;
@@ -141,8 +142,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         // bundle and kept pages are compressed already. Gzip only: a brotli encoder takes
         // ~1.1 MiB per response in flight (quality 4) and more CPU; measured with 32
         // logged-in readers on the 500-comment post, peak RSS went from 41.4 to 39.0 MiB and
-        // the page from 302 to 535 req/s (docs/performance.md).
-        .layer(CompressionLayer::new().no_br())
+        // the page from 302 to 535 req/s (docs/performance.md). At gzip's fastest level: deflate
+        // was 9% of a logged-in page's CPU; fastest took 11–15% off a logged-in page's CPU for
+        // ~1 KB more on the wire (bench/results/2026-12-06-compression.md).
+        .layer(
+            CompressionLayer::new()
+                .no_br()
+                .quality(CompressionLevel::Fastest),
+        )
         .layer(HandleErrorLayer::new(limits::timed_out))
         .layer(TimeoutLayer::new(config.request_timeout))
         // Inside compression (a kept page is already compressed, and the compression layer
