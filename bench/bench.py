@@ -104,13 +104,7 @@ class Server:
         return open(self.log_path).read().splitlines()
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        os.unlink(self.log_path)
+        stop_process(self.proc, self.log, self.log_path)
 
 
 class FlaskBlog:
@@ -193,13 +187,7 @@ class FlaskBlog:
         return cookie
 
     def stop(self):
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        self.log.close()
-        os.unlink(self.log_path)
+        stop_process(self.proc, self.log, self.log_path)
 
 
 def flask_rows(args, dataset):
@@ -216,6 +204,17 @@ def flask_rows(args, dataset):
     finally:
         blog.stop()
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def stop_process(proc, log, log_path):
+    """SIGTERM, then SIGKILL after 10 s; the log file goes."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    log.close()
+    os.unlink(log_path)
 
 
 def request(port, method, path, body=None, headers=None):

@@ -8,7 +8,7 @@ use crate::domain::{CurrentUser, Email, Password, UserListing, UserName};
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
 
-use super::{admit, caught_by_honeypot, Caller};
+use super::{admit, caught_by_honeypot, confirm_password, Caller};
 
 /// The registration form as typed. `website` is the honeypot.
 pub struct Registration<'a> {
@@ -148,16 +148,8 @@ pub async fn change_password(
 ) -> Result<SessionUser, AppError> {
     let user = caller.require_user()?;
     let db_err = |e| AppError::from_db("changing a password", e);
-    let limits = [(rate_limit::LOGIN_PER_ACCOUNT, user.email.as_str())];
-    let too_many = "Too many wrong passwords.";
-    let admitted = admit(state, &limits, too_many, "changing a password").await?;
-    if !password::verify(current, &user.password_hash).await {
-        return Err(AppError::invalid(
-            "current_password",
-            "That is not your current password.",
-        ));
-    }
-    admitted.forgive(&state.db).await;
+    let wrong = "That is not your current password.";
+    confirm_password(state, user, current, "current_password", wrong).await?;
     let new = Password::parse(new).map_err(|m| AppError::invalid("new_password", m))?;
     let hash = password::hash(&new)
         .await

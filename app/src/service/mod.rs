@@ -106,6 +106,26 @@ pub fn caught_by_honeypot(form: &'static str, value: &str) -> bool {
     caught
 }
 
+/// Checks the password a logged-in user typed to confirm a change (a new password, an address,
+/// two-factor sign-in off, new recovery codes). A wrong one is a failed login like any other,
+/// counted against the account's allowance; `wrong` is the message under `field`.
+async fn confirm_password(
+    state: &AppState,
+    user: &SessionUser,
+    typed: &str,
+    field: &'static str,
+    wrong: &'static str,
+) -> Result<(), AppError> {
+    let limits = [(rate_limit::LOGIN_PER_ACCOUNT, user.email.as_str())];
+    let too_many = "Too many wrong passwords.";
+    let admitted = admit(state, &limits, too_many, "checking a password").await?;
+    if !crate::auth::password::verify(typed, &user.password_hash).await {
+        return Err(AppError::invalid(field, wrong));
+    }
+    admitted.forgive(&state.db).await;
+    Ok(())
+}
+
 /// Lets an attempt through its limits, counting it against each (see [`rate_limit::admit`]),
 /// or refuses it with a 429 that says `what` and how long to wait.
 async fn admit(

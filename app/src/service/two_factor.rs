@@ -5,16 +5,17 @@
 use chrono::{DateTime, Utc};
 
 use crate::auth::two_factor::{self as totp, RecoveryCode};
-use crate::auth::{password, rate_limit, SessionUser};
+use crate::auth::{rate_limit, SessionUser};
 use crate::db;
 use crate::domain::TwoFactor;
 use crate::error::AppError;
 use crate::state::AppState;
 
-use super::{admit, Caller};
+use super::{admit, confirm_password, Caller};
 
 const WRONG_CODE: &str =
     "That code is not right. Type the code your app shows now (or a recovery code).";
+const NOT_YOUR_PASSWORD: &str = "That is not your password.";
 const NOT_ENROLLING: &str = "Start the set-up again: there is no code to confirm.";
 /// A second step whose first is gone: too old, or the account changed in between.
 pub const SIGN_IN_AGAIN: &str = "Your sign-in timed out. Log in again with your password.";
@@ -110,29 +111,6 @@ pub async fn confirm(
     Ok((updated, codes))
 }
 
-/// Checks the account's password (a guess counts as a failed login) before a change that
-/// lowers or resets its protection.
-async fn check_password(
-    state: &AppState,
-    user: &SessionUser,
-    typed: &str,
-    field: &'static str,
-) -> Result<(), AppError> {
-    let limits = [(rate_limit::LOGIN_PER_ACCOUNT, user.email.as_str())];
-    let admitted = admit(
-        state,
-        &limits,
-        "Too many wrong passwords.",
-        "checking a password",
-    )
-    .await?;
-    if !password::verify(typed, &user.password_hash).await {
-        return Err(AppError::invalid(field, "That is not your password."));
-    }
-    admitted.forgive(&state.db).await;
-    Ok(())
-}
-
 /// Turns two-factor sign-in off (after the password), deleting the secret and the recovery
 /// codes, and returns the account: its other sessions end.
 pub async fn disable(
@@ -141,7 +119,7 @@ pub async fn disable(
     typed_password: &str,
 ) -> Result<SessionUser, AppError> {
     let user = caller.require_user()?;
-    check_password(state, user, typed_password, "password").await?;
+    confirm_password(state, user, typed_password, "password", NOT_YOUR_PASSWORD).await?;
     db::two_factor::disable(&state.db, user.id)
         .await
         .map_err(db_err("turning off two-factor sign-in"))?;
@@ -159,7 +137,8 @@ pub async fn new_codes(
     typed_password: &str,
 ) -> Result<Vec<RecoveryCode>, AppError> {
     let user = caller.require_user()?;
-    check_password(state, user, typed_password, "codes_password").await?;
+    let field = "codes_password";
+    confirm_password(state, user, typed_password, field, NOT_YOUR_PASSWORD).await?;
     let codes: Vec<RecoveryCode> = (0..totp::RECOVERY_CODES)
         .map(|_| RecoveryCode::generate())
         .collect();

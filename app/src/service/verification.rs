@@ -9,13 +9,13 @@ use chrono::{DateTime, TimeDelta, Utc};
 
 use crate::auth::rate_limit::Policy;
 use crate::auth::reset_token::ResetToken;
-use crate::auth::{password, rate_limit, SessionUser};
+use crate::auth::SessionUser;
 use crate::db::{self, email_links::Redeemed, outbox::NewMail};
 use crate::domain::{AccountEmail, Email, EmailVerification};
 use crate::error::AppError;
 use crate::state::AppState;
 
-use super::{admit, Caller};
+use super::{admit, confirm_password, Caller};
 
 /// How long a link works.
 const VALID_FOR: TimeDelta = TimeDelta::hours(48);
@@ -128,20 +128,10 @@ pub async fn change(
     let echo = [("new_email", new_email)];
     let email = Email::parse(new_email)
         .map_err(|m| AppError::invalid("new_email", m).with_values(&echo))?;
-    let limits = [(rate_limit::LOGIN_PER_ACCOUNT, user.email.as_str())];
-    let admitted = admit(
-        state,
-        &limits,
-        "Too many wrong passwords.",
-        "changing an address",
-    )
-    .await?;
-    if !password::verify(typed_password, &user.password_hash).await {
-        return Err(
-            AppError::invalid("email_password", "That is not your password.").with_values(&echo),
-        );
-    }
-    admitted.forgive(&state.db).await;
+    let wrong = "That is not your password.";
+    confirm_password(state, user, typed_password, "email_password", wrong)
+        .await
+        .map_err(|e| e.with_values(&echo))?;
     if email.as_str() == user.email {
         return Err(
             AppError::invalid("new_email", "That is your address already.").with_values(&echo),
