@@ -2,8 +2,11 @@
 # Installs the build tools Quire needs, only where they are missing or at the wrong version.
 # Safe to run again: each step checks first. Used by scripts/run.sh, scripts/test.sh and CI.
 #
-#   scripts/install-tools.sh               build tools (wasm32 target, cargo-leptos, wasm-bindgen,
-#                                          npm packages)
+#   scripts/install-tools.sh               what the release build needs (wasm32 target,
+#                                          wasm-bindgen, npm packages: wasm-opt, esbuild,
+#                                          Playwright)
+#   scripts/install-tools.sh --dev         also cargo-leptos, for `cargo leptos watch`
+#                                          (compiled from source: ~11 minutes on 2 cores)
 #   scripts/install-tools.sh --browser     also Debian's chromium, for the Playwright tests
 #   scripts/install-tools.sh --fuzz        also cargo-fuzz, for scripts/fuzz.sh
 #   scripts/install-tools.sh --test-tools  also the tests' Python tools (PyPI): aiosmtpd, the SMTP
@@ -12,15 +15,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+dev=false
 browser=false
 fuzz=false
 test_tools=false
 for arg in "$@"; do
   case $arg in
+    --dev) dev=true ;;
     --browser) browser=true ;;
     --fuzz) fuzz=true ;;
     --test-tools) test_tools=true ;;
-    *) echo "usage: scripts/install-tools.sh [--browser] [--fuzz] [--test-tools]" >&2; exit 2 ;;
+    *) echo "usage: scripts/install-tools.sh [--dev] [--browser] [--fuzz] [--test-tools]" >&2; exit 2 ;;
   esac
 done
 
@@ -29,7 +34,11 @@ CARGO_FUZZ_VERSION=0.13.2
 # wasm-bindgen-cli must be exactly the wasm-bindgen version in Cargo.lock, or hydration breaks.
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
 
-log() { printf '\033[1m[install-tools]\033[0m %s\n' "$*"; }
+started=$SECONDS
+log() {
+  local s=$((SECONDS - started))
+  printf '\033[1m[install-tools %d:%02d]\033[0m %s\n' $((s / 60)) $((s % 60)) "$*"
+}
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -42,10 +51,10 @@ fi
 # published lock files pin versions that do not build here (see docs/architecture.md,
 # "Toolchain notes").
 install_patched() {
-  local crate=$1 version=$2 dep=$3 dep_version=$4 features=${5:-}
+  local crate=$1 version=$2 dep=$3 dep_version=$4 how_long=$5 features=${6:-}
   local dir
   dir=$(mktemp -d)
-  log "building $crate $version from source (pinning $dep $dep_version); this takes a while"
+  log "building $crate $version from source (pinning $dep $dep_version); $how_long"
   # `cargo info` fetches the published source through cargo's own registry client and unpacks
   # it under ~/.cargo/registry/src; no download address is written here.
   cargo info --quiet "$crate@$version" >/dev/null
@@ -60,23 +69,32 @@ install_patched() {
     cd "$dir/$crate-$version"
     rm -f rust-toolchain.toml rust-toolchain
     cargo update -p "$dep" --precise "$dep_version"
-    cargo install --path . --locked --force ${features:+--features "$features"}
+    # A tool's own speed hardly matters (it runs for seconds), its compile time does: without
+    # LTO, with many codegen units and light optimization it builds in a fraction of the time.
+    CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+      CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
+      CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+      cargo install --path . --locked --force ${features:+--features "$features"}
   )
   rm -rf "$dir"
 }
 
-if [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
-  install_patched cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-util-schemas 0.14.1 no_downloads
+if $dev && [ "$(cargo leptos --version 2>/dev/null)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]; then
+  install_patched cargo-leptos "$CARGO_LEPTOS_VERSION" cargo-util-schemas 0.14.1 \
+    "~11 minutes on 2 cores" no_downloads
 fi
 
 if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
-  install_patched wasm-bindgen-cli "$WASM_BINDGEN_VERSION" webpki-roots 1.0.10
+  install_patched wasm-bindgen-cli "$WASM_BINDGEN_VERSION" webpki-roots 1.0.10 \
+    "~2 minutes on 2 cores"
 fi
 
-# npm packages: Playwright for end2end/, and binaryen's wasm-opt (Debian's version 108 produces
-# modules that fail at run time, so the release build uses the npm one through node_modules/.bin).
-if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  log "installing npm packages (wasm-opt)"
+# npm packages: Playwright for end2end/; binaryen's wasm-opt (Debian's version 108 produces
+# modules that fail at run time, so the release build uses the npm one through node_modules/.bin)
+# and esbuild, which minifies the client's JavaScript and CSS.
+if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] \
+  || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "installing npm packages (wasm-opt, esbuild)"
   npm ci --no-audit --no-fund
 fi
 if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
