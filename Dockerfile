@@ -10,20 +10,19 @@
 # --- Build stage: the Rust toolchain of Cargo.toml's rust-version, on Debian 12 -------------
 FROM rust:1.95-bookworm AS builder
 
-# Node.js and npm run the npm build of wasm-opt (binaryen); curl fetches the crates that
-# scripts/install-tools.sh builds from source.
+# Node.js and npm run the npm builds of wasm-opt (binaryen) and esbuild; scripts/install-tools.sh
+# gets the crate it builds from source (wasm-bindgen-cli) through cargo.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends ca-certificates curl nodejs npm \
     && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
 
-# The build tools first, from only the files the install script reads, so this slow layer
-# (cargo-leptos is compiled from source: 15–40 minutes on 2 cores) is reused by every build
+# The build tools first, from only the files the install script reads, so this layer
+# (wasm-bindgen-cli compiled from source: ~2 minutes on 2 cores) is reused by every build
 # until the script or one of these lock files changes.
 COPY scripts/install-tools.sh scripts/
 COPY Cargo.lock package.json package-lock.json ./
-COPY end2end/package.json end2end/package-lock.json end2end/
 RUN scripts/install-tools.sh
 
 # The release build: the server binary and the WASM client, assembled in /dist.

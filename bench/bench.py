@@ -44,6 +44,9 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The address Quire makes admin (ADMIN_EMAIL); every other account registered is a reader.
+ADMIN_EMAIL = "admin@example.invalid"
+
 class Server:
     """A release `quire` on a random port, its log in a file."""
 
@@ -60,6 +63,9 @@ class Server:
             # The write benchmark measures the server, not the per-reader comment limit.
             "QUIRE_COMMENTS_PER_HOUR": "1000000",
             "QUIRE_DB_MAX_CONNECTIONS": "10",
+            # The demo blog has no admin; without this the first account to register would
+            # be one, and the "logged in" rows would measure the admin's pages.
+            "ADMIN_EMAIL": ADMIN_EMAIL,
         }
         env.update(extra_env or {})
         self.started = time.perf_counter()
@@ -329,10 +335,11 @@ def queries_per_page(args, db_url, paths):
         server.stop()
 
 
-def register(server, n):
-    """Registers an account; returns its session cookie."""
+def register(server, n, email=None):
+    """Registers an account (a reader, unless `email` is the admin's); returns its session
+    cookie."""
     body = urllib.parse.urlencode({"name": f"Bench Writer {n}",
-                                   "email": f"writer-{n}-{time.time_ns()}@example.invalid",
+                                   "email": email or f"writer-{n}-{time.time_ns()}@example.invalid",
                                    "password": "bench passphrase 1234"})
     status, headers, text = request(server.port, "POST", "/api/register", body, {
         "Content-Type": "application/x-www-form-urlencoded",
@@ -424,6 +431,9 @@ def run_backend(args, backend, dataset, budgets, flask=None):
         reader = {"Cookie": register(server, "reader")}
         for label, path in [("home, logged in", "/"), ("post, logged in", post)]:
             rows[label] = measure(args, server, path, headers=reader)
+        # The admin's post page: moderation buttons (forms) on every comment.
+        admin = {"Cookie": register(server, "admin", ADMIN_EMAIL)}
+        rows["post, admin"] = measure(args, server, post, headers=admin)
         rows.update(rendered)
         page_bytes = {p: first_load_bytes(server.port, p) for p in ["/", post, "/login"]}
         if backend == "sqlite" or args.writes_everywhere:

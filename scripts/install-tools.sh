@@ -3,11 +3,11 @@
 # Safe to run again: each step checks first. Used by scripts/run.sh, scripts/test.sh and CI.
 #
 #   scripts/install-tools.sh               what the release build needs (wasm32 target,
-#                                          wasm-bindgen, npm packages: wasm-opt, esbuild,
-#                                          Playwright)
+#                                          wasm-bindgen, npm packages: wasm-opt, esbuild)
 #   scripts/install-tools.sh --dev         also cargo-leptos, for `cargo leptos watch`
 #                                          (compiled from source: ~11 minutes on 2 cores)
-#   scripts/install-tools.sh --browser     also Debian's chromium, for the Playwright tests
+#   scripts/install-tools.sh --browser     also Playwright (npm) and Debian's chromium, for the
+#                                          browser tests
 #   scripts/install-tools.sh --fuzz        also cargo-fuzz, for scripts/fuzz.sh
 #   scripts/install-tools.sh --test-tools  also the tests' Python tools (PyPI): aiosmtpd, the SMTP
 #                                          server the tests mail to, and hadolint, the Dockerfile
@@ -89,15 +89,16 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $WASM_BINDGEN_VERS
     "~2 minutes on 2 cores"
 fi
 
-# npm packages: Playwright for end2end/; binaryen's wasm-opt (Debian's version 108 produces
-# modules that fail at run time, so the release build uses the npm one through node_modules/.bin)
-# and esbuild, which minifies the client's JavaScript and CSS.
+# npm packages: binaryen's wasm-opt (Debian's version 108 produces modules that fail at run
+# time, so the release build uses the npm one through node_modules/.bin), esbuild, which
+# minifies the client's JavaScript and CSS, and with --browser Playwright for end2end/.
 if [ ! -x node_modules/.bin/wasm-opt ] || [ ! -x node_modules/.bin/esbuild ] \
   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   log "installing npm packages (wasm-opt, esbuild)"
   npm ci --no-audit --no-fund
 fi
-if [ ! -d end2end/node_modules/@playwright/test ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+if $browser && { [ ! -d end2end/node_modules/@playwright/test ] \
+  || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; }; then
   log "installing npm packages (Playwright)"
   (cd end2end && npm ci --no-audit --no-fund)
 fi
