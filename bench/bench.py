@@ -47,7 +47,35 @@ def free_port():
 # The address Quire makes admin (ADMIN_EMAIL); every other account registered is a reader.
 ADMIN_EMAIL = "admin@example.invalid"
 
-class Server:
+class Measured:
+    """A server under test, measured from /proc over its processes (`pids()`): CPU time, and
+    peak RSS since the last reset."""
+
+    def cpu_seconds(self):
+        total = 0
+        for pid in self.pids():
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
+        return total / CLK_TCK
+
+    def reset_peak_rss(self):
+        for pid in self.pids():
+            try:
+                with open(f"/proc/{pid}/clear_refs", "w") as f:
+                    f.write("5")
+            except OSError:
+                pass
+
+    def peak_rss_mib(self):
+        total = 0
+        for pid in self.pids():
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("VmHWM:"):
+                    total += int(line.split()[1])
+        return total / 1024
+
+
+class Server(Measured):
     """A release `quire` on a random port, its log in a file."""
 
     def __init__(self, args, db_url, extra_env=None):
@@ -88,22 +116,8 @@ class Server:
             time.sleep(0.001)
         raise SystemExit(f"quire did not answer {path} within {timeout} s")
 
-    def cpu_seconds(self):
-        fields = open(f"/proc/{self.proc.pid}/stat").read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLK_TCK
-
-    def reset_peak_rss(self):
-        try:
-            with open(f"/proc/{self.proc.pid}/clear_refs", "w") as f:
-                f.write("5")
-        except OSError:
-            pass
-
-    def peak_rss_mib(self):
-        for line in open(f"/proc/{self.proc.pid}/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        return float("nan")
+    def pids(self):
+        return [self.proc.pid]
 
     def log_lines(self):
         self.log.flush()
@@ -113,7 +127,7 @@ class Server:
         stop_process(self.proc, self.log, self.log_path)
 
 
-class FlaskBlog:
+class FlaskBlog(Measured):
     """The Flask course blog (bench/flask_blog.py) under gunicorn with 2 sync workers, on a
     SQLite database seeded like Quire's dataset: the baseline the logged-in rows are held to."""
 
@@ -157,29 +171,6 @@ class FlaskBlog:
         except OSError:
             children = ""
         return [self.proc.pid] + [int(p) for p in children.split()]
-
-    def cpu_seconds(self):
-        total = 0
-        for pid in self.pids():
-            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
-        return total / CLK_TCK
-
-    def reset_peak_rss(self):
-        for pid in self.pids():
-            try:
-                with open(f"/proc/{pid}/clear_refs", "w") as f:
-                    f.write("5")
-            except OSError:
-                pass
-
-    def peak_rss_mib(self):
-        total = 0
-        for pid in self.pids():
-            for line in open(f"/proc/{pid}/status"):
-                if line.startswith("VmHWM:"):
-                    total += int(line.split()[1])
-        return total / 1024
 
     def login(self):
         """Logs the seeded reader in; the session cookie."""

@@ -73,7 +73,6 @@ install_patched() {
     # LTO, with many codegen units and light optimization it builds in a fraction of the time.
     CARGO_PROFILE_RELEASE_LTO=off CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
       CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=0 \
-      CARGO_PROFILE_RELEASE_INCREMENTAL=false \
       cargo install --path . --locked --force ${features:+--features "$features"}
   )
   rm -rf "$dir"

@@ -16,5 +16,4 @@ if [ ! -x "$dist/quire" ]; then
 fi
 scripts/install-tools.sh
 scripts/build-release.sh
-printf '\033[1m[run]\033[0m %s\n' "starting Quire: http://127.0.0.1:3000 (Ctrl-C stops it)"
 LEPTOS_SITE_ROOT="$dist/site" exec "$dist/quire"
