@@ -287,23 +287,60 @@ def measure(args, server, path, script=None, connections=None, threads=2, header
     return result
 
 
-def first_load_bytes(port, path):
-    """Bytes on the wire for a first visit: the page and every /pkg/ file it references, as a
-    browser asking for brotli or gzip gets them."""
-    headers = {"Accept-Encoding": "br, gzip"}
+def linked_files(html):
+    """The same-site files a browser fetches as it loads the page: stylesheets, icons,
+    preloads, scripts and images (not feeds or other pages), and the WASM a client script
+    loads (named after it)."""
+    files = set()
+    for tag in re.findall(r"<(?:link|script|img)\b[^>]*>", html):
+        rel = re.search(r'\brel="([^"]*)"', tag)
+        if tag.startswith("<link") and not (rel and set(rel.group(1).split())
+                                             & {"stylesheet", "icon", "modulepreload", "preload"}):
+            continue
+        url = re.search(r'\b(?:href|src)="(/[^/"][^"]*)"', tag)
+        if url:
+            files.add(url.group(1))
+    for js in [f for f in files if f.endswith(".js")]:
+        files.add(js[:-3] + ".wasm")
+    return files
+
+
+def page_weight(port, path, cookie=None):
+    """Bytes on the wire for a first visit to `path` (the page and every file it loads, as a
+    browser asking for brotli or gzip gets them) and for a repeat visit (the page again, and
+    only the files a browser may not keep: those cached for good are not asked for, those with
+    a validator come back as an empty 304). Returns the page's own bytes, those two totals,
+    and the files it loads."""
+    headers = {"Accept-Encoding": "br, gzip", **({"Cookie": cookie} if cookie else {})}
     status, _, body = request(port, "GET", path, headers=headers)
-    html = request(port, "GET", path)[2].decode("utf-8", "replace")
-    total = len(body)
-    # /v/<version>/pkg/… (the versioned addresses pages use) or plain /pkg/….
-    assets = set(re.findall(r'(?:href|src)="((?:/v/[0-9a-f]+)?/pkg/[^"]+)"', html))
-    # The hydration script imports the JS and fetches the WASM named after it.
-    for js in [a for a in assets if a.endswith(".js")]:
-        assets.add(js[:-3] + ".wasm" if not js.endswith("_bg.js") else js)
-    for asset in assets:
-        s, _, b = request(port, "GET", asset, headers=headers)
-        if s == 200:
-            total += len(b)
-    return total
+    if status != 200:
+        raise RuntimeError(f"{path}: {status}")
+    html = request(port, "GET", path, headers={"Cookie": cookie} if cookie else {})[2]
+    files = linked_files(html.decode("utf-8", "replace"))
+    first = repeat = len(body)
+    for file in files:
+        s, response_headers, b = request(port, "GET", file, headers=headers)
+        if s != 200:
+            continue
+        first += len(b)
+        h = {k.lower(): v for k, v in response_headers}
+        kept = "immutable" in h.get("cache-control", "") or "etag" in h or "last-modified" in h
+        repeat += 0 if kept else len(b)
+    return len(body), first, repeat, sorted(files)
+
+
+def reader_pages(port, post):
+    """The pages a reader visits, by name: each is a row, and a budget, of its own."""
+    html = request(port, "GET", post)[2].decode("utf-8", "replace")
+    author = re.search(r'href="(/authors/\d+)"', html)
+    tag = re.search(r'href="(/tags/[^"?]+)"', html)
+    pages = {"home": "/", "post, 20 comments": post, "tag": tag and tag.group(1),
+             "author": author and author.group(1), "search results": "/search?q=demo",
+             "about": "/about", "contact": "/contact", "login": "/login", "register": "/register"}
+    missing = [name for name, path in pages.items() if not path]
+    if missing:
+        raise RuntimeError(f"no link to the {', '.join(missing)} page on {post}")
+    return pages
 
 
 def queries_per_page(args, db_url, paths):
@@ -426,7 +463,9 @@ def run_backend(args, backend, dataset, budgets, flask=None):
         admin = {"Cookie": register(server, "admin", ADMIN_EMAIL)}
         rows["post, admin"] = measure(args, server, post, headers=admin)
         rows.update(rendered)
-        page_bytes = {p: first_load_bytes(server.port, p) for p in ["/", post, "/login"]}
+        weights = {name: page_weight(server.port, path)
+                   for name, path in reader_pages(server.port, post).items()}
+        weights["editor (admin)"] = page_weight(server.port, "/admin/posts/new", admin["Cookie"])
         if backend == "sqlite" or args.writes_everywhere:
             # On the oldest post, so the pages measured above keep their size.
             script = register_writers(server, "demo-post-1", tmp)
@@ -453,7 +492,10 @@ def run_backend(args, backend, dataset, budgets, flask=None):
                           for label in ["home, logged in", "post, logged in"])
               + f"; anonymous, kept: home {rows['home /']['rps'] / max(flask['Flask home /']['rps'], 1):.0f}×")
     print(f"\ncold start (spawn → first 200 on /, migrations applied), median of {len(cold)}: {statistics.median(cold):.0f} ms (min {min(cold):.0f}, max {max(cold):.0f})")
-    print("first load bytes (br/gzip as served): " + ", ".join(f"{p} {b / 1024:.0f} KiB" for p, b in page_bytes.items()))
+    print("\nBytes on the wire per page (br/gzip as served), first visit and repeat visit:\n")
+    print("| page | first visit KB | repeat visit KB | files it loads |\n|---|---:|---:|---|")
+    for name, (_, first, repeat, files) in weights.items():
+        print(f"| {name} | {first / 1000:.1f} | {repeat / 1000:.1f} | {', '.join(files)} |")
     print("SQL statements per page (anonymous; rendered, then kept): "
           + ", ".join(f"{p} {n[0]}, {n[1]}" for p, n in queries.items()))
 
@@ -469,6 +511,12 @@ def run_backend(args, backend, dataset, budgets, flask=None):
             ratio = rows[label]["rps"] / max(flask["Flask " + label]["rps"], 1)
             budgets.append((f"{tag}: {label} ≥ 10× the Flask blog's req/s", ratio >= 10,
                             f"{ratio:.1f}×"))
+    for name, (page, first, repeat, _) in weights.items():
+        if name.startswith("editor"):
+            continue
+        budgets.append((f"{tag}: {name} ≤ 30 KB on a first visit, only the page on a repeat one",
+                        first <= 30_000 and repeat == page,
+                        f"{first / 1000:.1f} KB, then {repeat / 1000:.1f} KB"))
     rss = max(r["rss"] for r in rows.values())
     budgets.append((f"{tag}: server peak RSS ≤ 40 MiB under load", rss <= 40, f"{rss:.1f} MiB"))
     budgets.append((f"{tag}: cold start ≤ 150 ms", statistics.median(cold) <= 150,

@@ -1,6 +1,6 @@
-//! Quire's application: pages and components (rendered on the server; the few interactive
-//! ones, `#[island]`s, are also brought to life in the browser), the server functions they
-//! call, and — on the server only — the data layer.
+//! Quire's application: pages and components (rendered on the server; the editor's
+//! interactive parts, `#[island]`s, are also brought to life in the browser), the server
+//! functions they call, and — on the server only — the data layer.
 
 pub mod api;
 pub mod components;
@@ -49,9 +49,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         "{root}/{}/{}.css",
         options.site_pkg_dir, options.output_name
     );
+    let client = is_editor_page(&request_path());
+    let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang="en" data-theme=components::requested_theme().attribute()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -61,17 +63,43 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <link rel="alternate" type="application/rss+xml" title="Quire (RSS)" href="/rss.xml"/>
                 <AutoReload options=options.clone()/>
                 <link rel="stylesheet" id="leptos" href=stylesheet/>
-                // Islands: the client brings only the interactive parts to life (the theme
-                // switch, submit buttons' progress, the editor's preview and image upload), once
-                // the browser is idle; the page is readable, and its forms work, before that.
-                <HydrationScripts options root islands=true/>
+                // Islands: on the pages that have them (the editor's preview and image upload)
+                // the WASM client brings them to life once the browser is idle. Other pages
+                // load no client at all.
+                {client.then(|| view! { <HydrationScripts options root islands=true/> })}
                 <MetaTags/>
             </head>
             <body>
                 <App/>
+                <script nonce=nonce>{components::PAGE_SCRIPT}</script>
             </body>
         </html>
     }
+}
+
+/// The path of the page being rendered (server only).
+fn request_path() -> String {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<axum::http::request::Parts>()
+            .map(|parts| parts.uri.path().to_owned())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    String::new()
+}
+
+/// Whether `path` (as in the request, percent-encoded) is one of the editor's pages: "New
+/// post" or a post's "Edit". Only these have islands, so only these load the WASM client;
+/// every other page is plain HTML, CSS and `PAGE_SCRIPT` (an integration test renders the
+/// pages and checks that islands appear only where this says).
+pub fn is_editor_page(path: &str) -> bool {
+    let path = path.strip_suffix('/').unwrap_or(path);
+    path == "/admin/posts/new"
+        || path
+            .strip_prefix("/posts/")
+            .and_then(|rest| rest.strip_suffix("/edit"))
+            .is_some_and(|slug| !slug.is_empty() && !slug.contains('/'))
 }
 
 #[component]
@@ -115,5 +143,31 @@ pub fn App() -> impl IntoView {
             </main>
             <SiteFooter/>
         </Router>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_editor_page;
+
+    #[test]
+    fn only_the_editor_loads_the_client() {
+        assert!(is_editor_page("/admin/posts/new"));
+        assert!(is_editor_page("/posts/hello-world/edit"));
+        assert!(is_editor_page("/posts/hello-world/edit/"));
+        for reader in [
+            "/",
+            "/posts/hello-world",
+            "/posts/edit",
+            "/posts//edit",
+            "/posts/a/b/edit",
+            "/tags/rust",
+            "/login",
+            "/account",
+            "/admin/users",
+            "/posts/hello-world/delete",
+        ] {
+            assert!(!is_editor_page(reader), "{reader}");
+        }
     }
 }

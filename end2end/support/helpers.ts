@@ -3,9 +3,15 @@ import { expect, type Page } from '@playwright/test';
 /** The admin scripts/e2e.sh creates with `quire admin create` for the main suite. */
 export const SEEDED_ADMIN = { email: 'admin@example.com', password: 'admin passphrase 42' };
 
-/** Waits until the WASM client runs: the server renders the theme switch disabled. */
+/**
+ * Waits until the page's scripts run: on every page the inline page script (it marks
+ * `<html data-enhanced>`), and on the editor's pages the WASM client too (each island marks
+ * an element of its own `data-live` once it is hydrated).
+ */
 export async function hydrated(page: Page) {
-  await expect(page.getByRole('button', { name: 'Dark theme' })).toBeEnabled();
+  await expect(page.locator('html')).toHaveAttribute('data-enhanced', '');
+  const islands = await page.locator('leptos-island').count();
+  await expect(page.locator('leptos-island [data-live]')).toHaveCount(islands);
 }
 
 /** Logs in through the login page (the caller checks where it lands). */

@@ -139,3 +139,24 @@ test('forms work without JavaScript', async ({ browser }) => {
   await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Log in' })).toBeVisible();
   await context.close();
 });
+
+test('a form posted twice in a row is sent once', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  let posts = 0;
+  await page.route('**/api/login', async (route) => {
+    posts += 1;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await route.continue();
+  });
+  await page.getByLabel('Email').fill(uniqueEmail('twice'));
+  await page.getByLabel('Password').fill('definitely not it');
+  // Enter pressed twice, as an impatient reader does: the second submit is dropped.
+  await page.evaluate(() => {
+    const form = document.querySelector('form[action="/api/login"]') as HTMLFormElement;
+    form.requestSubmit();
+    form.requestSubmit();
+  });
+  await expect(page.getByRole('alert')).toHaveText('That email and password do not match an account.');
+  expect(posts).toBe(1);
+});

@@ -82,75 +82,26 @@ pub fn FormMessage(error: Signal<Option<AppError>>) -> impl IntoView {
 }
 
 /// The submit button of the form it is in. The browser posts the form itself, so it works
-/// without JavaScript; with the client running, the button is disabled and says so while the
-/// browser waits for the answer (an island: this is all the client knows of most forms).
-#[island]
+/// without JavaScript; the page's script (`page_script.js`) disables the button and shows
+/// "Working…" beside it while the browser waits for the answer.
+#[component]
 pub fn SubmitButton(#[prop(into)] label: String) -> impl IntoView {
-    let button = NodeRef::<leptos::html::Button>::new();
-    let pending = pending_while_posting(button);
     view! {
         <div class="form-actions">
-            <button type="submit" node_ref=button disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
-                {label}
-            </button>
-            <Show when=move || pending.get()>
-                <span class="progress" role="status">"Working…"</span>
-            </Show>
+            <button type="submit" aria-busy="false">{label}</button>
         </div>
     }
 }
 
 /// A small submit button styled as a link (log out, a comment's "Delete", "Hide"…), with an
 /// accessible name of its own; disabled while its form is being posted, like `SubmitButton`.
-#[island]
+#[component]
 pub fn LinkButton(#[prop(into)] label: String, #[prop(into)] name: String) -> impl IntoView {
-    let button = NodeRef::<leptos::html::Button>::new();
-    let pending = pending_while_posting(button);
     view! {
-        <button
-            type="submit"
-            class="link-button"
-            aria-label=name
-            node_ref=button
-            disabled=move || pending.get()
-            aria-busy=move || pending.get().to_string()
-        >
+        <button type="submit" class="link-button" aria-label=name aria-busy="false">
             {label}
         </button>
     }
-}
-
-/// True from the moment `button`'s form is submitted until the browser shows another page;
-/// back to false when the browser brings this page back from its history cache.
-fn pending_while_posting(button: NodeRef<leptos::html::Button>) -> ReadSignal<bool> {
-    let (pending, set_pending) = signal(false);
-    #[cfg(feature = "hydrate")]
-    {
-        use leptos::wasm_bindgen::JsCast;
-        use leptos::web_sys;
-
-        // Listeners on the window: `submit` bubbles, and the form is not this island's own.
-        // They stay for the page's life, as the island does (a dropped handle keeps its
-        // listener).
-        let _ = window_event_listener(leptos::ev::submit, move |event| {
-            let form = button.get_untracked().and_then(|b| b.form());
-            let target = event
-                .target()
-                .and_then(|t| t.dyn_into::<web_sys::Node>().ok());
-            let ours = form.is_some_and(|form| form.is_same_node(target.as_ref()));
-            if ours && !event.default_prevented() {
-                set_pending.set(true);
-            }
-        });
-        let _ = window_event_listener(leptos::ev::pageshow, move |event| {
-            if event.persisted() {
-                set_pending.set(false);
-            }
-        });
-    }
-    #[cfg(not(feature = "hydrate"))]
-    let _ = (button, set_pending);
-    pending
 }
 
 /// Text for a `<textarea>`'s children. Tachys (0.2) writes a textarea's children into the

@@ -76,7 +76,7 @@ fn ImageUploadForm(uploaded: Option<String>, error: Option<String>) -> impl Into
     };
 
     view! {
-        <section class="image-upload" aria-labelledby="image-upload-heading">
+        <section class="image-upload" aria-labelledby="image-upload-heading" data-live=move || scripted.get().then_some("")>
             <h2 id="image-upload-heading">"Images"</h2>
             <form method="post" action="/api/images" enctype="multipart/form-data" on:submit=on_submit>
                 <div class="field">

@@ -1,5 +1,8 @@
 //! Building blocks shared by pages.
 
+/// The script every page carries inline (see `shell`).
+pub const PAGE_SCRIPT: &str = include_str!("page_script.js");
+
 mod comment;
 mod form;
 mod image_upload;
@@ -15,5 +18,5 @@ pub use image_upload::ImageUpload;
 pub use layout::{SiteFooter, SiteHeader};
 pub use post_list::{PostList, TagList};
 pub use post_meta::PostMeta;
-pub use theme_toggle::ThemeToggle;
+pub use theme_toggle::{requested_theme, ThemeToggle};
 pub use title::PageTitle;

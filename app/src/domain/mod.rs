@@ -11,6 +11,7 @@ mod post;
 mod publication;
 mod search;
 mod tags;
+mod theme;
 mod user;
 
 #[cfg(feature = "ssr")]
@@ -37,6 +38,7 @@ pub use post::{
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
 pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
 pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
+pub use theme::{Theme, THEME_COOKIE};
 pub use user::Role;
 #[cfg(feature = "ssr")]
 pub use user::SessionUser;

@@ -175,6 +175,9 @@ fn BodyField(
         );
     };
     let invalid = message.is_some().to_string();
+    // Marks the preview live once the client runs (effects run only in the browser).
+    let (live, set_live) = signal(false);
+    Effect::new(move || set_live.set(true));
     view! {
         <div class="field">
             <label for="field-body">"Body"</label>
@@ -196,7 +199,7 @@ fn BodyField(
             </textarea>
             {message.map(|m| view! { <p class="field-error">{m}</p> })}
         </div>
-        <section class="preview" aria-label="Preview" aria-busy=move || rendering.get().to_string()>
+        <section class="preview" aria-label="Preview" aria-busy=move || rendering.get().to_string() data-live=move || live.get().then_some("")>
             <h2>"Preview"</h2>
             <Show when=move || rendering.get()>
                 <p class="progress" role="status">"Rendering…"</p>

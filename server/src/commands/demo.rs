@@ -3,7 +3,7 @@
 
 use anyhow::anyhow;
 use app::db::{self, posts::CreatePostError, users::CreateUserError, users::NewUser, Db};
-use app::domain::{CommentStatus, Email, PostTitle, Role, UserName};
+use app::domain::{parse_tags, CommentStatus, Email, PostTitle, Role, UserName};
 
 #[derive(Debug, clap::Args)]
 pub struct DemoOptions {
@@ -111,10 +111,12 @@ async fn add_demo_posts(
     let now = db::now();
     let mut added = 0;
     let mut newest = String::new();
+    // Every demo post is tagged, so the demo has a tag page to look at (and to measure).
+    let tags = parse_tags("Demo").expect("a valid tag");
     for n in 1..=count {
         let title = PostTitle::parse(&format!("Demo post {n}")).expect("demo titles are valid");
         let post = db::posts::NewPost {
-            tags: &[],
+            tags: &tags,
             author_id,
             title: &title,
             subtitle: "A sample to see how Quire looks",

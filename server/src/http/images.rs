@@ -28,6 +28,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 
 use crate::http::middleware::limits::IMAGE_REQUEST_LIMIT;
+use crate::http::referer::same_site_referer;
 
 /// The upload, to be placed behind the session, body-limit and cross-site layers.
 pub fn upload_routes() -> Router<AppState> {
@@ -107,28 +108,10 @@ fn see_other(location: &str) -> Response {
 /// The editor page a form post came from (its Referer, when that is this site's "New post"
 /// or "Edit post" page), else "New post". Only a path of ours is ever redirected to.
 fn editor_page(headers: &HeaderMap) -> String {
-    const NEW_POST: &str = "/admin/posts/new";
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let referer = headers.get(header::REFERER).and_then(|r| r.to_str().ok());
-    let path = referer
-        .and_then(|r| r.split_once("://"))
-        .and_then(|(_, rest)| rest.split_once('/'))
-        .filter(|(authority, _)| host.is_some_and(|h| h.eq_ignore_ascii_case(authority)))
-        .map(|(_, path)| format!("/{}", path.split(['?', '#']).next().unwrap_or_default()));
-    let is_editor = |path: &str| {
-        path == NEW_POST
-            || path
-                .strip_prefix("/posts/")
-                .and_then(|rest| rest.strip_suffix("/edit"))
-                .is_some_and(|slug| {
-                    !slug.is_empty()
-                        && slug
-                            .bytes()
-                            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                })
-    };
-    path.filter(|p| is_editor(p))
-        .unwrap_or_else(|| NEW_POST.to_owned())
+    same_site_referer(headers)
+        .map(|back| back.split('?').next().unwrap_or_default().to_owned())
+        .filter(|path| app::is_editor_page(path))
+        .unwrap_or_else(|| "/admin/posts/new".to_owned())
 }
 
 fn error_response(err: AppError) -> Response {

@@ -8,7 +8,9 @@ pub mod images;
 pub mod listener;
 pub mod middleware;
 pub mod page_cache;
+pub mod referer;
 pub mod routes;
+pub mod theme;
 
 use std::sync::Arc;
 
@@ -89,6 +91,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
 
     let app = Router::new()
         .merge(routes::routes())
+        .merge(theme::routes(config.sessions.secure_cookie))
         .merge(feeds::routes())
         .merge(images::upload_routes())
         .leptos_routes_with_context(

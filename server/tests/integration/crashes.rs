@@ -6,6 +6,8 @@ use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use app::db::Db;
+
 use crate::support::server::{quire, signal};
 use crate::support::{both, Browser, TestDb, TestServer};
 
@@ -15,7 +17,68 @@ const WRITERS: usize = 16;
 both!(
     a_killed_server_loses_no_acknowledged_write,
     sigterm_lets_requests_in_flight_finish,
+    a_request_stuck_on_a_lock_does_not_hold_up_shutdown,
 );
+
+/// A request that waits on a lock past the shutdown grace cannot keep the server from
+/// stopping, though it holds a pooled connection and the pool is closed on the way out.
+async fn a_request_stuck_on_a_lock_does_not_hold_up_shutdown(db: TestDb) {
+    let env = [
+        ("QUIRE_SHUTDOWN_TIMEOUT_SECS", "1"),
+        // On PostgreSQL the request then waits on the lock for good.
+        ("QUIRE_DB_STATEMENT_TIMEOUT_SECS", "0"),
+    ];
+    let mut server = TestServer::process_with(&db, &env).await;
+    let cookie = admin_post_and_readers(&server, 1).await.remove(0).unwrap();
+    // Someone else holds the lock a comment needs: SQLite's write lock (the request then
+    // waits out its 5 s busy timeout), or PostgreSQL's lock on the comments table.
+    let (mut sqlite, mut postgres) = (None, None);
+    match db.connect().await {
+        Db::Sqlite(pool) => sqlite = Some(pool.begin_with("BEGIN IMMEDIATE").await.unwrap()),
+        Db::Postgres(pool) => {
+            let mut tx = pool.begin().await.unwrap();
+            sqlx::query("LOCK TABLE comments IN ACCESS EXCLUSIVE MODE")
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+            postgres = Some(tx);
+        }
+    }
+    let base = server.base.clone();
+    let stuck = tokio::spawn(async move {
+        reqwest::Client::new()
+            .post(format!("{base}/api/comments/add"))
+            .header("origin", &base)
+            .header("cookie", cookie)
+            .form(&[("slug", "talk"), ("body", "stuck")])
+            .send()
+            .await
+    });
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !stuck.is_finished(),
+        "the registration did not wait on the lock"
+    );
+
+    let signalled = Instant::now();
+    let exit = server.terminate(Duration::from_secs(15));
+    let took = signalled.elapsed();
+    assert!(exit.success(), "{exit}\n{}", server.log());
+    // 1 s of grace; on SQLite the request would hold on for its 5 s busy timeout, on
+    // PostgreSQL for good.
+    assert!(
+        took < Duration::from_millis(3000),
+        "stopped after {took:?}\n{}",
+        server.log()
+    );
+    assert!(
+        server.log().contains("requests still open after 1s"),
+        "{}",
+        server.log()
+    );
+    drop((sqlite, postgres));
+    let _ = stuck.await;
+}
 
 fn roomy(db: &TestDb) -> Vec<(&'static str, String)> {
     let _ = db;

@@ -1,7 +1,7 @@
 //! How bytes leave the server: compressed pages, the precompressed client bundle, and
 //! revalidation instead of re-downloads.
 
-use crate::support::{both, TestDb, TestServer};
+use crate::support::{admin_and_reader, both, TestDb, TestServer};
 
 both!(
     pages_are_compressed_for_browsers_that_ask,
@@ -148,8 +148,12 @@ async fn pages_load_the_bundle_from_versioned_addresses_kept_for_a_year(db: Test
     let mut server = TestServer::process_with(&db, &env).await;
     let (_, html) = server.get("/").await;
     let root = asset_root(&html);
+    assert!(html.contains(&format!("{root}/pkg/quire.css")));
+    // The client, on the pages that load it (the editor's).
+    let (mut admin, _) = admin_and_reader(&server).await;
+    let editor = admin.page("/admin/posts/new").await.body;
     for file in ["quire.css", "quire.js", "quire.wasm"] {
-        assert!(html.contains(&format!("{root}/pkg/{file}")), "{file}");
+        assert!(editor.contains(&format!("{root}/pkg/{file}")), "{file}");
     }
 
     let response = server

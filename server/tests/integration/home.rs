@@ -64,7 +64,10 @@ async fn shows_an_empty_state_without_posts(db: TestDb) {
         html.contains(r#"href="/pkg/quire.css""#),
         "stylesheet linked"
     );
-    assert!(html.contains("/pkg/quire.js"), "hydration script linked");
+    assert!(
+        !html.contains("/pkg/quire.js"),
+        "a reader's page loads no client"
+    );
 }
 
 async fn hides_drafts_and_scheduled_posts(db: TestDb) {

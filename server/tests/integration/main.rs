@@ -12,6 +12,7 @@ mod accounts;
 mod authorization;
 mod authors;
 mod blog;
+mod client;
 mod comment_pages;
 mod contact;
 mod crashes;

@@ -27,6 +27,7 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use app::db::{self, Db};
+use app::domain::Theme;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -102,6 +103,8 @@ impl Weighter<Key, Arc<Page>> for PageBytes {
 struct Key {
     host: String,
     path_and_query: String,
+    /// Pages are rendered in the reader's chosen theme (`<html data-theme>`).
+    theme: Theme,
 }
 
 struct Page {
@@ -281,6 +284,12 @@ impl PageCache {
                 .uri()
                 .path_and_query()
                 .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned()),
+            theme: Theme::from_cookie_headers(
+                headers
+                    .get_all(header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok()),
+            ),
         })
     }
 
@@ -520,6 +529,7 @@ mod tests {
         Key {
             host: String::new(),
             path_and_query: path.into(),
+            theme: Theme::System,
         }
     }
 
