@@ -566,19 +566,26 @@ def lighthouse(args, db_url):
                 if os.path.exists(out):
                     os.unlink(out)
                 if report is None or error:
-                    rows.append((path, form, [0] * len(categories), [f"run failed: {error}"]))
+                    rows.append((path, form, [0] * len(categories), [f"run failed: {error}"],
+                                 None, None))
                     continue
                 scores = [round(100 * (report["categories"][c]["score"] or 0)) for c in categories]
                 misses = [a for c in categories for a in report["categories"][c]["auditRefs"]
                           if a.get("weight") and (report["audits"][a["id"]]["score"] or 0) < 1]
-                rows.append((path, form, scores, sorted({m["id"] for m in misses})))
+                audits = report["audits"]
+                rows.append((path, form, scores, sorted({m["id"] for m in misses}),
+                             audits["total-blocking-time"]["numericValue"],
+                             audits["total-byte-weight"]["numericValue"]))
     finally:
         server.stop()
     print("\n## Lighthouse (SQLite, small dataset)\n")
-    print("| page | form | performance | accessibility | best practices | SEO | audits below 100 |")
-    print("|---|---|---:|---:|---:|---:|---|")
-    for path, form, scores, misses in rows:
-        print(f"| {path} | {form} | " + " | ".join(str(s) for s in scores) + f" | {', '.join(misses)} |")
+    print("| page | form | performance | accessibility | best practices | SEO | total blocking time | total byte weight | audits below 100 |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---|")
+    for path, form, scores, misses, tbt, weight in rows:
+        tbt = "—" if tbt is None else f"{tbt:.0f} ms"
+        weight = "—" if weight is None else f"{weight / 1000:.1f} KB"
+        print(f"| {path} | {form} | " + " | ".join(str(s) for s in scores)
+              + f" | {tbt} | {weight} | {', '.join(misses)} |")
     return rows
 
 
@@ -636,6 +643,8 @@ def main():
     parser.add_argument("--cold-runs", type=int, default=5)
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument("--datasets", default="small,large")
+    parser.add_argument("--only-lighthouse", action="store_true",
+                        help="skip everything but Lighthouse (implies --lighthouse)")
     parser.add_argument("--lighthouse", action="store_true",
                         help="also run Lighthouse (bench/run.sh installs it) on three pages")
     parser.add_argument("--chrome", default="/usr/bin/chromium")
@@ -645,6 +654,7 @@ def main():
                         help="a Python with bench/flask-requirements.txt (bench/run.sh makes "
                              "one): the Flask blog's rows, and `quire import-flask`")
     args = parser.parse_args()
+    args.lighthouse = args.lighthouse or args.only_lighthouse
     args.site = os.path.abspath(args.site)
     args.binary = os.path.abspath(args.binary)
 
@@ -659,12 +669,12 @@ def main():
     wasm_br = sum(br for name, (_, _, br) in sizes.items() if name.endswith(".wasm"))
     budgets.append(("release WASM ≤ 200 KB brotli", wasm_br <= 200_000, f"{wasm_br / 1000:.0f} KB"))
 
-    for dataset in args.datasets.split(","):
+    for dataset in [] if args.only_lighthouse else args.datasets.split(","):
         flask = flask_rows(args, dataset) if args.flask_python else None
         for backend in args.backends.split(","):
             run_backend(args, backend, dataset, budgets, flask)
 
-    if args.flask_python:
+    if args.flask_python and not args.only_lighthouse:
         flask_import(args, budgets)
 
     if args.lighthouse:
@@ -673,9 +683,11 @@ def main():
         try:
             seed(args, db_url, "small")
             progress("Lighthouse on three pages, mobile and desktop")
-            for path, form, scores, _ in lighthouse(args, db_url):
+            for path, form, scores, _, tbt, _ in lighthouse(args, db_url):
                 budgets.append((f"Lighthouse {path} {form}: 100 in all four categories",
                                 min(scores) == 100, "/".join(str(s) for s in scores)))
+                budgets.append((f"Lighthouse {path} {form}: total blocking time 0 ms",
+                                tbt == 0, "—" if tbt is None else f"{tbt:.0f} ms"))
         finally:
             drop()
             shutil.rmtree(tmp, ignore_errors=True)

@@ -4,6 +4,7 @@
 #   bench/run.sh                     both backends, 50- and 5,000-post datasets (~6.5 min)
 #   bench/run.sh --datasets small --duration 5      a quicker look
 #   bench/run.sh --lighthouse        also Google Lighthouse on three pages, mobile and desktop
+#   bench/run.sh --only-lighthouse   Lighthouse alone
 #
 # Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
 # (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the
@@ -25,7 +26,7 @@ fi
 
 scripts/install-tools.sh
 scripts/ensure-postgres.sh
-if [[ " $* " == *" --lighthouse "* ]]; then
+if [[ " $* " == *" --lighthouse "* || " $* " == *" --only-lighthouse "* ]]; then
   command -v chromium >/dev/null || scripts/install-tools.sh --browser
   [ -x bench/node_modules/.bin/lighthouse ] || (cd bench && npm ci --no-audit --no-fund)
 fi

@@ -50,6 +50,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         options.site_pkg_dir, options.output_name
     );
     let client = is_editor_page(&request_path());
+    if !client {
+        // In islands mode Leptos serializes the page's resources into it for hydration until
+        // `HydrationScripts` turns that off; on a page without the client nothing would read
+        // them (a post page carried its whole content twice, once as JSON).
+        if let Some(context) = Owner::current_shared_context() {
+            context.set_is_hydrating(false);
+        }
+    }
     let nonce = leptos::nonce::use_nonce();
     view! {
         <!DOCTYPE html>

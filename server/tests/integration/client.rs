@@ -61,6 +61,11 @@ async fn reader_pages_load_no_client_and_carry_the_page_script(db: TestDb) {
         let (status, html, csp) = page(&server, path, None).await;
         assert!(status == 200 || path == "/no/such/page", "{path}: {status}");
         assert!(!has_client(&html), "{path} loads the client:\n{html}");
+        // Nor the data a client would hydrate from.
+        assert!(
+            !html.contains("__RESOLVED_RESOURCES["),
+            "{path} carries hydration data"
+        );
         // The page script, under the page's nonce.
         let nonce = csp
             .split("'nonce-")
