@@ -30,10 +30,10 @@ use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
 use pages::{
-    AboutPage, AccountPage, AdminUsersPage, AuthorPage, ContactPage, DeletePostPage, EditPostPage,
-    EmailConfirmedPage, ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage,
-    ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage,
-    TagPage, VerifyEmailPage,
+    AboutPage, AccountPage, AdminUsersPage, AuthorPage, ConfirmSubscriptionPage, ContactPage,
+    DeletePostPage, EditPostPage, EmailConfirmedPage, ForgotPasswordPage, HomePage, LoginCodePage,
+    LoginPage, MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage,
+    ResetPasswordPage, SearchPage, SubscribePage, TagPage, UnsubscribePage, VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -142,6 +142,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("about") view=AboutPage ssr=SsrMode::Async/>
                     <Route path=path!("contact") view=ContactPage ssr=SsrMode::Async/>
                     <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("subscribe") view=SubscribePage ssr=SsrMode::Async/>
+                    <Route path=path!("subscribe/confirm/:token") view=ConfirmSubscriptionPage ssr=SsrMode::Async/>
+                    <Route path=path!("unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("tags/:tag") view=TagPage ssr=SsrMode::Async/>
                     <Route path=path!("authors/:id") view=AuthorPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>

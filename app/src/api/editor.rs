@@ -20,10 +20,12 @@ pub async fn create_post(
     status: Option<String>,
     publish_at: Option<String>,
     tags: Option<String>,
+    email_subscribers: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
+            email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,
             cover_url: &cover_url,
@@ -50,10 +52,12 @@ pub async fn update_post(
     status: Option<String>,
     publish_at: Option<String>,
     tags: Option<String>,
+    email_subscribers: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
+            email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,
             cover_url: &cover_url,

@@ -13,6 +13,7 @@ mod resets;
 mod search;
 mod sessions;
 mod site;
+mod subscriptions;
 mod two_factor;
 mod verification;
 
@@ -26,6 +27,7 @@ pub use resets::*;
 pub use search::*;
 pub use sessions::*;
 pub use site::*;
+pub use subscriptions::*;
 pub use two_factor::*;
 pub use verification::*;
 

@@ -9,6 +9,7 @@ mod image_upload;
 mod layout;
 mod post_list;
 mod post_meta;
+mod subscribe;
 mod theme_toggle;
 mod title;
 
@@ -18,5 +19,6 @@ pub use image_upload::ImageUpload;
 pub use layout::{SiteFooter, SiteHeader};
 pub use post_list::{PostList, TagList};
 pub use post_meta::PostMeta;
+pub use subscribe::SubscribeForm;
 pub use theme_toggle::{requested_theme, ThemeToggle};
 pub use title::PageTitle;

@@ -19,6 +19,7 @@ pub mod resets;
 pub mod search;
 pub mod sessions;
 pub mod site;
+pub mod subscribers;
 pub mod tags;
 pub mod transfer;
 pub mod two_factor;

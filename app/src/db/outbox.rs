@@ -13,6 +13,9 @@ pub struct NewMail<'a> {
     pub text_body: &'a str,
     pub html_body: Option<&'a str>,
     pub message_id: Option<i64>,
+    /// The unsubscribe address for the List-Unsubscribe headers (RFC 8058), for mail to
+    /// subscribers.
+    pub list_unsubscribe: Option<&'a str>,
 }
 
 /// A queued mail, as the sender reads it.
@@ -26,6 +29,7 @@ pub struct QueuedMail {
     pub text_body: String,
     pub html_body: Option<String>,
     pub attempts: i32,
+    pub list_unsubscribe: Option<String>,
 }
 
 /// Queues `mail` inside `tx`, so it exists exactly when what it tells about does.
@@ -34,8 +38,8 @@ pub async fn enqueue(tx: &mut WriteTx, mail: &NewMail<'_>) -> Result<i64, sqlx::
     on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO outbox (kind, recipient, reply_to, subject, text_body, html_body,
-                                 message_id, created_at, next_attempt_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) RETURNING id",
+                                 message_id, created_at, next_attempt_at, list_unsubscribe)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8, $9) RETURNING id",
         )
         .bind(mail.kind)
         .bind(mail.recipient)
@@ -45,6 +49,7 @@ pub async fn enqueue(tx: &mut WriteTx, mail: &NewMail<'_>) -> Result<i64, sqlx::
         .bind(mail.html_body)
         .bind(mail.message_id)
         .bind(now)
+        .bind(mail.list_unsubscribe)
         .fetch_one(conn)
         .await
     })
@@ -68,7 +73,8 @@ pub async fn claim(
                          WHERE sent_at IS NULL AND next_attempt_at <= $1 AND attempts < $3
                          ORDER BY next_attempt_at, id LIMIT 1)
                AND next_attempt_at <= $1 AND sent_at IS NULL
-             RETURNING id, kind, recipient, reply_to, subject, text_body, html_body, attempts",
+             RETURNING id, kind, recipient, reply_to, subject, text_body, html_body, attempts,
+                       list_unsubscribe",
         )
         .bind(now)
         .bind(lease_until)
@@ -129,6 +135,20 @@ pub async fn mark_failed(
             .bind(id)
             .bind(error)
             .bind(retry_at)
+            .execute(pool)
+            .await
+            .map(|_| ())
+    })
+}
+
+/// Gives mail `id` up: the SMTP server refused it for good (a 5xx for its recipient), so it is
+/// never tried again, and says why.
+pub async fn give_up(db: &Db, id: i64, error: &str, max_attempts: i32) -> Result<(), sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE outbox SET last_error = $2, attempts = $3 WHERE id = $1")
+            .bind(id)
+            .bind(error)
+            .bind(max_attempts)
             .execute(pool)
             .await
             .map(|_| ())

@@ -14,6 +14,8 @@ pub struct NewPost<'a> {
     pub cover_url: Option<&'a str>,
     /// `None` keeps the post a draft.
     pub published_at: Option<DateTime<Utc>>,
+    /// Mail it to the subscribers once it is out.
+    pub newsletter: bool,
 }
 
 #[derive(Debug)]
@@ -41,6 +43,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
         match insert(&mut tx, post, &slug).await {
             Ok(id) => {
                 super::tags::set_for_post(&mut tx, id, post.tags).await?;
+                super::subscribers::want_newsletter(&mut tx, id, post.newsletter).await?;
                 tx.commit().await?;
                 return Ok(CreatedPost { id, slug });
             }
@@ -261,6 +264,8 @@ pub struct PostChanges<'a> {
     pub cover_url: Option<&'a str>,
     pub publication: Publication,
     pub tags: &'a [crate::domain::Tag],
+    /// Mail it to the subscribers once it is out (no edit changes a post mailed already).
+    pub newsletter: bool,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -301,6 +306,7 @@ pub async fn update(
         Ok(ids) => match super::returned(ids) {
             Some(id) => {
                 super::tags::set_for_post(&mut tx, id, changes.tags).await?;
+                super::subscribers::want_newsletter(&mut tx, id, changes.newsletter).await?;
                 tx.commit().await?;
                 Ok(Some(id))
             }

@@ -196,6 +196,46 @@ pub const CONTENT: &[Table] = &[
             col("code_hash", Kind::Text),
             col("used_at", Kind::Time),
         ],
+    }, // Since migration 0017: subscribers (their addresses move with the blog), the posts
+    // marked for mailing, and which post went to whom, so that a moved blog never mails a
+    // post twice to an address. Each mailing's outbox row stays behind (the outbox is not
+    // content), so its link to it does too.
+    Table {
+        name: "subscribers",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("email", Kind::Text),
+            col("status", Kind::Text),
+            col("confirm_token_hash", Kind::Text),
+            col("confirm_expires_at", Kind::Time),
+            col("bounces", Kind::Int),
+            col("created_at", Kind::Time),
+            col("confirmed_at", Kind::Time),
+            col("unsubscribed_at", Kind::Time),
+        ],
+    },
+    Table {
+        name: "post_newsletters",
+        key: "post_id",
+        identity: false,
+        columns: &[
+            col("post_id", Kind::Int),
+            col("state", Kind::Text),
+            col("queued_at", Kind::Time),
+        ],
+    },
+    Table {
+        name: "post_mailings",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("post_id", Kind::Int),
+            col("subscriber_id", Kind::Int),
+            col("unsubscribe_token_hash", Kind::Text),
+        ],
     },
 ];
 

@@ -10,6 +10,7 @@ mod page;
 mod post;
 mod publication;
 mod search;
+mod subscriber;
 mod tags;
 mod theme;
 mod user;
@@ -37,6 +38,9 @@ pub use post::{
 };
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
 pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
+pub use subscriber::{
+    mask_email, SubscribeOffer, SubscriberStatus, UnsubscribeView, SUBSCRIBE_SENT,
+};
 pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
 pub use theme::{Theme, THEME_COOKIE};
 pub use user::Role;

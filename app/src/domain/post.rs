@@ -319,6 +319,11 @@ pub struct PostDraft {
     pub publish_at: String,
     /// The "Tags" field: names separated by commas.
     pub tags: String,
+    /// Mailing it to the subscribers: empty (not asked), `wanted` (once it is out) or
+    /// `queued` (done: no edit mails it again).
+    pub newsletter: String,
+    /// For a mailed post: its mails waiting, sent, and refused for good.
+    pub mailings: (i64, i64, i64),
 }
 
 /// A post as listed on the home page.

@@ -8,7 +8,8 @@ pub mod outbox;
 
 use std::time::Duration;
 
-use lettre::message::{header::ContentType, Mailbox, MultiPart, SinglePart};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::Notify;
 
@@ -22,6 +23,29 @@ pub struct Mailer {
     retry: Duration,
     /// Rung when a mail is queued, so the sender need not wait for its next look.
     queued: Notify,
+    /// The pause after each mail of a post to a subscriber (QUIRE_NEWSLETTER_PER_MINUTE):
+    /// small SMTP providers throttle, or refuse, senders that hurry.
+    pub newsletter_gap: Duration,
+    /// Refusals in a row after which a subscriber is no longer mailed (QUIRE_NEWSLETTER_BOUNCES).
+    pub newsletter_bounces: i32,
+}
+
+/// Why the SMTP server did not take a mail.
+#[derive(Debug)]
+pub struct SendError {
+    pub message: String,
+    /// Refused for good (a 5xx reply, or an address that cannot be one): trying again is
+    /// pointless. Otherwise the server may take it later.
+    pub permanent: bool,
+}
+
+impl SendError {
+    fn permanent(message: String) -> SendError {
+        SendError {
+            message,
+            permanent: true,
+        }
+    }
 }
 
 /// What the contact form sent.
@@ -50,6 +74,7 @@ impl ContactForward {
             text_body: &self.text,
             html_body: None,
             message_id: None,
+            list_unsubscribe: None,
         }
     }
 }
@@ -83,6 +108,8 @@ impl Mailer {
             to,
             retry,
             queued: Notify::new(),
+            newsletter_gap: Duration::from_secs(1),
+            newsletter_bounces: 3,
         })
     }
 
@@ -115,17 +142,38 @@ impl Mailer {
         self.queued.notify_one();
     }
 
-    /// Hands `mail` to the SMTP server: text, or text and HTML as alternatives.
-    pub async fn send(&self, mail: &QueuedMail) -> Result<(), String> {
+    /// Hands `mail` to the SMTP server: text, or text and HTML as alternatives. Its
+    /// Message-ID is made from its outbox id, so a mail sent again after a crash (accepted,
+    /// but not yet marked sent) is recognisably the same message.
+    pub async fn send(&self, mail: &QueuedMail) -> Result<(), SendError> {
+        let to = mail
+            .recipient
+            .parse()
+            .map_err(|e| SendError::permanent(format!("recipient: {e}")))?;
+        let domain = self.from.email.domain();
         let mut builder = Message::builder()
             .from(self.from.clone())
-            .to(mail
-                .recipient
-                .parse()
-                .map_err(|e| format!("recipient: {e}"))?)
-            .subject(&mail.subject);
+            .to(to)
+            .subject(&mail.subject)
+            .message_id(Some(format!("<quire-outbox-{}@{domain}>", mail.id)));
         if let Some(reply_to) = &mail.reply_to {
-            builder = builder.reply_to(reply_to.parse().map_err(|e| format!("reply-to: {e}"))?);
+            let reply_to = reply_to
+                .parse()
+                .map_err(|e| SendError::permanent(format!("reply-to: {e}")))?;
+            builder = builder.reply_to(reply_to);
+        }
+        if let Some(url) = &mail.list_unsubscribe {
+            // Only https URLs of this blog are queued here; a line break would still be
+            // refused by the encoder rather than start a header.
+            builder = builder
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe"),
+                    format!("<{url}>"),
+                ))
+                .raw_header(HeaderValue::new(
+                    HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+                    "List-Unsubscribe=One-Click".to_owned(),
+                ));
         }
         let message = match &mail.html_body {
             Some(html) => builder.multipart(MultiPart::alternative_plain_html(
@@ -138,11 +186,14 @@ impl Mailer {
                     .body(mail.text_body.clone()),
             ),
         }
-        .map_err(|e| format!("building the mail: {e}"))?;
+        .map_err(|e| SendError::permanent(format!("building the mail: {e}")))?;
         self.transport
             .send(message)
             .await
             .map(|_| ())
-            .map_err(|e| format!("sending the mail: {e}"))
+            .map_err(|e| SendError {
+                permanent: e.is_permanent(),
+                message: format!("sending the mail: {e}"),
+            })
     }
 }

@@ -14,6 +14,9 @@ use crate::db::{self, Db};
 /// first. After that it stays in the outbox, unsent, with its last error for the admin.
 pub const MAX_ATTEMPTS: i32 = 12;
 
+/// The outbox `kind` of a post mailed to a subscriber.
+pub const NEWSLETTER_KIND: &str = "post";
+
 /// How long a claimed mail is left to its sender before another may try it (a send times out
 /// after 10 s).
 const LEASE: Duration = Duration::from_secs(5 * 60);
@@ -65,12 +68,29 @@ async fn send_one(db: &Db, mailer: &Mailer) -> bool {
             return false;
         }
     };
+    let newsletter = mail.kind == NEWSLETTER_KIND;
     let recorded = match mailer.send(&mail).await {
         Ok(()) => {
             tracing::info!(mail.id = mail.id, mail.kind = %mail.kind, "mail sent");
-            db::outbox::mark_sent(db, mail.id).await
+            let sent = db::outbox::mark_sent(db, mail.id).await;
+            if newsletter {
+                if let Err(e) = db::subscribers::delivered(db, mail.id).await {
+                    tracing::warn!(mail.id = mail.id, error = %e, "cannot record a delivery");
+                }
+            }
+            sent
+        }
+        Err(error) if error.permanent && newsletter => {
+            // The address is refused for good: counted against its subscriber, not retried.
+            tracing::warn!(mail.id = mail.id, error = %error.message, "newsletter mail refused");
+            let given_up = db::outbox::give_up(db, mail.id, &error.message, MAX_ATTEMPTS).await;
+            match db::subscribers::bounced(db, mail.id, mailer.newsletter_bounces).await {
+                Ok(()) => given_up,
+                Err(e) => Err(e),
+            }
         }
         Err(error) => {
+            let error = error.message;
             let retry = retry_at(db::now(), mailer.retry, mail.attempts);
             tracing::warn!(
                 mail.id = mail.id,
@@ -85,6 +105,9 @@ async fn send_one(db: &Db, mailer: &Mailer) -> bool {
     if let Err(e) = recorded {
         // The lease runs out and the mail is tried again: at worst sent twice, never lost.
         tracing::warn!(mail.id = mail.id, error = %e, "cannot record a send in the outbox");
+    }
+    if newsletter {
+        tokio::time::sleep(mailer.newsletter_gap).await;
     }
     true
 }
@@ -107,6 +130,7 @@ mod tests {
             text_body: "Hello",
             html_body: None,
             message_id: None,
+            list_unsubscribe: None,
         };
         enqueue(&mut tx, &mail).await.unwrap();
         tx.commit().await.unwrap();

@@ -3,7 +3,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
-use crate::api::{get_current_user, load_post_draft, preview_post, CreatePost, UpdatePost};
+use crate::api::{
+    get_current_user, load_post_draft, newsletter_reach, preview_post, CreatePost, UpdatePost,
+};
 use crate::components::{
     last_error, textarea_text, FormMessage, ImageUpload, PageTitle, SubmitButton,
 };
@@ -126,6 +128,47 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
         <BodyField body is_html={format == BodyFormat::Html} message=message("body")() preview/>
         <Publishing draft=draft.clone() error/>
+        <Newsletter draft error/>
+    }
+}
+
+/// "Email this post to N subscribers": offered until the post is out (ticked for a new
+/// post), never again once it was mailed, and not at all when this blog cannot mail.
+#[component]
+fn Newsletter(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
+    let reach = Resource::new(|| (), |_| newsletter_reach());
+    let (waiting, sent, refused) = draft.mailings;
+    let mailed = draft.newsletter == "queued";
+    let offered = draft.status != "published" || draft.slug.is_empty();
+    // Rendered on the server only: what a failed post echoed, else the stored choice.
+    let ticked = match error
+        .get_untracked()
+        .and_then(|e| e.value("email_subscribers"))
+    {
+        Some(echoed) => echoed == "on",
+        None => draft.status.is_empty() || draft.newsletter == "wanted",
+    };
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match reach.await {
+                    _ if mailed => view! {
+                        <p class="newsletter-progress" role="status">
+                            {format!("Mailed to subscribers: {sent} sent, {waiting} waiting, {refused} refused.")}
+                        </p>
+                    }.into_any(),
+                    Ok(Some(count)) if offered => view! {
+                        <div class="field choice-field">
+                            <label class="choice">
+                                <input type="checkbox" name="email_subscribers" value="on" checked=ticked/>
+                                {format!("Email this post to {count} subscriber{} when it is out", if count == 1 { "" } else { "s" })}
+                            </label>
+                        </div>
+                    }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
     }
 }
 

@@ -3,7 +3,7 @@ use leptos_meta::{Meta, Title};
 use leptos_router::hooks::use_query_map;
 
 use crate::api::list_posts;
-use crate::components::PostList;
+use crate::components::{PostList, SubscribeForm};
 use crate::domain::PageNumber;
 
 /// The home page: published posts, newest first, a page at a time.
@@ -27,5 +27,6 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+        <SubscribeForm/>
     }
 }

@@ -20,6 +20,7 @@ mod register;
 mod restricted;
 mod search;
 mod sessions;
+mod subscribe;
 mod tag;
 mod two_factor;
 mod verify_email;
@@ -42,6 +43,7 @@ pub use post::PostPage;
 pub use register::RegisterPage;
 pub use restricted::Restricted;
 pub use search::SearchPage;
+pub use subscribe::{ConfirmSubscriptionPage, SubscribePage, UnsubscribePage};
 pub use tag::TagPage;
 pub use verify_email::{EmailConfirmedPage, VerifyEmailPage};
 

@@ -8,7 +8,7 @@ use crate::api::{get_post, AddComment, DeleteComment, ModerateComment};
 use crate::components::{
     last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
 };
-use crate::components::{Comment, CommentActions, Honeypot};
+use crate::components::{Comment, CommentActions, Honeypot, SubscribeForm};
 use crate::domain::{author_href, reading_time, PostStatus, PostView};
 use crate::error::AppError;
 use crate::session::Session;
@@ -118,6 +118,7 @@ fn Article(
             </ol>
             <CommentForm slug=form_slug add/>
         </section>
+        <SubscribeForm/>
     }
 }
 

@@ -94,6 +94,7 @@ mod tests {
             body: "Body.",
             cover_url: None,
             published_at: Some(db::now()),
+            newsletter: false,
         };
         db::posts::create(&state.db, &post).await.unwrap();
     }

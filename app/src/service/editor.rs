@@ -20,6 +20,8 @@ pub struct Typed<'a> {
     pub status: &'a str,
     pub publish_at: &'a str,
     pub tags: &'a str,
+    /// The "Email this post to N subscribers" box: `on` when ticked.
+    pub email_subscribers: &'a str,
 }
 
 /// The editor's fields, parsed.
@@ -67,8 +69,9 @@ impl Typed<'_> {
         }
     }
 
-    fn echo(&self) -> [(&'static str, &str); 7] {
+    fn echo(&self) -> [(&'static str, &str); 8] {
         [
+            ("email_subscribers", self.email_subscribers),
             ("title", self.title),
             ("subtitle", self.subtitle),
             ("cover_url", self.cover_url),
@@ -96,7 +99,9 @@ pub async fn create(
 ) -> Result<Slug, AppError> {
     let admin = caller.require_admin()?;
     let fields = typed.parse()?;
+    let newsletter = typed.email_subscribers == "on";
     let post = NewPost {
+        newsletter,
         author_id: admin.id,
         tags: &fields.tags,
         title: &fields.title,
@@ -110,7 +115,12 @@ pub async fn create(
         },
     };
     match db::posts::create(&state.db, &post).await {
-        Ok(created) => Ok(created.slug),
+        Ok(created) => {
+            if newsletter {
+                queue_newsletters(state);
+            }
+            Ok(created.slug)
+        }
         Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
         Err(CreatePostError::Db(e)) => Err(AppError::from_db("creating a post", e)),
     }
@@ -125,7 +135,9 @@ pub async fn update(
 ) -> Result<(), AppError> {
     caller.require_admin()?;
     let fields = typed.parse()?;
+    let newsletter = typed.email_subscribers == "on";
     let changes = PostChanges {
+        newsletter,
         title: &fields.title,
         subtitle: &fields.subtitle,
         body: &fields.body,
@@ -134,11 +146,27 @@ pub async fn update(
         tags: &fields.tags,
     };
     match db::posts::update(&state.db, slug, &changes).await {
-        Ok(Some(_)) => Ok(()),
+        Ok(Some(_)) => {
+            if newsletter {
+                queue_newsletters(state);
+            }
+            Ok(())
+        }
         Ok(None) => Err(AppError::NotFound("There is no such post.".into())),
         Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
         Err(CreatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
     }
+}
+
+/// Queues the mails of a post marked for the subscribers now, if it is out, rather than at
+/// the queuing task's next look.
+fn queue_newsletters(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        if let Err(e) = super::newsletter::queue_due(&state).await {
+            tracing::warn!(error = %e, "cannot queue newsletter mails");
+        }
+    });
 }
 
 /// Deletes the post at `slug` and its comments.
@@ -163,7 +191,22 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
         .await
         .map_err(db_err)?;
     let status = PostStatus::of(post.published_at, db::now());
+    let newsletter = db::subscribers::newsletter_state(&state.db, post.id)
+        .await
+        .map_err(db_err)?
+        .unwrap_or_default();
+    let mailings = match newsletter.as_str() {
+        "queued" => {
+            let max = crate::mail::outbox::MAX_ATTEMPTS;
+            db::subscribers::mailing_counts(&state.db, post.id, max)
+                .await
+                .map_err(db_err)?
+        }
+        _ => (0, 0, 0),
+    };
     Ok(PostDraft {
+        newsletter,
+        mailings,
         slug: post.slug,
         title: post.title,
         subtitle: post.subtitle,
@@ -205,6 +248,7 @@ mod tests {
             status: "",
             publish_at: "",
             tags: "Rust, Web dev",
+            email_subscribers: "",
         }
     }
 

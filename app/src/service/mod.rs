@@ -9,11 +9,13 @@ pub mod comments;
 pub mod editor;
 pub mod listings;
 pub mod moderation;
+pub mod newsletter;
 pub mod reading;
 pub mod resets;
 pub mod search;
 pub mod sessions;
 pub mod site;
+pub mod subscriptions;
 pub mod two_factor;
 pub mod verification;
 

@@ -149,6 +149,7 @@ mod tests {
             body: "Soon.",
             cover_url: None,
             published_at: None,
+            newsletter: false,
         };
         db::posts::create(&state.db, &draft).await.unwrap();
         let admin = Caller::from_user(Some(admin));

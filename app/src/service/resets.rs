@@ -91,6 +91,7 @@ async fn send_link(state: &AppState, email: &Email, base_url: &str) -> Result<()
         text_body: &text,
         html_body: Some(&html),
         message_id: None,
+        list_unsubscribe: None,
     };
     db::resets::create(&state.db, user.id, &token.hash(), expires_at, Some(&mail)).await?;
     tracing::info!(user.id = user.id, "password reset link queued");

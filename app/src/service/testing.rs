@@ -39,6 +39,25 @@ pub async fn state() -> TestState {
     TestState { state, _dir: dir }
 }
 
+/// A state whose blog can mail (to an SMTP server that is never reached: mail waits in the
+/// outbox), with links starting `https://blog.example`.
+pub async fn state_with_mail() -> TestState {
+    let mut test = state().await;
+    test.state.site = Arc::new(SiteSettings {
+        public_url: Some("https://blog.example".into()),
+        ..SiteSettings::default()
+    });
+    let mailer = crate::mail::Mailer::new(
+        "smtp://127.0.0.1:9",
+        "owner@blog.example",
+        None,
+        std::time::Duration::from_secs(60),
+    )
+    .expect("a mailer");
+    test.state.mailer = Some(Arc::new(mailer));
+    test
+}
+
 /// An account with `role` and no usable password.
 pub async fn user(state: &AppState, name: &str, role: Role) -> SessionUser {
     let email = format!("{}@example.test", name.to_lowercase());

@@ -228,6 +228,7 @@ async fn send_link(
         text_body: &text,
         html_body: Some(&html),
         message_id: None,
+        list_unsubscribe: None,
     }];
     let notice = format!(
         "Hello {name},\n\nSomeone (we hope you) asked to change your account's address on \
@@ -250,6 +251,7 @@ async fn send_link(
             text_body: &notice,
             html_body: Some(&notice_html),
             message_id: None,
+            list_unsubscribe: None,
         });
     }
     let expires_at = db::now() + VALID_FOR;

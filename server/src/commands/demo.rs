@@ -123,6 +123,7 @@ async fn add_demo_posts(
             body,
             cover_url: None,
             published_at: Some(now - chrono::TimeDelta::hours(i64::from(count - n))),
+            newsletter: false,
         };
         match db::posts::create(db, &post).await {
             Ok(created) => {
@@ -245,6 +246,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
             body,
             cover_url: None,
             published_at: Some(now - chrono::TimeDelta::days(age as i64 * 3)),
+            newsletter: false,
         };
         let created = db::posts::create(db, &post)
             .await

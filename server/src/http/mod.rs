@@ -11,6 +11,7 @@ pub mod page_cache;
 pub mod referer;
 pub mod routes;
 pub mod theme;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 
@@ -81,6 +82,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     tokio::spawn(prune_rate_events(state.db.clone()));
     if let Some(mailer) = &state.mailer {
         tokio::spawn(app::mail::outbox::deliver(state.db.clone(), mailer.clone()));
+        tokio::spawn(app::service::newsletter::run(state.clone()));
     }
     let auth = session::layers(&state.db, &config.sessions);
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
@@ -92,6 +94,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let app = Router::new()
         .merge(routes::routes())
         .merge(theme::routes(config.sessions.secure_cookie))
+        .merge(unsubscribe::routes())
         .merge(feeds::routes())
         .merge(images::upload_routes())
         .leptos_routes_with_context(

@@ -47,6 +47,10 @@ pub struct MailSettings {
     pub from: Option<String>,
     /// The first wait before a failed mail is tried again.
     pub retry: Duration,
+    /// Mails of a post to subscribers per minute, at most.
+    pub newsletter_per_minute: u32,
+    /// Refusals in a row after which a subscriber is no longer mailed.
+    pub newsletter_bounces: u32,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -190,6 +194,12 @@ pub struct Settings {
     /// Seconds before a mail the SMTP server did not take is tried again (doubling each time)
     #[arg(long, env = "QUIRE_MAIL_RETRY_SECONDS", value_name = "QUIRE_MAIL_RETRY_SECONDS", default_value_t = 60, value_parser = seconds(1, 86_400))]
     mail_retry_secs: u64,
+    /// Mails of a new post to subscribers sent per minute, at most (gentle on small SMTP providers)
+    #[arg(long, env = "QUIRE_NEWSLETTER_PER_MINUTE", value_name = "QUIRE_NEWSLETTER_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=60_000))]
+    newsletter_per_minute: u32,
+    /// Permanent refusals (5xx) in a row after which a subscriber's address is no longer mailed
+    #[arg(long, env = "QUIRE_NEWSLETTER_BOUNCES", value_name = "QUIRE_NEWSLETTER_BOUNCES", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
+    newsletter_bounces: u32,
 }
 
 /// A number of seconds in `min..=max`.
@@ -300,6 +310,8 @@ impl Config {
                 to,
                 from: s.contact_from,
                 retry: Duration::from_secs(s.mail_retry_secs),
+                newsletter_per_minute: s.newsletter_per_minute,
+                newsletter_bounces: s.newsletter_bounces,
             }),
             (None, None) => None,
             (Some(_), None) => {

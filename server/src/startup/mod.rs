@@ -94,9 +94,12 @@ pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppStat
     use std::sync::Arc;
     let mailer = match &config.mail {
         Some(mail) => {
-            let mailer =
+            let mut mailer =
                 app::mail::Mailer::new(&mail.smtp_url, &mail.to, mail.from.as_deref(), mail.retry)
                     .map_err(StartupError::Mail)?;
+            mailer.newsletter_gap =
+                std::time::Duration::from_secs(60) / mail.newsletter_per_minute.max(1);
+            mailer.newsletter_bounces = mail.newsletter_bounces.try_into().unwrap_or(i32::MAX);
             tracing::info!(to = %mail.to, "contact messages are kept and mailed");
             if config.public_url.is_none() {
                 tracing::warn!(

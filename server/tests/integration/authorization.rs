@@ -168,6 +168,22 @@ const MATRIX: &[Case] = &[
     ("account/sessions/end-others", &[], [401, OK, OK]),
     // Nobody here gave a password first: the second step has nothing to finish.
     ("login/code", &[("code", "123456")], [422, 422, 422]),
+    ("subscribe/offer", &[], [OK, OK, OK]),
+    // This server has no mail settings: subscribing is refused, saying so.
+    ("subscribe", &[("email", "n@example.com")], [422, 422, 422]),
+    ("subscribe/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    (
+        "subscribe/confirm",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404],
+    ),
+    (
+        "unsubscribe/check",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404],
+    ),
+    ("unsubscribe", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    ("subscribers/reach", &[], [401, 403, OK]),
 ];
 
 async fn every_server_function_checks_its_caller(db: TestDb) {

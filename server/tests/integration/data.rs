@@ -63,6 +63,7 @@ async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
         body: "",
         cover_url: None,
         published_at: None,
+        newsletter: false,
     };
     assert!(matches!(
         db::posts::create(&pool, &again).await,

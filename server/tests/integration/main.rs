@@ -41,6 +41,7 @@ mod security;
 mod sessions;
 mod startup;
 mod style;
+mod subscriptions;
 mod tags;
 mod transfer;
 mod two_factor;

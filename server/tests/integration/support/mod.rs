@@ -83,6 +83,7 @@ pub mod seed {
             body: "Body.",
             cover_url: None,
             published_at,
+            newsletter: false,
         };
         db::posts::create(db, &post)
             .await

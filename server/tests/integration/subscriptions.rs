@@ -1,0 +1,316 @@
+//! Subscribing by email, through a real SMTP server: double opt-in, each new post mailed once
+//! to each confirmed subscriber (also across instances), unsubscribing by link and by the
+//! one-click POST of RFC 8058, and "delete my address".
+
+use std::time::Duration;
+
+use app::db::Db;
+
+use crate::support::smtp::{link_in, mail_settings, SmtpSink, PUBLIC_URL};
+use crate::support::{both, Browser, TestDb, TestServer};
+
+const PASSWORD: &str = "correct horse battery";
+
+both!(
+    a_visitor_confirms_and_gets_each_new_post_once,
+    the_answer_never_tells_whether_an_address_is_subscribed,
+    unsubscribing_by_link_or_one_click_stops_the_mail,
+    a_scheduled_post_is_mailed_once_when_its_time_comes_whatever_the_instances,
+    subscribe_requests_are_throttled_per_address,
+);
+
+fn settings(smtp: &SmtpSink) -> Vec<(&'static str, String)> {
+    let mut settings = mail_settings(smtp);
+    settings.push(("QUIRE_VERIFY_EMAIL", "off".into()));
+    settings.push(("QUIRE_NEWSLETTER_PER_MINUTE", "60000".into()));
+    settings
+}
+
+async fn mailing_server(db: &TestDb, smtp: &SmtpSink) -> TestServer {
+    let settings = settings(smtp);
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    TestServer::start_with(db, &settings).await
+}
+
+/// The blog's admin, logged in.
+async fn admin(server: &TestServer) -> Browser<'_> {
+    let mut admin = Browser::new(server);
+    admin.register("Admin", "admin@example.com", PASSWORD).await;
+    admin
+}
+
+/// Publishes a post, mailed to the subscribers when `mail` is set; returns its slug.
+async fn publish(
+    admin: &mut Browser<'_>,
+    title: &str,
+    status: &str,
+    publish_at: &str,
+    mail: bool,
+) -> String {
+    let mut form = vec![
+        ("title", title),
+        ("subtitle", "A subtitle"),
+        ("cover_url", ""),
+        ("body", "Words with an ![image](/images/x.png)."),
+        ("status", status),
+        ("publish_at", publish_at),
+    ];
+    if mail {
+        form.push(("email_subscribers", "on"));
+    }
+    let reply = admin.call("posts/create", &form).await;
+    assert!(reply.status < 400, "{}", reply.body);
+    reply
+        .location
+        .unwrap_or_default()
+        .trim_start_matches("/posts/")
+        .to_owned()
+}
+
+/// Subscribes `email` as a visitor and confirms it through the mailed link. `seen` is how
+/// many mails the sink has before.
+async fn subscribe_and_confirm(server: &TestServer, smtp: &SmtpSink, email: &str, seen: usize) {
+    let mut visitor = Browser::new(server);
+    let asked = visitor.call("subscribe", &[("email", email)]).await;
+    assert!(asked.status < 400, "{}", asked.body);
+    let mails = smtp.wait_for(seen + 1).await;
+    let mail = mail_to(&mails, &email.to_lowercase(), "Confirm your subscription");
+    let link = link_in(mail, "/subscribe/confirm/");
+    let page = visitor.page(&link).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Confirm subscription"), "{}", page.body);
+    let token = link.rsplit('/').next().unwrap();
+    let confirmed = visitor.call("subscribe/confirm", &[("token", token)]).await;
+    assert!(confirmed.status < 400, "{}", confirmed.body);
+}
+
+/// Waits a moment for mail that must not come, then returns all there is.
+async fn settled(smtp: &SmtpSink) -> Vec<String> {
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    smtp.wait_for(0).await
+}
+
+/// The addresses the blog keeps, in order.
+async fn subscribers(db: &TestDb) -> Vec<String> {
+    let sql = "SELECT email FROM subscribers ORDER BY id";
+    match db.connect().await {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_all(&pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_all(&pool).await,
+    }
+    .unwrap()
+}
+
+/// Publishes the scheduled post at `slug` a minute ago, as if its time had come.
+async fn move_into_the_past(db: &TestDb, slug: &str) {
+    let at = app::db::now() - chrono::TimeDelta::minutes(1);
+    let sql = "UPDATE posts SET published_at = $1 WHERE slug = $2";
+    match db.connect().await {
+        Db::Sqlite(pool) => sqlx::query(sql)
+            .bind(at)
+            .bind(slug)
+            .execute(&pool)
+            .await
+            .map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql)
+            .bind(at)
+            .bind(slug)
+            .execute(&pool)
+            .await
+            .map(|_| ()),
+    }
+    .unwrap();
+}
+
+/// The mail to `to` about `subject` (the sink lists mails in no particular order).
+fn mail_to<'m>(mails: &'m [String], to: &str, subject: &str) -> &'m String {
+    mails
+        .iter()
+        .find(|m| header(m, "To") == Some(to) && header(m, "Subject") == Some(subject))
+        .unwrap_or_else(|| panic!("no mail to {to} about {subject:?} in {mails:?}"))
+}
+
+fn header<'m>(mail: &'m str, name: &str) -> Option<&'m str> {
+    mail.lines().find_map(|l| {
+        l.strip_prefix(name)
+            .and_then(|rest| rest.strip_prefix(": "))
+    })
+}
+
+async fn a_visitor_confirms_and_gets_each_new_post_once(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    let mut admin = admin(&server).await;
+    let home = Browser::new(&server).page("/").await.body;
+    assert!(
+        home.contains("New posts by email") && home.contains(">Subscribe<"),
+        "{home}"
+    );
+
+    // Pending: not mailed until confirmed.
+    let mut visitor = Browser::new(&server);
+    visitor
+        .call("subscribe", &[("email", "Pending@Example.com")])
+        .await;
+    smtp.wait_for(1).await;
+    subscribe_and_confirm(&server, &smtp, "Reader@Example.com", 1).await;
+
+    let slug = publish(&mut admin, "Fresh news", "published", "", true).await;
+    let mails = smtp.wait_for(3).await;
+    assert_eq!(
+        mails.len(),
+        3,
+        "one post mail, to the confirmed address only"
+    );
+    let mail = mail_to(&mails, "reader@example.com", "Fresh news");
+    let unsubscribe = header(mail, "List-Unsubscribe").unwrap();
+    assert!(
+        unsubscribe.starts_with(&format!("<{PUBLIC_URL}/unsubscribe/")),
+        "{unsubscribe}"
+    );
+    assert_eq!(
+        header(mail, "List-Unsubscribe-Post"),
+        Some("List-Unsubscribe=One-Click")
+    );
+    assert!(header(mail, "Message-ID")
+        .unwrap()
+        .starts_with("<quire-outbox-"));
+    let body = mail
+        .replace("=\r\n", "")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    assert!(
+        body.contains(&format!("{PUBLIC_URL}/posts/{slug}")),
+        "the post's link"
+    );
+    assert!(
+        body.contains(&format!("{PUBLIC_URL}/images/x.png")),
+        "images as absolute URLs"
+    );
+    assert!(body.contains("multipart/alternative"), "text and HTML");
+
+    // Saving it again, box ticked or not, mails nothing more; nor does a post left unticked.
+    let again = admin
+        .call(
+            "posts/update",
+            &[
+                ("slug", &slug),
+                ("title", "Fresh news"),
+                ("subtitle", ""),
+                ("cover_url", ""),
+                ("body", "Edited."),
+                ("email_subscribers", "on"),
+            ],
+        )
+        .await;
+    assert!(again.status < 400, "{}", again.body);
+    publish(&mut admin, "Quiet news", "published", "", false).await;
+    assert_eq!(settled(&smtp).await.len(), 3);
+    let editor = admin.page(&format!("/posts/{slug}/edit")).await.body;
+    assert!(
+        editor.contains("Mailed to subscribers: 1 sent, 0 waiting, 0 refused."),
+        "{editor}"
+    );
+}
+
+async fn the_answer_never_tells_whether_an_address_is_subscribed(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    subscribe_and_confirm(&server, &smtp, "known@example.com", 0).await;
+    let mut visitor = Browser::new(&server);
+    let known = visitor
+        .call("subscribe", &[("email", "known@example.com")])
+        .await;
+    let unknown = visitor
+        .call("subscribe", &[("email", "unknown@example.com")])
+        .await;
+    assert_eq!((known.status, &known.body), (unknown.status, &unknown.body));
+    // The new address gets its link; the subscribed one gets nothing more.
+    let mails = settled(&smtp).await;
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    mail_to(&mails, "unknown@example.com", "Confirm your subscription");
+}
+
+async fn unsubscribing_by_link_or_one_click_stops_the_mail(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    let mut admin = admin(&server).await;
+    subscribe_and_confirm(&server, &smtp, "one@example.com", 0).await;
+    subscribe_and_confirm(&server, &smtp, "two@example.com", 1).await;
+    publish(&mut admin, "First", "published", "", true).await;
+    let mails = smtp.wait_for(4).await;
+    assert_eq!(mails.len(), 4);
+    let link = |to: &str| link_in(mail_to(&mails, to, "First"), "/unsubscribe/");
+
+    // A mail client's own button: a bare POST, no page, no cookie, no Origin.
+    let one_click = server
+        .client
+        .post(server.url(&link("one@example.com")))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(one_click.status(), 200);
+
+    // The link in a browser: a page with the buttons, then "Delete my address".
+    let mut reader = Browser::new(&server);
+    let two = link("two@example.com");
+    let page = reader.page(&two).await;
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("t•••@example.com") && page.body.contains("Delete my address"));
+    let token = two.rsplit('/').next().unwrap();
+    let forgot = reader
+        .call("unsubscribe", &[("token", token), ("forget", "yes")])
+        .await;
+    assert!(forgot.status < 400, "{}", forgot.body);
+    assert_eq!(
+        reader.page(&two).await.status,
+        404,
+        "the address is gone, links and all"
+    );
+    assert_eq!(subscribers(&db).await, ["one@example.com"]);
+
+    publish(&mut admin, "Second", "published", "", true).await;
+    assert_eq!(settled(&smtp).await.len(), 4, "nobody is mailed any more");
+}
+
+async fn a_scheduled_post_is_mailed_once_when_its_time_comes_whatever_the_instances(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    let mut admin = admin(&server).await;
+    subscribe_and_confirm(&server, &smtp, "reader@example.com", 0).await;
+    let slug = publish(&mut admin, "Later", "scheduled", "2099-01-01T09:00", true).await;
+    assert_eq!(settled(&smtp).await.len(), 1, "not out yet: not mailed");
+
+    // Its time comes (moved, rather than waited for), and two more instances start: each
+    // looks for due posts at once, and every one of the three every 15 s.
+    move_into_the_past(&db, &slug).await;
+    let _second = mailing_server(&db, &smtp).await;
+    let _third = mailing_server(&db, &smtp).await;
+    let mails = smtp.wait_for(2).await;
+    mail_to(&mails, "reader@example.com", "Later");
+    tokio::time::sleep(Duration::from_secs(16)).await;
+    assert_eq!(
+        smtp.wait_for(0).await.len(),
+        2,
+        "mailed once, whatever the instances"
+    );
+}
+
+async fn subscribe_requests_are_throttled_per_address(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    let mut statuses = Vec::new();
+    for _ in 0..4 {
+        // Each from a browser of its own: the limit is the address's, not the client's.
+        let mut visitor = Browser::new(&server);
+        statuses.push(
+            visitor
+                .call("subscribe", &[("email", "flood@example.com")])
+                .await
+                .status,
+        );
+    }
+    assert!(statuses[..3].iter().all(|s| *s < 400), "{statuses:?}");
+    assert_eq!(statuses[3], 429);
+}
