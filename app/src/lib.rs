@@ -30,10 +30,11 @@ use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
 use pages::{
-    AboutPage, AccountPage, AdminUsersPage, AuthorPage, ConfirmSubscriptionPage, ContactPage,
-    DeletePostPage, EditPostPage, EmailConfirmedPage, ForgotPasswordPage, HomePage, LoginCodePage,
-    LoginPage, MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage,
-    ResetPasswordPage, SearchPage, SubscribePage, TagPage, UnsubscribePage, VerifyEmailPage,
+    AboutPage, AccountPage, AdminSubscribersPage, AdminUsersPage, AuthorPage,
+    ConfirmSubscriptionPage, ContactPage, DeletePostPage, EditPostPage, EmailConfirmedPage,
+    ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage, ModerationPage,
+    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage, SubscribePage,
+    TagPage, UnsubscribePage, VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -136,6 +137,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("email-confirmed") view=EmailConfirmedPage ssr=SsrMode::Async/>
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/subscribers") view=AdminSubscribersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/comments") view=ModerationPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/messages") view=MessagesPage ssr=SsrMode::Async/>

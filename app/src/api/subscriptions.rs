@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::domain::{SubscribeOffer, UnsubscribeView};
+use crate::domain::{SubscribeOffer, SubscriberListing, UnsubscribeView};
 use crate::error::AppError;
 
 /// Where the subscribe form lands when a link was sent (or the address was subscribed
@@ -78,6 +78,28 @@ pub async fn unsubscribe(token: String, forget: Option<String>) -> Result<(), Ap
         let done = if forget { "forgotten" } else { "unsubscribed" };
         super::guard::land_on(&format!("/subscribe?done={done}"));
         Ok(())
+    })
+    .await
+}
+
+/// The admin's subscribers: counts per state and a page of the addresses containing `q`.
+#[server(endpoint = "admin/subscribers")]
+pub async fn list_subscribers(
+    q: Option<String>,
+    page: Option<u32>,
+) -> Result<SubscriberListing, AppError> {
+    super::guard::serve(async |state, caller| {
+        let (q, page) = (q.unwrap_or_default(), page.unwrap_or(1));
+        crate::service::subscriptions::listing(state, caller, &q, page).await
+    })
+    .await
+}
+
+/// Removes subscriber `id`, and every mail to them the blog keeps (admin only).
+#[server(endpoint = "admin/subscribers/remove")]
+pub async fn remove_subscriber(id: i64) -> Result<(), AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::subscriptions::remove(state, caller, id).await
     })
     .await
 }

@@ -28,6 +28,7 @@ pub fn SiteHeader() -> impl IntoView {
                                         <li><a href="/admin/users">"Users"</a></li>
                                         <li><a href="/admin/comments">"Comments"</a></li>
                                         <li><a href="/admin/messages">"Messages"</a></li>
+                                        <li><a href="/admin/subscribers">"Subscribers"</a></li>
                                     })}
                                     <li><a href="/account" class="account-link">{me.name}</a></li>
                                     <li>

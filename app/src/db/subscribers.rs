@@ -218,6 +218,145 @@ async fn take_back_unsent(
     })
 }
 
+/// How many subscribers are in each state.
+pub async fn counts(db: &Db) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as("SELECT status, COUNT(*) FROM subscribers GROUP BY status")
+            .fetch_all(pool)
+            .await
+    })
+}
+
+/// A subscriber in the admin's list.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Listed {
+    pub id: i64,
+    pub email: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Subscribers whose address contains `search` (any, when empty), newest first.
+pub async fn list(
+    db: &Db,
+    search: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    // Addresses are stored lowercased; `\` escapes LIKE's wildcards typed in the search.
+    let escaped = search
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    let pattern = format!("%{escaped}%");
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT id, email, status, created_at FROM subscribers
+             WHERE email LIKE $1 ESCAPE '\\'
+             ORDER BY created_at DESC, id DESC LIMIT $2 OFFSET $3",
+        )
+        .bind(&pattern)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(pool)
+        .await
+    })
+}
+
+/// Whether a subscriber with this id exists.
+pub async fn exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = on_pool!(db, pool => {
+        sqlx::query_scalar("SELECT id FROM subscribers WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+    })?;
+    Ok(found.is_some())
+}
+
+/// Every subscriber, oldest first, for `quire subscribers export`.
+pub async fn all(db: &Db) -> Result<Vec<Exported>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT email, status, created_at, confirmed_at FROM subscribers ORDER BY id",
+        )
+        .fetch_all(pool)
+        .await
+    })
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Exported {
+    pub email: String,
+    pub status: String,
+    pub created_at: DateTime<Utc>,
+    pub confirmed_at: Option<DateTime<Utc>>,
+}
+
+/// What importing one address did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Imported {
+    /// New, confirmed: the file says it opted in.
+    Confirmed,
+    /// New, or pending before, without an opt-in: waits for the owner to subscribe.
+    Pending,
+    /// Was pending, and the file says it opted in.
+    NowConfirmed,
+    /// Confirmed already: unchanged.
+    Unchanged,
+    /// Unsubscribed or bouncing here: never subscribed again by an import.
+    KeptOut,
+}
+
+/// Imports `email`, confirmed when `opted_in`, inside the import's transaction.
+pub async fn import(
+    tx: &mut WriteTx,
+    email: &Email,
+    opted_in: bool,
+    now: DateTime<Utc>,
+) -> Result<Imported, sqlx::Error> {
+    let status: Option<String> = on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT status FROM subscribers WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *conn)
+            .await
+    })?;
+    let (sql, outcome) = match (
+        status.as_deref().and_then(SubscriberStatus::parse),
+        opted_in,
+    ) {
+        (None, true) => (
+            "INSERT INTO subscribers (email, status, created_at, confirmed_at)
+             VALUES ($1, 'confirmed', $2, $2)",
+            Imported::Confirmed,
+        ),
+        (None, false) => (
+            "INSERT INTO subscribers (email, status, created_at) VALUES ($1, 'pending', $2)",
+            Imported::Pending,
+        ),
+        (Some(SubscriberStatus::Pending), true) => (
+            "UPDATE subscribers SET status = 'confirmed', confirmed_at = $2,
+                 confirm_token_hash = NULL, confirm_expires_at = NULL
+             WHERE email = $1",
+            Imported::NowConfirmed,
+        ),
+        (Some(SubscriberStatus::Pending), false) => return Ok(Imported::Pending),
+        (Some(SubscriberStatus::Confirmed), _) => return Ok(Imported::Unchanged),
+        (Some(SubscriberStatus::Unsubscribed | SubscriberStatus::Bouncing), _) => {
+            return Ok(Imported::KeptOut)
+        }
+    };
+    on_tx!(tx, conn => {
+        sqlx::query(sql)
+            .bind(email.as_str())
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map(|_| outcome)
+    })
+}
+
 /// Confirmed subscribers: how many the editor's "Email this post to N subscribers" says.
 pub async fn count_confirmed(db: &Db) -> Result<i64, sqlx::Error> {
     on_pool!(db, pool => {

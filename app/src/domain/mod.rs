@@ -37,9 +37,12 @@ pub use post::{
     PostTitle, PostView, Slug, BODY_MAX_CHARS,
 };
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
-pub use search::{marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START};
+pub use search::{
+    encode_query_value, marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START,
+};
 pub use subscriber::{
-    mask_email, SubscribeOffer, SubscriberStatus, UnsubscribeView, SUBSCRIBE_SENT,
+    mask_email, SubscribeOffer, SubscriberListing, SubscriberRow, SubscriberStatus,
+    UnsubscribeView, SUBSCRIBERS_PER_PAGE, SUBSCRIBE_SENT,
 };
 pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
 pub use theme::{Theme, THEME_COOKIE};

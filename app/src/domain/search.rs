@@ -114,6 +114,18 @@ pub fn marked_html(text: &str) -> String {
     out
 }
 
+/// A value for a query string (`?q=…`): all but RFC 3986's unreserved characters
+/// percent-encoded.
+pub fn encode_query_value(text: &str) -> String {
+    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
+    const QUERY_VALUE: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    utf8_percent_encode(text, QUERY_VALUE).to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

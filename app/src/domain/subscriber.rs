@@ -57,6 +57,31 @@ pub struct UnsubscribeView {
     pub subscribed: bool,
 }
 
+/// One subscriber in the admin's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriberRow {
+    pub id: i64,
+    pub email: String,
+    pub status: SubscriberStatus,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// The admin's subscribers page: how many in each state, and a page of the list.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubscriberListing {
+    pub confirmed: i64,
+    pub pending: i64,
+    pub unsubscribed: i64,
+    pub bouncing: i64,
+    /// The addresses matching the search, newest first, a page of them.
+    pub rows: Vec<SubscriberRow>,
+    /// Whether more match than this page shows.
+    pub more: bool,
+}
+
+/// Subscribers per page of the admin's list.
+pub const SUBSCRIBERS_PER_PAGE: u32 = 50;
+
 /// `ada@example.com` as `a•••@example.com`.
 pub fn mask_email(email: &str) -> String {
     match email.split_once('@') {

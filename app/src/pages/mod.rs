@@ -3,6 +3,7 @@
 mod about;
 mod account;
 mod account_email;
+mod admin_subscribers;
 mod admin_users;
 mod author;
 mod contact;
@@ -27,6 +28,7 @@ mod verify_email;
 
 pub use about::AboutPage;
 pub use account::AccountPage;
+pub use admin_subscribers::AdminSubscribersPage;
 pub use admin_users::AdminUsersPage;
 pub use author::AuthorPage;
 pub use contact::ContactPage;

@@ -55,7 +55,12 @@ pub fn SearchPage() -> impl IntoView {
 
 #[component]
 fn ResultList(found: Results, q: String) -> impl IntoView {
-    let link = |page: u32| format!("/search?q={}&page={page}", encode(&q));
+    let link = |page: u32| {
+        format!(
+            "/search?q={}&page={page}",
+            crate::domain::encode_query_value(&q)
+        )
+    };
     let newer = (found.page > 1).then(|| link(found.page - 1));
     let older = found.has_more.then(|| link(found.page + 1));
     view! {
@@ -80,15 +85,4 @@ fn Hit(hit: SearchHit) -> impl IntoView {
             <p class="post-meta">"By " {hit.author_name} " on " {date}</p>
         </li>
     }
-}
-
-/// `q` for a query string: all but RFC 3986's unreserved characters percent-encoded.
-fn encode(text: &str) -> String {
-    use percent_encoding::{utf8_percent_encode, NON_ALPHANUMERIC};
-    const QUERY_VALUE: &percent_encoding::AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    utf8_percent_encode(text, QUERY_VALUE).to_string()
 }

@@ -11,7 +11,10 @@ use chrono::{DateTime, TimeDelta, Utc};
 use crate::auth::rate_limit::Policy;
 use crate::auth::reset_token::ResetToken;
 use crate::db::{self, outbox::NewMail, subscribers::Requested};
-use crate::domain::{mask_email, Email, SubscribeOffer, SubscriberStatus, UnsubscribeView};
+use crate::domain::{
+    mask_email, Email, SubscribeOffer, SubscriberListing, SubscriberRow, SubscriberStatus,
+    UnsubscribeView, SUBSCRIBERS_PER_PAGE,
+};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -68,6 +71,62 @@ pub async fn reach(state: &AppState, caller: &Caller) -> Result<Option<i64>, App
         .await
         .map(Some)
         .map_err(|e| AppError::from_db("counting subscribers", e))
+}
+
+/// The admin's list: counts per state, and page `page` (from 1) of the addresses containing
+/// `search`, newest first.
+pub async fn listing(
+    state: &AppState,
+    caller: &Caller,
+    search: &str,
+    page: u32,
+) -> Result<SubscriberListing, AppError> {
+    caller.require_admin()?;
+    let db_err = |e| AppError::from_db("listing subscribers", e);
+    let mut listing = SubscriberListing::default();
+    for (status, count) in db::subscribers::counts(&state.db).await.map_err(db_err)? {
+        match SubscriberStatus::parse(&status) {
+            Some(SubscriberStatus::Confirmed) => listing.confirmed = count,
+            Some(SubscriberStatus::Pending) => listing.pending = count,
+            Some(SubscriberStatus::Unsubscribed) => listing.unsubscribed = count,
+            Some(SubscriberStatus::Bouncing) => listing.bouncing = count,
+            None => {}
+        }
+    }
+    let per_page = i64::from(SUBSCRIBERS_PER_PAGE);
+    let offset = i64::from(page.max(1) - 1) * per_page;
+    let mut rows = db::subscribers::list(&state.db, search.trim(), per_page + 1, offset)
+        .await
+        .map_err(db_err)?;
+    listing.more = rows.len() as i64 > per_page;
+    rows.truncate(SUBSCRIBERS_PER_PAGE as usize);
+    listing.rows = rows
+        .into_iter()
+        .map(|r| SubscriberRow {
+            status: SubscriberStatus::parse(&r.status).unwrap_or(SubscriberStatus::Unsubscribed),
+            id: r.id,
+            email: r.email,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(listing)
+}
+
+/// Removes subscriber `id` and every mail to them Quire keeps (admin only).
+pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
+    caller.require_admin()?;
+    let db_err = |e| AppError::from_db("removing a subscriber", e);
+    if !db::subscribers::exists(&state.db, id)
+        .await
+        .map_err(db_err)?
+    {
+        return Err(AppError::NotFound("There is no such subscriber.".into()));
+    }
+    db::subscribers::forget(&state.db, id)
+        .await
+        .map_err(db_err)?;
+    tracing::info!(subscriber.id = id, "subscriber removed by the admin");
+    Ok(())
 }
 
 /// What subscribing did, for the page the form lands on.

@@ -235,6 +235,20 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
             ),
         ),
         (
+            "QUIRE_NEWSLETTER_PER_MINUTE",
+            mail.map_or_else(
+                || unset("60; no mail is sent"),
+                |m| m.newsletter_per_minute.to_string(),
+            ),
+        ),
+        (
+            "QUIRE_NEWSLETTER_BOUNCES",
+            mail.map_or_else(
+                || unset("3; no mail is sent"),
+                |m| m.newsletter_bounces.to_string(),
+            ),
+        ),
+        (
             "RUST_LOG",
             env("RUST_LOG").unwrap_or_else(|| unset("info,sqlx=warn,tower_sessions=warn")),
         ),

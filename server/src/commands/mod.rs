@@ -9,6 +9,7 @@ mod demo;
 mod import_flask;
 mod migrate;
 mod progress;
+mod subscribers;
 mod target;
 
 use std::process::ExitCode;
@@ -76,6 +77,9 @@ pub enum Command {
     /// Bring a blog made with the Flask course (users, posts and comments, passwords
     /// included) into the configured database, in one transaction, keeping every id.
     ImportFlask(import_flask::Options),
+    /// Export or import the subscribers to new posts, as CSV.
+    #[command(subcommand)]
+    Subscribers(subscribers::SubscribersCommand),
     /// Load a backup written by `quire export` into the configured database, in one
     /// transaction, checked against the file's counts and checksums.
     Import {
@@ -124,6 +128,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             let base_url = config.site.public_url.clone();
             let base_url = base_url.unwrap_or_else(|| format!("http://{}", config.listen));
             on_database(&config, async |db| admin::run(db, &base_url, command).await).await
+        }
+        Command::Subscribers(command) => {
+            on_database(&config, async |db| subscribers::run(db, command).await).await
         }
         Command::Export { output } => {
             on_database(&config, async |db| backup::export(db, &output).await).await

@@ -184,6 +184,12 @@ const MATRIX: &[Case] = &[
     ),
     ("unsubscribe", &[("token", DEAD_TOKEN)], [404, 404, 404]),
     ("subscribers/reach", &[], [401, 403, OK]),
+    ("admin/subscribers", &[("q", "a")], [401, 403, OK]),
+    (
+        "admin/subscribers/remove",
+        &[("id", "999999")],
+        [401, 403, 404],
+    ),
 ];
 
 async fn every_server_function_checks_its_caller(db: TestDb) {

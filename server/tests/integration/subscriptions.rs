@@ -17,6 +17,8 @@ both!(
     unsubscribing_by_link_or_one_click_stops_the_mail,
     a_scheduled_post_is_mailed_once_when_its_time_comes_whatever_the_instances,
     subscribe_requests_are_throttled_per_address,
+    the_admin_lists_searches_and_removes_subscribers,
+    subscribers_move_as_csv_and_an_import_never_subscribes_again,
 );
 
 fn settings(smtp: &SmtpSink) -> Vec<(&'static str, String)> {
@@ -313,4 +315,130 @@ async fn subscribe_requests_are_throttled_per_address(db: TestDb) {
     }
     assert!(statuses[..3].iter().all(|s| *s < 400), "{statuses:?}");
     assert_eq!(statuses[3], 429);
+}
+
+async fn the_admin_lists_searches_and_removes_subscribers(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let server = mailing_server(&db, &smtp).await;
+    let mut admin = admin(&server).await;
+    subscribe_and_confirm(&server, &smtp, "one@example.com", 0).await;
+    let mut visitor = Browser::new(&server);
+    visitor
+        .call("subscribe", &[("email", "two@example.com")])
+        .await;
+
+    let page = admin.page("/admin/subscribers").await.body;
+    assert!(
+        page.contains("1 confirmed, 1 waiting for confirmation, 0 unsubscribed, 0 bouncing."),
+        "{page}"
+    );
+    assert!(page.contains("one@example.com") && page.contains("two@example.com"));
+    assert!(page.contains(r#"aria-label="Remove one@example.com""#));
+    let found = admin.page("/admin/subscribers?q=TWO").await.body;
+    assert!(found.contains("two@example.com") && !found.contains("one@example.com"));
+    let wildcard = admin.page("/admin/subscribers?q=%25").await.body;
+    assert!(
+        !wildcard.contains("one@example.com"),
+        "a typed % is not a wildcard"
+    );
+    assert_eq!(
+        Browser::new(&server)
+            .page("/admin/subscribers")
+            .await
+            .status,
+        401
+    );
+    assert_eq!(visitor.page("/admin/subscribers").await.status, 401);
+
+    let listing = admin.call("admin/subscribers", &[("q", "one")]).await;
+    let listing: serde_json::Value = serde_json::from_str(&listing.body).unwrap();
+    let id = listing["rows"][0]["id"].as_i64().unwrap().to_string();
+    let removed = admin.call("admin/subscribers/remove", &[("id", &id)]).await;
+    assert!(removed.status < 400, "{}", removed.body);
+    assert_eq!(subscribers(&db).await, ["two@example.com"]);
+}
+
+fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
+    let out = crate::support::server::quire()
+        .env("DATABASE_URL", &db.url)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+async fn subscribers_move_as_csv_and_an_import_never_subscribes_again(db: TestDb) {
+    // An address that unsubscribed here, and one that waits for its confirmation.
+    let pool = db.connect().await;
+    let email = |e: &str| app::domain::Email::parse(e).unwrap();
+    let link = app::db::outbox::NewMail {
+        kind: "subscription",
+        recipient: "",
+        reply_to: None,
+        subject: "Confirm",
+        text_body: "Link",
+        html_body: None,
+        message_id: None,
+        list_unsubscribe: None,
+    };
+    let week = app::db::now() + chrono::TimeDelta::days(7);
+    for (address, hash) in [("gone@example.com", "a"), ("waiting@example.com", "b")] {
+        let hash = hash.repeat(64);
+        app::db::subscribers::request(&pool, &email(address), &hash, week, &link)
+            .await
+            .unwrap();
+        if address.starts_with("gone") {
+            let gone = app::db::subscribers::by_confirm_token(&pool, &hash, app::db::now());
+            let id = gone.await.unwrap().unwrap().id;
+            app::db::subscribers::unsubscribe(&pool, id).await.unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("list.csv");
+    let good = "email,opted_in\nNew@Example.com,yes\nmaybe@example.com,\n\
+                gone@example.com,yes\nwaiting@example.com,true\n";
+    std::fs::write(&file, format!("{good}not an address,yes\n")).unwrap();
+    let (ok, out) = quire_on(&db, &["subscribers", "import", file.to_str().unwrap()]);
+    assert!(!ok && out.contains("line 6"), "{out}");
+    assert_eq!(
+        subscribers(&db).await.len(),
+        2,
+        "a bad line: nothing imported"
+    );
+
+    std::fs::write(&file, good).unwrap();
+    let path = file.to_str().unwrap();
+    let (ok, out) = quire_on(&db, &["subscribers", "import", "--dry-run", path]);
+    assert!(ok && out.contains("Dry run"), "{out}");
+    assert_eq!(subscribers(&db).await.len(), 2);
+    let (ok, out) = quire_on(&db, &["subscribers", "import", path]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("1 added confirmed, 1 waiting for their own subscription, 1 confirmed now, 0 already subscribed, 1 unsubscribed or bouncing here and left out"),
+        "{out}"
+    );
+
+    let exported = dir.path().join("out.csv");
+    let (ok, out) = quire_on(&db, &["subscribers", "export", exported.to_str().unwrap()]);
+    assert!(ok, "{out}");
+    let csv = std::fs::read_to_string(&exported).unwrap();
+    let statuses: Vec<String> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').take(2).collect::<Vec<_>>().join(","))
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "gone@example.com,unsubscribed",
+            "waiting@example.com,confirmed",
+            "new@example.com,confirmed",
+            "maybe@example.com,pending",
+        ]
+    );
 }
