@@ -3,7 +3,8 @@
 # since CI has no Docker engine: copied to the image's paths under a temporary root, started
 # from its WORKDIR as its USER (when this runs as root) with only its ENV plus PORT and a
 # temporary SQLite DATABASE_URL. /readyz, /, /healthz, every /pkg/ asset the home page loads
-# and every file of site/ (byte for byte) must answer 200, and SIGTERM must exit 0.
+# (its stylesheet, and no client) and every file of site/ (byte for byte) must answer 200, and
+# SIGTERM must exit 0.
 # The Dockerfile, render.yaml and the docs are checked by hadolint and
 # `cargo test -p quire --test integration deploy_files`.
 #
@@ -86,8 +87,10 @@ check "PORT=$port makes it listen on 0.0.0.0:$port (log)" grep -q "listening on 
 expect_200 / "$root/home.html"
 expect_200 /healthz
 mapfile -t assets < <(grep -oE '/pkg/[A-Za-z0-9._-]+' "$root/home.html" | LC_ALL=C sort -u)
-check "the home page loads /pkg/quire.wasm (its /pkg/ assets: ${assets[*]:-none})" \
-  grep -qx /pkg/quire.wasm <(printf '%s\n' "${assets[@]}")
+# A reader's page loads the stylesheet and no client (only the editor's pages load the WASM,
+# which the byte-for-byte check of site/ below serves).
+check "the home page loads /pkg/quire.css and no client (its /pkg/ assets: ${assets[*]:-none})" \
+  bash -c 'printf "%s\n" "$@" | grep -qx /pkg/quire.css && ! printf "%s\n" "$@" | grep -q "quire\.\(js\|wasm\)$"' _ "${assets[@]}"
 for asset in "${assets[@]}"; do expect_200 "$asset"; done
 
 served=0
