@@ -175,8 +175,8 @@ pub async fn unsubscribe(db: &Db, subscriber_id: i64) -> Result<(), sqlx::Error>
 }
 
 /// Deletes the subscriber and every mail to their address that Quire still has: the
-/// unsubscribe page's "delete my address".
-pub async fn forget(db: &Db, subscriber_id: i64) -> Result<(), sqlx::Error> {
+/// unsubscribe page's "delete my address". Returns whether there was such a subscriber.
+pub async fn forget(db: &Db, subscriber_id: i64) -> Result<bool, sqlx::Error> {
     let mut tx = db.begin_write().await?;
     on_tx!(&mut tx, conn => {
         sqlx::query(
@@ -188,14 +188,15 @@ pub async fn forget(db: &Db, subscriber_id: i64) -> Result<(), sqlx::Error> {
         .await
         .map(|_| ())
     })?;
-    on_tx!(&mut tx, conn => {
+    let deleted = on_tx!(&mut tx, conn => {
         sqlx::query("DELETE FROM subscribers WHERE id = $1")
             .bind(subscriber_id)
             .execute(&mut *conn)
             .await
-            .map(|_| ())
+            .map(|r| r.rows_affected() > 0)
     })?;
-    tx.commit().await
+    tx.commit().await?;
+    Ok(deleted)
 }
 
 /// Deletes the subscriber's mails not sent yet, but `keep` (the refused one, kept as the
@@ -262,17 +263,6 @@ pub async fn list(
         .fetch_all(pool)
         .await
     })
-}
-
-/// Whether a subscriber with this id exists.
-pub async fn exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
-    let found: Option<i64> = on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT id FROM subscribers WHERE id = $1")
-            .bind(id)
-            .fetch_optional(pool)
-            .await
-    })?;
-    Ok(found.is_some())
 }
 
 /// Every subscriber, oldest first, for `quire subscribers export`.

@@ -34,7 +34,8 @@ impl Theme {
             .unwrap_or_default()
     }
 
-    /// The choice in a `Cookie` header's value (`a=1; quire_theme=dark`).
+    /// The choice in a `Cookie` header's value (`a=1; quire_theme=dark`). By hand rather than
+    /// with the `cookie` crate: one name and two values, in a module the browser build shares.
     pub fn from_cookies(header: &str) -> Theme {
         header
             .split(';')

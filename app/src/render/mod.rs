@@ -114,7 +114,19 @@ fn url_schemes() -> HashSet<&'static str> {
     ["http", "https", "mailto"].into_iter().collect()
 }
 
-static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(post_cleaner);
+
+/// The post's body as `post_body_html` makes it, with every relative address (images, links,
+/// the table of contents' `#…`) made absolute against `page_url`, the post's own: for a mail,
+/// which has no page to resolve them against. `None` when `page_url` is not a URL.
+pub fn post_body_html_absolute(body: &str, format: BodyFormat, page_url: &str) -> Option<String> {
+    let base = ammonia::Url::parse(page_url).ok()?;
+    let mut cleaner = post_cleaner();
+    cleaner.url_relative(ammonia::UrlRelative::RewriteWithBase(base));
+    Some(cleaner.clean(&post_body_html(body, format)).to_string())
+}
+
+fn post_cleaner() -> ammonia::Builder<'static> {
     let mut b = ammonia::Builder::default();
     b.url_schemes(url_schemes())
         .link_rel(Some("noopener noreferrer"))
@@ -161,7 +173,7 @@ static POST_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
             _ => Some(value.into()),
         });
     b
-});
+}
 
 static COMMENT_CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     let mut b = ammonia::Builder::empty();

@@ -101,12 +101,9 @@ struct Letter {
 impl Letter {
     fn of(post: &PostRecord, base_url: &str) -> Letter {
         let url = format!("{base_url}/posts/{}", post.slug);
-        // The same cleaned HTML as on the page; mail clients have no page to resolve
-        // relative addresses against.
-        let body = absolute_urls(
-            &crate::render::post_body_html(&post.body, post.body_format),
-            base_url,
-        );
+        // The same cleaned HTML as on the page, addresses made absolute for the mail client.
+        let body = crate::render::post_body_html_absolute(&post.body, post.body_format, &url)
+            .unwrap_or_else(|| crate::render::post_body_html(&post.body, post.body_format));
         let escape = |s: &str| html_escape::encode_text(s).into_owned();
         let mut html = format!("<h1><a href=\"{url}\">{}</a></h1>", escape(&post.title));
         if !post.subtitle.is_empty() {
@@ -156,28 +153,6 @@ impl Letter {
         );
         (text, html)
     }
-}
-
-/// `src="/…"` and `href="/…"` made absolute (not `//host`, which is absolute already).
-fn absolute_urls(html: &str, base_url: &str) -> String {
-    let mut out = html.to_owned();
-    for needle in ["src=\"/", "href=\"/"] {
-        let mut result = String::with_capacity(out.len() + base_url.len());
-        let mut rest = out.as_str();
-        while let Some(at) = rest.find(needle) {
-            // `path` starts at the address's first `/`.
-            let (before, path) = rest.split_at(at + needle.len() - 1);
-            result.push_str(before);
-            if !path.starts_with("//") {
-                result.push_str(base_url);
-            }
-            result.push('/');
-            rest = &path[1..];
-        }
-        result.push_str(rest);
-        out = result;
-    }
-    out
 }
 
 fn absolute_url(url: &str, base_url: &str) -> String {
@@ -266,11 +241,22 @@ mod tests {
 
     #[test]
     fn relative_addresses_become_absolute_and_others_stay() {
-        let html = r#"<p><img src="/images/a.png"><a href="/posts/b">b</a><a href="https://x.example/c">c</a><img src="//cdn.example/d.png"></p>"#;
-        assert_eq!(
-            absolute_urls(html, "https://blog.example"),
-            r#"<p><img src="https://blog.example/images/a.png"><a href="https://blog.example/posts/b">b</a><a href="https://x.example/c">c</a><img src="//cdn.example/d.png"></p>"#
+        let body = "![a](/images/a.png) [b](/posts/b) [c](https://x.example/c)";
+        let html = crate::render::post_body_html_absolute(
+            body,
+            BodyFormat::Markdown,
+            "https://blog.example/posts/p",
+        )
+        .unwrap();
+        assert!(
+            html.contains(r#"src="https://blog.example/images/a.png""#),
+            "{html}"
         );
+        assert!(
+            html.contains(r#"href="https://blog.example/posts/b""#),
+            "{html}"
+        );
+        assert!(html.contains(r#"href="https://x.example/c""#), "{html}");
         assert_eq!(
             absolute_url("/images/a.png", "https://b.example"),
             "https://b.example/images/a.png"

@@ -116,15 +116,12 @@ pub async fn listing(
 pub async fn remove(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     caller.require_admin()?;
     let db_err = |e| AppError::from_db("removing a subscriber", e);
-    if !db::subscribers::exists(&state.db, id)
+    if !db::subscribers::forget(&state.db, id)
         .await
         .map_err(db_err)?
     {
         return Err(AppError::NotFound("There is no such subscriber.".into()));
     }
-    db::subscribers::forget(&state.db, id)
-        .await
-        .map_err(db_err)?;
     tracing::info!(subscriber.id = id, "subscriber removed by the admin");
     Ok(())
 }
@@ -274,7 +271,9 @@ pub async fn unsubscribe_view(state: &AppState, token: &str) -> Result<Unsubscri
 pub async fn unsubscribe(state: &AppState, token: &str, forget: bool) -> Result<(), AppError> {
     let subscriber = by_unsubscribe_link(state, token).await?;
     let done = if forget {
-        db::subscribers::forget(&state.db, subscriber.id).await
+        db::subscribers::forget(&state.db, subscriber.id)
+            .await
+            .map(|_| ())
     } else {
         db::subscribers::unsubscribe(&state.db, subscriber.id).await
     };

@@ -5,6 +5,7 @@ use axum::http::{header, HeaderMap};
 /// The path and query of the request's `Referer` when it is a page of this site (same
 /// `Host`), without its fragment. Never another site's address: only what this returns is
 /// ever put in a redirect.
+// Split by hand: `http::Uri` refuses the `#fragment` a Referer may carry.
 pub fn same_site_referer(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let referer = headers.get(header::REFERER)?.to_str().ok()?;

@@ -7,7 +7,7 @@ use std::time::Duration;
 use app::db::Db;
 
 use crate::support::smtp::{link_in, mail_settings, SmtpSink, PUBLIC_URL};
-use crate::support::{both, Browser, TestDb, TestServer};
+use crate::support::{both, seed, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -375,29 +375,8 @@ fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
 async fn subscribers_move_as_csv_and_an_import_never_subscribes_again(db: TestDb) {
     // An address that unsubscribed here, and one that waits for its confirmation.
     let pool = db.connect().await;
-    let email = |e: &str| app::domain::Email::parse(e).unwrap();
-    let link = app::db::outbox::NewMail {
-        kind: "subscription",
-        recipient: "",
-        reply_to: None,
-        subject: "Confirm",
-        text_body: "Link",
-        html_body: None,
-        message_id: None,
-        list_unsubscribe: None,
-    };
-    let week = app::db::now() + chrono::TimeDelta::days(7);
-    for (address, hash) in [("gone@example.com", "a"), ("waiting@example.com", "b")] {
-        let hash = hash.repeat(64);
-        app::db::subscribers::request(&pool, &email(address), &hash, week, &link)
-            .await
-            .unwrap();
-        if address.starts_with("gone") {
-            let gone = app::db::subscribers::by_confirm_token(&pool, &hash, app::db::now());
-            let id = gone.await.unwrap().unwrap().id;
-            app::db::subscribers::unsubscribe(&pool, id).await.unwrap();
-        }
-    }
+    seed::unconfirmed_subscriber(&pool, "gone@example.com", 'a', true).await;
+    seed::unconfirmed_subscriber(&pool, "waiting@example.com", 'b', false).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("list.csv");
     let good = "email,opted_in\nNew@Example.com,yes\nmaybe@example.com,\n\

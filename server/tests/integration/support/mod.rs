@@ -93,6 +93,33 @@ pub mod seed {
             .to_owned()
     }
 
+    /// A subscriber who asked for a link (its token's hash: 64 × `hash`) and has not
+    /// confirmed it; unsubscribed since, with `unsubscribed`.
+    pub async fn unconfirmed_subscriber(db: &Db, address: &str, hash: char, unsubscribed: bool) {
+        let link = db::outbox::NewMail {
+            kind: "subscription",
+            recipient: address,
+            reply_to: None,
+            subject: "Confirm",
+            text_body: "Link",
+            html_body: None,
+            message_id: None,
+            list_unsubscribe: None,
+        };
+        let hash = hash.to_string().repeat(64);
+        let email = Email::parse(address).unwrap();
+        let week = db::now() + chrono::TimeDelta::days(7);
+        db::subscribers::request(db, &email, &hash, week, &link)
+            .await
+            .unwrap();
+        if unsubscribed {
+            let found = db::subscribers::by_confirm_token(db, &hash, db::now()).await;
+            db::subscribers::unsubscribe(db, found.unwrap().unwrap().id)
+                .await
+                .unwrap();
+        }
+    }
+
     pub fn days_ago(days: i64) -> Option<DateTime<Utc>> {
         Some(db::now() - chrono::TimeDelta::days(days))
     }
