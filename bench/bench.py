@@ -634,6 +634,106 @@ def flask_import(args, budgets):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def scalar(backend, db_url, sql):
+    """One number from the database under test, read beside the server."""
+    if backend == "sqlite":
+        import sqlite3
+        path = db_url.split("://", 1)[1]
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=10) as conn:
+            return conn.execute(sql).fetchone()[0]
+    out = subprocess.run(["psql", "-qtA", db_url, "-c", sql], check=True, capture_output=True,
+                         text=True)
+    return int(out.stdout.strip())
+
+
+def newsletter(args, budgets):
+    """A post mailed to `--newsletter` confirmed subscribers through a local SMTP server
+    (aiosmtpd from PyPI, which takes each mail and keeps none), on each backend: how long the
+    import of the list, the queueing and the sending take, and the server's peak RSS while it
+    sends."""
+    count = args.newsletter
+    print(f"\n## Newsletter: one post to {count:,} subscribers\n")
+    print("Sent as fast as the SMTP server takes them (`QUIRE_NEWSLETTER_PER_MINUTE=60000`; the "
+          "default, 60, is for small providers). Queued: from the publishing request until "
+          "every mail is in the outbox; sent: until the SMTP server has accepted the last one.\n")
+    print("| backend | import list s | queued s | sent s | mails/s | peak RSS MiB |\n"
+          "|---|---:|---:|---:|---:|---:|")
+    for backend in args.backends.split(","):
+        tmp = tempfile.mkdtemp(prefix="quire-newsletter-")
+        db_url, drop = new_database(backend, tmp)
+        smtp = None
+        server = None
+        try:
+            env = {"PATH": os.environ["PATH"], "DATABASE_URL": db_url, "RUST_LOG": "warn"}
+            subprocess.run([args.binary, "migrate"], env=env, check=True, cwd=tmp,
+                           capture_output=True)
+            listing = os.path.join(tmp, "subscribers.csv")
+            with open(listing, "w") as f:
+                f.write("email,opted_in\n")
+                for i in range(count):
+                    f.write(f"reader-{i}@example.invalid,yes\n")
+            progress(f"importing {count} subscribers into {backend}")
+            started = time.perf_counter()
+            subprocess.run([args.binary, "subscribers", "import", listing], env=env, check=True,
+                           cwd=tmp, capture_output=True)
+            imported = time.perf_counter() - started
+
+            smtp_port = free_port()
+            smtp_log = open(os.path.join(tmp, "smtp.log"), "w")
+            smtp = subprocess.Popen([args.flask_python, "-m", "aiosmtpd", "--nosetuid", "--listen",
+                                     f"127.0.0.1:{smtp_port}", "--class", "aiosmtpd.handlers.Sink"],
+                                    stdout=smtp_log, stderr=smtp_log)
+            server = Server(args, db_url, {
+                "SMTP_URL": f"smtp://127.0.0.1:{smtp_port}",
+                "CONTACT_TO": "owner@example.invalid",
+                "QUIRE_PUBLIC_URL": "https://blog.example.invalid",
+                "QUIRE_VERIFY_EMAIL": "off",
+                "QUIRE_NEWSLETTER_PER_MINUTE": "60000",
+            })
+            server.wait_ready()
+            cookie = register(server, 0, ADMIN_EMAIL)
+            server.reset_peak_rss()
+            progress(f"mailing a post to {count} subscribers on {backend}")
+            body = urllib.parse.urlencode({
+                "title": "A letter to everyone", "subtitle": "", "cover_url": "",
+                "body": "Words for the subscribers. " * 100, "status": "published",
+                "publish_at": "", "email_subscribers": "on"})
+            started = time.perf_counter()
+            status, _, text = request(server.port, "POST", "/api/posts/create", body, {
+                "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie,
+                "Origin": f"http://127.0.0.1:{server.port}", "Sec-Fetch-Site": "same-origin"})
+            if status >= 400:
+                raise RuntimeError(f"could not publish: {status} {text[:200]!r}")
+            queued = sent = None
+            deadline = started + 900
+            while sent is None:
+                if time.perf_counter() > deadline:
+                    raise RuntimeError(f"the newsletter was not sent within 15 minutes on {backend}")
+                time.sleep(0.1)
+                now = time.perf_counter() - started
+                if queued is None and scalar(backend, db_url,
+                                             "SELECT COUNT(*) FROM post_mailings") >= count:
+                    queued = now
+                if queued is not None and scalar(
+                        backend, db_url,
+                        "SELECT COUNT(*) FROM outbox WHERE kind = 'post' AND sent_at IS NOT NULL"
+                ) >= count:
+                    sent = now
+            rss = server.peak_rss_mib()
+            print(f"| {backend} | {imported:.1f} | {queued:.1f} | {sent:.1f} | {count / sent:.0f} "
+                  f"| {rss:.1f} |")
+            budgets.append((f"newsletter of {count:,} on {backend}: peak RSS < 40 MiB", rss < 40,
+                            f"{rss:.1f} MiB"))
+        finally:
+            if server:
+                server.stop()
+            if smtp:
+                smtp.terminate()
+                smtp.wait()
+            drop()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--binary", required=True)
@@ -653,6 +753,10 @@ def main():
     parser.add_argument("--flask-python",
                         help="a Python with bench/flask-requirements.txt (bench/run.sh makes "
                              "one): the Flask blog's rows, and `quire import-flask`")
+    parser.add_argument("--newsletter", type=int, default=10_000,
+                        help="subscribers the newsletter row mails a post to (0: no such row)")
+    parser.add_argument("--only-newsletter", action="store_true",
+                        help="skip everything but the newsletter row")
     args = parser.parse_args()
     args.lighthouse = args.lighthouse or args.only_lighthouse
     args.site = os.path.abspath(args.site)
@@ -669,13 +773,17 @@ def main():
     wasm_br = sum(br for name, (_, _, br) in sizes.items() if name.endswith(".wasm"))
     budgets.append(("release WASM ≤ 200 KB brotli", wasm_br <= 200_000, f"{wasm_br / 1000:.0f} KB"))
 
-    for dataset in [] if args.only_lighthouse else args.datasets.split(","):
+    only_one = args.only_lighthouse or args.only_newsletter
+    for dataset in [] if only_one else args.datasets.split(","):
         flask = flask_rows(args, dataset) if args.flask_python else None
         for backend in args.backends.split(","):
             run_backend(args, backend, dataset, budgets, flask)
 
-    if args.flask_python and not args.only_lighthouse:
+    if args.flask_python and not only_one:
         flask_import(args, budgets)
+
+    if args.flask_python and args.newsletter > 0 and not args.only_lighthouse:
+        newsletter(args, budgets)
 
     if args.lighthouse:
         tmp = tempfile.mkdtemp(prefix="quire-lighthouse-")

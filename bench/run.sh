@@ -5,6 +5,7 @@
 #   bench/run.sh --datasets small --duration 5      a quicker look
 #   bench/run.sh --lighthouse        also Google Lighthouse on three pages, mobile and desktop
 #   bench/run.sh --only-lighthouse   Lighthouse alone
+#   bench/run.sh --only-newsletter   a post mailed to 10,000 subscribers (--newsletter N), alone
 #
 # Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
 # (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the

@@ -104,6 +104,16 @@ pub async fn remove_subscriber(id: i64) -> Result<(), AppError> {
     .await
 }
 
+/// How far a post's mailing has got, (waiting, sent, refused): the editor's progress bar
+/// asks while a send runs (admin only).
+#[server(endpoint = "posts/mailing")]
+pub async fn mailing_progress(slug: String) -> Result<(i64, i64, i64), AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::subscriptions::mailing_progress(state, caller, &slug).await
+    })
+    .await
+}
+
 /// How many subscribers a post marked for them would reach now (admin only); `None` when this
 /// blog cannot mail.
 #[server(endpoint = "subscribers/reach")]

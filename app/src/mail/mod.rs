@@ -28,6 +28,10 @@ pub struct Mailer {
     pub newsletter_gap: Duration,
     /// Refusals in a row after which a subscriber is no longer mailed (QUIRE_NEWSLETTER_BOUNCES).
     pub newsletter_bounces: i32,
+    /// How long a claimed mail is left to its sender before another may try it
+    /// (QUIRE_MAIL_LEASE_SECONDS): longer than a send can take (10 s), short enough that a
+    /// crash delays the mails it held by no more than this.
+    pub lease: Duration,
 }
 
 /// Why the SMTP server did not take a mail.
@@ -110,6 +114,7 @@ impl Mailer {
             queued: Notify::new(),
             newsletter_gap: Duration::from_secs(1),
             newsletter_bounces: 3,
+            lease: Duration::from_secs(5 * 60),
         })
     }
 

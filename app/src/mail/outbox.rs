@@ -17,10 +17,6 @@ pub const MAX_ATTEMPTS: i32 = 12;
 /// The outbox `kind` of a post mailed to a subscriber.
 pub const NEWSLETTER_KIND: &str = "post";
 
-/// How long a claimed mail is left to its sender before another may try it (a send times out
-/// after 10 s).
-const LEASE: Duration = Duration::from_secs(5 * 60);
-
 /// The longest wait between two tries.
 const LONGEST_WAIT: Duration = Duration::from_secs(6 * 60 * 60);
 
@@ -59,7 +55,7 @@ pub async fn deliver(db: Db, mailer: Arc<Mailer>) {
 
 /// Sends the next due mail; `false` when there was none (or the outbox cannot be read).
 async fn send_one(db: &Db, mailer: &Mailer) -> bool {
-    let lease_until = db::now() + TimeDelta::from_std(LEASE).unwrap_or(TimeDelta::MAX);
+    let lease_until = db::now() + TimeDelta::from_std(mailer.lease).unwrap_or(TimeDelta::MAX);
     let mail = match db::outbox::claim(db, lease_until, MAX_ATTEMPTS).await {
         Ok(Some(mail)) => mail,
         Ok(None) => return false,

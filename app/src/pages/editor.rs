@@ -4,7 +4,8 @@ use leptos_router::hooks::use_params_map;
 
 use super::Restricted;
 use crate::api::{
-    get_current_user, load_post_draft, newsletter_reach, preview_post, CreatePost, UpdatePost,
+    get_current_user, load_post_draft, mailing_progress, newsletter_reach, preview_post,
+    CreatePost, UpdatePost,
 };
 use crate::components::{
     last_error, textarea_text, FormMessage, ImageUpload, PageTitle, SubmitButton,
@@ -138,6 +139,7 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
 fn Newsletter(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
     let reach = Resource::new(|| (), |_| newsletter_reach());
     let (waiting, sent, refused) = draft.mailings;
+    let slug = draft.slug.clone();
     let mailed = draft.newsletter == "queued";
     let offered = draft.status != "published" || draft.slug.is_empty();
     // Rendered on the server only: what a failed post echoed, else the stored choice.
@@ -150,12 +152,12 @@ fn Newsletter(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoVie
     };
     view! {
         <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
+            {move || {
+                let slug = slug.clone();
+                Suspend::new(async move {
                 match reach.await {
                     _ if mailed => view! {
-                        <p class="newsletter-progress" role="status">
-                            {format!("Mailed to subscribers: {sent} sent, {waiting} waiting, {refused} refused.")}
-                        </p>
+                        <MailingProgress slug=slug.clone() counts=(waiting, sent, refused)/>
                     }.into_any(),
                     Ok(Some(count)) if offered => view! {
                         <div class="field choice-field">
@@ -167,8 +169,55 @@ fn Newsletter(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoVie
                     }.into_any(),
                     _ => ().into_any(),
                 }
-            })}
+            })}}
         </Suspense>
+    }
+}
+
+/// A mailed post's sent, waiting and refused counts, with a bar: an island that asks again
+/// every two seconds while mails are waiting, so a send in progress can be watched (without
+/// JavaScript, the counts as of the page's loading).
+#[island]
+fn MailingProgress(slug: String, counts: (i64, i64, i64)) -> impl IntoView {
+    let (counts, set_counts) = signal(counts);
+    let ask = StoredValue::new(slug);
+    // Marks it live once the client runs (effects run only in the browser).
+    let (live, set_live) = signal(false);
+    Effect::new(move || set_live.set(true));
+    Effect::new(move |_| {
+        if counts.get().0 > 0 {
+            set_timeout(
+                move || {
+                    leptos::task::spawn_local(async move {
+                        // A failed look is not shown: the next one may work, and the counts
+                        // on screen stay true as of their time.
+                        if let Ok(now) = mailing_progress(ask.get_value()).await {
+                            set_counts.set(now);
+                        }
+                    })
+                },
+                std::time::Duration::from_secs(2),
+            );
+        }
+    });
+    let done = move || {
+        let (_, sent, refused) = counts.get();
+        (sent + refused).to_string()
+    };
+    let total = move || {
+        let (waiting, sent, refused) = counts.get();
+        (waiting + sent + refused).max(1).to_string()
+    };
+    view! {
+        <div class="newsletter-progress" data-live=move || live.get().then_some("")>
+            <p role="status">
+                {move || {
+                    let (waiting, sent, refused) = counts.get();
+                    format!("Mailed to subscribers: {sent} sent, {waiting} waiting, {refused} refused.")
+                }}
+            </p>
+            <progress max=total value=done aria-label="Mails to subscribers handled"></progress>
+        </div>
     }
 }
 

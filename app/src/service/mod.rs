@@ -15,6 +15,7 @@ pub mod resets;
 pub mod search;
 pub mod sessions;
 pub mod site;
+pub mod subscriber_lists;
 pub mod subscriptions;
 pub mod two_factor;
 pub mod verification;

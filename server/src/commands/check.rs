@@ -242,6 +242,13 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
             ),
         ),
         (
+            "QUIRE_MAIL_LEASE_SECONDS",
+            mail.map_or_else(
+                || unset("300; no mail is sent"),
+                |m| m.lease.as_secs().to_string(),
+            ),
+        ),
+        (
             "QUIRE_NEWSLETTER_BOUNCES",
             mail.map_or_else(
                 || unset("3; no mail is sent"),

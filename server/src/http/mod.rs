@@ -10,6 +10,7 @@ pub mod middleware;
 pub mod page_cache;
 pub mod referer;
 pub mod routes;
+pub mod subscriber_list;
 pub mod theme;
 pub mod unsubscribe;
 
@@ -97,6 +98,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .merge(unsubscribe::routes())
         .merge(feeds::routes())
         .merge(images::upload_routes())
+        .merge(subscriber_list::routes())
         .leptos_routes_with_context(
             &state,
             routes,

@@ -51,6 +51,8 @@ pub struct MailSettings {
     pub newsletter_per_minute: u32,
     /// Refusals in a row after which a subscriber is no longer mailed.
     pub newsletter_bounces: u32,
+    /// How long a mail being sent is left to its sender before another may try it.
+    pub lease: Duration,
 }
 
 impl std::fmt::Debug for MailSettings {
@@ -200,6 +202,9 @@ pub struct Settings {
     /// Permanent refusals (5xx) in a row after which a subscriber's address is no longer mailed
     #[arg(long, env = "QUIRE_NEWSLETTER_BOUNCES", value_name = "QUIRE_NEWSLETTER_BOUNCES", default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..=100))]
     newsletter_bounces: u32,
+    /// Seconds a mail being sent is left to its sender before another instance (or this one, after a crash) tries it again
+    #[arg(long, env = "QUIRE_MAIL_LEASE_SECONDS", value_name = "QUIRE_MAIL_LEASE_SECONDS", default_value_t = 300, value_parser = seconds(15, 3_600))]
+    mail_lease_secs: u64,
 }
 
 /// A number of seconds in `min..=max`.
@@ -312,6 +317,7 @@ impl Config {
                 retry: Duration::from_secs(s.mail_retry_secs),
                 newsletter_per_minute: s.newsletter_per_minute,
                 newsletter_bounces: s.newsletter_bounces,
+                lease: Duration::from_secs(s.mail_lease_secs),
             }),
             (None, None) => None,
             (Some(_), None) => {

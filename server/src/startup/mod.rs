@@ -100,6 +100,7 @@ pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppStat
             mailer.newsletter_gap =
                 std::time::Duration::from_secs(60) / mail.newsletter_per_minute.max(1);
             mailer.newsletter_bounces = mail.newsletter_bounces.try_into().unwrap_or(i32::MAX);
+            mailer.lease = mail.lease;
             tracing::info!(to = %mail.to, "contact messages are kept and mailed");
             if config.public_url.is_none() {
                 tracing::warn!(

@@ -184,6 +184,7 @@ const MATRIX: &[Case] = &[
     ),
     ("unsubscribe", &[("token", DEAD_TOKEN)], [404, 404, 404]),
     ("subscribers/reach", &[], [401, 403, OK]),
+    ("posts/mailing", &[("slug", "kept")], [401, 403, OK]),
     ("admin/subscribers", &[("q", "a")], [401, 403, OK]),
     (
         "admin/subscribers/remove",

@@ -19,6 +19,9 @@ both!(
     subscribe_requests_are_throttled_per_address,
     the_admin_lists_searches_and_removes_subscribers,
     subscribers_move_as_csv_and_an_import_never_subscribes_again,
+    refusals_bounce_an_address_and_a_busy_server_is_tried_again,
+    a_send_killed_midway_ends_with_one_mail_per_subscriber,
+    the_admin_downloads_and_imports_the_list_on_the_page,
 );
 
 fn settings(smtp: &SmtpSink) -> Vec<(&'static str, String)> {
@@ -209,7 +212,8 @@ async fn a_visitor_confirms_and_gets_each_new_post_once(db: TestDb) {
     assert_eq!(settled(&smtp).await.len(), 3);
     let editor = admin.page(&format!("/posts/{slug}/edit")).await.body;
     assert!(
-        editor.contains("Mailed to subscribers: 1 sent, 0 waiting, 0 refused."),
+        editor.contains("Mailed to subscribers: 1 sent, 0 waiting, 0 refused.")
+            && editor.contains(r#"aria-label="Mails to subscribers handled""#),
         "{editor}"
     );
 }
@@ -418,6 +422,337 @@ async fn subscribers_move_as_csv_and_an_import_never_subscribes_again(db: TestDb
             "waiting@example.com,confirmed",
             "new@example.com,confirmed",
             "maybe@example.com,pending",
+        ]
+    );
+}
+
+/// Imports `addresses` as confirmed subscribers, through `quire subscribers import`.
+fn import_confirmed(db: &TestDb, addresses: impl IntoIterator<Item = String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("list.csv");
+    let mut csv = String::from("email,opted_in\n");
+    for address in addresses {
+        csv.push_str(&address);
+        csv.push_str(",yes\n");
+    }
+    std::fs::write(&file, csv).unwrap();
+    let (ok, out) = quire_on(db, &["subscribers", "import", file.to_str().unwrap()]);
+    assert!(ok, "{out}");
+}
+
+/// Waits up to `within` for the editor of `slug` to show `counts`, and returns its page.
+async fn editor_shows(admin: &mut Browser<'_>, slug: &str, counts: &str, within: Duration) {
+    let deadline = std::time::Instant::now() + within;
+    loop {
+        let editor = admin.page(&format!("/posts/{slug}/edit")).await.body;
+        if editor.contains(counts) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the editor never showed {counts:?}: {editor}"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+async fn refusals_bounce_an_address_and_a_busy_server_is_tried_again(db: TestDb) {
+    let smtp = SmtpSink::start_refusing().await;
+    let mut settings = settings(&smtp);
+    settings.push(("QUIRE_NEWSLETTER_BOUNCES", "2".into()));
+    settings.push(("QUIRE_MAIL_RETRY_SECONDS", "1".into()));
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = TestServer::start_with(&db, &settings).await;
+    let mut admin = admin(&server).await;
+    import_confirmed(
+        &db,
+        [
+            "fine@example.com",
+            "later@example.com",
+            "bounce@example.com",
+        ]
+        .map(String::from),
+    );
+
+    // The busy server's 451 is tried again a second later; the 550 is not tried again.
+    let first = publish(&mut admin, "One", "published", "", true).await;
+    let within = Duration::from_secs(20);
+    editor_shows(&mut admin, &first, "2 sent, 0 waiting, 1 refused.", within).await;
+    let mails = smtp.wait_for(2).await;
+    mail_to(&mails, "fine@example.com", "One");
+    mail_to(&mails, "later@example.com", "One");
+    let page = admin.page("/admin/subscribers").await.body;
+    assert!(
+        page.contains("3 confirmed"),
+        "one refusal is not enough: {page}"
+    );
+
+    // The second refusal in a row: bouncing, and no longer mailed.
+    let second = publish(&mut admin, "Two", "published", "", true).await;
+    editor_shows(&mut admin, &second, "2 sent, 0 waiting, 1 refused.", within).await;
+    let page = admin.page("/admin/subscribers").await.body;
+    assert!(
+        page.contains("2 confirmed, 0 waiting for confirmation, 0 unsubscribed, 1 bouncing."),
+        "{page}"
+    );
+    let third = publish(&mut admin, "Three", "published", "", true).await;
+    editor_shows(&mut admin, &third, "2 sent, 0 waiting, 0 refused.", within).await;
+    assert_eq!(settled(&smtp).await.len(), 6, "two mails per post");
+}
+
+/// The subscriber a post mail went to, and its Message-ID.
+fn recipient_and_id(mail: &str) -> (String, String) {
+    let to = header(mail, "To").expect("a To header").to_owned();
+    let id = header(mail, "Message-ID")
+        .or_else(|| header(mail, "Message-Id"))
+        .expect("a Message-ID")
+        .to_owned();
+    (to, id)
+}
+
+async fn a_send_killed_midway_ends_with_one_mail_per_subscriber(db: TestDb) {
+    const SUBSCRIBERS: usize = 2_000;
+    let smtp = SmtpSink::start().await;
+    let mut settings = settings(&smtp);
+    // A crashed sender's mail is tried again after 15 s rather than the default 5 min.
+    settings.push(("QUIRE_MAIL_LEASE_SECONDS", "15".into()));
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    import_confirmed(
+        &db,
+        (0..SUBSCRIBERS).map(|i| format!("reader{i}@example.com")),
+    );
+    let mut server = TestServer::process_with(&db, &settings).await;
+    let mut admin = admin(&server).await;
+    let slug = publish(&mut admin, "To everyone", "published", "", true).await;
+    let posts = |mails: Vec<String>| -> Vec<(String, String)> {
+        mails
+            .iter()
+            .filter(|m| header(m, "Subject") == Some("To everyone"))
+            .map(|m| recipient_and_id(m))
+            .collect()
+    };
+
+    // Killed with a quarter of the mails out, mid-send.
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while posts(smtp.wait_for(0).await).len() < SUBSCRIBERS / 4 {
+        assert!(std::time::Instant::now() < deadline, "{}", server.log());
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.kill();
+    let at_kill = posts(smtp.wait_for(0).await).len();
+    assert!(
+        at_kill < SUBSCRIBERS,
+        "killed before the end ({at_kill} sent)"
+    );
+
+    let restarted = TestServer::process_with(&db, &settings).await;
+    // The editor's progress bar asks how far the send has got.
+    let mut admin = Browser::new(&restarted);
+    assert!(admin.login("admin@example.com", PASSWORD).await.status < 400);
+    let progress = admin.call("posts/mailing", &[("slug", &slug)]).await;
+    let [waiting, sent, refused]: [i64; 3] = serde_json::from_str(&progress.body).unwrap();
+    assert!(
+        waiting > 0 && sent + 1 >= at_kill as i64 && refused == 0,
+        "{waiting} waiting, {sent} sent at the restart ({at_kill} received)"
+    );
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let mut by_recipient = std::collections::BTreeMap::<String, Vec<String>>::new();
+    while by_recipient.len() < SUBSCRIBERS {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of {SUBSCRIBERS} subscribers got the post",
+            by_recipient.len()
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        by_recipient.clear();
+        for (to, id) in posts(smtp.wait_for(0).await) {
+            by_recipient.entry(to).or_default().push(id);
+        }
+    }
+    // The mail in the SMTP server's hands at the kill is sent again once its lease is over,
+    // as the same message; then nothing is left.
+    let unsent = "SELECT COUNT(*) FROM outbox WHERE kind = 'post' AND sent_at IS NULL";
+    let pool = db.connect().await;
+    loop {
+        let left: i64 = match &pool {
+            Db::Sqlite(pool) => sqlx::query_scalar(unsent).fetch_one(pool).await,
+            Db::Postgres(pool) => sqlx::query_scalar(unsent).fetch_one(pool).await,
+        }
+        .unwrap();
+        if left == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{left} mails never marked sent"
+        );
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    let mut by_recipient = std::collections::BTreeMap::<String, Vec<String>>::new();
+    for (to, id) in posts(settled(&smtp).await) {
+        by_recipient.entry(to).or_default().push(id);
+    }
+    assert_eq!(by_recipient.len(), SUBSCRIBERS);
+    let mut twice = 0;
+    for (to, ids) in &by_recipient {
+        assert!(ids.len() <= 2, "{to} got {} mails", ids.len());
+        if ids.len() == 2 {
+            assert_eq!(ids[0], ids[1], "{to}: sent again, as the same message");
+            twice += 1;
+        }
+    }
+    assert!(twice <= 1, "{twice} subscribers got the post twice");
+}
+
+/// Posts `csv` to the page's import form as a browser does (a multipart form post, same
+/// origin, `origin` unless told otherwise); returns the status and where it redirects.
+async fn upload_list(
+    server: &TestServer,
+    cookie: Option<&str>,
+    csv: &str,
+    dry_run: bool,
+    origin: &str,
+) -> (u16, String) {
+    use reqwest::multipart::{Form, Part};
+    let file = Part::bytes(csv.as_bytes().to_vec())
+        .file_name("list.csv")
+        .mime_str("text/csv")
+        .unwrap();
+    let mut form = Form::new().part("file", file);
+    if dry_run {
+        form = form.text("dry_run", "1");
+    }
+    let mut request = server
+        .client
+        .post(server.url("/admin/subscribers/import"))
+        .header("origin", origin)
+        .header("accept", "text/html")
+        .multipart(form);
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    let response = request.send().await.unwrap();
+    let location = response
+        .headers()
+        .get("location")
+        .map(|l| l.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (response.status().as_u16(), location)
+}
+
+async fn the_admin_downloads_and_imports_the_list_on_the_page(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let mut admin = admin(&server).await;
+    let mut reader = Browser::new(&server);
+    reader
+        .register("Reader", "reader@example.com", PASSWORD)
+        .await;
+    let pool = db.connect().await;
+    seed::unconfirmed_subscriber(&pool, "gone@example.com", 'a', true).await;
+    let page = admin.page("/admin/subscribers").await.body;
+    assert!(
+        page.contains(r#"href="/admin/subscribers.csv""#)
+            && page.contains(r#"enctype="multipart/form-data""#)
+            && page.contains("CSV file to import"),
+        "{page}"
+    );
+    let own = server.base.clone();
+
+    // Only the admin, either way.
+    let list = "email,opted_in\nnew@example.com,yes\n";
+    for (who, cookie, status) in [
+        ("anonymous", None, 401),
+        ("reader", reader.cookie.clone(), 403),
+    ] {
+        let mut download = server.client.get(server.url("/admin/subscribers.csv"));
+        if let Some(cookie) = &cookie {
+            download = download.header("cookie", cookie);
+        }
+        let response = download.send().await.unwrap();
+        assert_eq!(response.status(), status, "{who}");
+        assert!(!response.text().await.unwrap().contains("gone@example.com"));
+        let (got, _) = upload_list(&server, cookie.as_deref(), list, false, &own).await;
+        assert_eq!(got, status, "{who}");
+    }
+    let admin_cookie = admin.cookie.clone();
+    let (got, _) = upload_list(
+        &server,
+        admin_cookie.as_deref(),
+        list,
+        false,
+        "http://evil.example",
+    )
+    .await;
+    assert_eq!(got, 403, "another site's form");
+    assert_eq!(subscribers(&db).await, ["gone@example.com"]);
+
+    // A bad line: nothing imported, and the page says which line.
+    let bad = "email,opted_in\nnew@example.com,yes\nnot an address,yes\n";
+    let (got, location) = upload_list(&server, admin_cookie.as_deref(), bad, false, &own).await;
+    assert_eq!(got, 303);
+    let page = admin.page(&location).await.body;
+    assert!(
+        page.contains("Nothing was imported: line 3 of the file"),
+        "{page}"
+    );
+    assert_eq!(subscribers(&db).await, ["gone@example.com"]);
+
+    // A dry run says what would change and changes nothing; then the import.
+    let good = "email,opted_in\nNew@Example.com,yes\ngone@example.com,yes\nlater@example.com,\n";
+    let (_, location) = upload_list(&server, admin_cookie.as_deref(), good, true, &own).await;
+    let page = admin.page(&location).await.body;
+    assert!(
+        page.contains(
+            "Dry run, nothing was changed. The import would make 1 added confirmed, 1 waiting"
+        ),
+        "{page}"
+    );
+    assert_eq!(subscribers(&db).await, ["gone@example.com"]);
+    let (_, location) = upload_list(&server, admin_cookie.as_deref(), good, false, &own).await;
+    let page = admin.page(&location).await.body;
+    assert!(
+        page.contains(
+            "Imported: 1 added confirmed, 1 waiting for their own subscription, 0 confirmed now, \
+             0 already subscribed, 1 unsubscribed or bouncing here and left out."
+        ),
+        "{page}"
+    );
+    assert_eq!(
+        subscribers(&db).await,
+        ["gone@example.com", "new@example.com", "later@example.com"]
+    );
+
+    // The download: a file, kept by no cache, that the import reads back.
+    let response = server
+        .client
+        .get(server.url("/admin/subscribers.csv"))
+        .header("cookie", admin_cookie.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let headers = response.headers().clone();
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/csv"));
+    assert!(headers["content-disposition"]
+        .to_str()
+        .unwrap()
+        .starts_with("attachment"));
+    assert_eq!(headers["cache-control"], "no-store");
+    let csv = response.text().await.unwrap();
+    let rows = app::service::subscriber_lists::read_csv(csv.as_bytes()).unwrap();
+    let rows: Vec<(&str, bool)> = rows
+        .iter()
+        .map(|r| (r.email.as_str(), r.opted_in))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("gone@example.com", false),
+            ("new@example.com", true),
+            ("later@example.com", false)
         ]
     );
 }

@@ -21,12 +21,16 @@ pub const EDITOR_LIMIT: usize = 2 * 1024 * 1024;
 /// 413 by the upload itself.
 pub const IMAGE_REQUEST_LIMIT: usize = app::domain::IMAGE_MAX_BYTES + 64 * 1024;
 
+/// A subscriber list (`/admin/subscribers/import`): some 150,000 addresses.
+pub const LIST_REQUEST_LIMIT: usize = 8 * 1024 * 1024;
+
 fn limit_for(path: &str) -> usize {
     match path {
         "/api/posts/create" | "/api/posts/update" | "/api/posts/preview" | "/api/about/update" => {
             EDITOR_LIMIT
         }
         "/api/images" => IMAGE_REQUEST_LIMIT,
+        "/admin/subscribers/import" => LIST_REQUEST_LIMIT,
         _ => FORM_LIMIT,
     }
 }

@@ -36,6 +36,16 @@ impl SmtpSink {
     }
 
     pub async fn start_on(port: u16) -> SmtpSink {
+        SmtpSink::launch(port, "aiosmtpd.handlers.Mailbox").await
+    }
+
+    /// A server that refuses some recipients, as real ones do (see `refusing_smtp.py`):
+    /// `bounce…@` for good (550), `later…@` once for now (451).
+    pub async fn start_refusing() -> SmtpSink {
+        SmtpSink::launch(free_port(), "refusing_smtp.Refusing").await
+    }
+
+    async fn launch(port: u16, handler: &str) -> SmtpSink {
         let python = python();
         assert!(
             python.exists(),
@@ -48,7 +58,11 @@ impl SmtpSink {
         let listen = format!("127.0.0.1:{port}");
         let mut server = Command::new(&python)
             .args(["-m", "aiosmtpd", "--nosetuid", "--listen", &listen])
-            .args(["--class", "aiosmtpd.handlers.Mailbox"])
+            .args(["--class", handler])
+            .env(
+                "PYTHONPATH",
+                concat!(env!("CARGO_MANIFEST_DIR"), "/tests/integration/support"),
+            )
             // A path that does not exist yet, so that Python's Maildir makes its folders.
             .arg(maildir.path().join("mail"))
             .stdout(Stdio::null())
