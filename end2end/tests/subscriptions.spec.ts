@@ -81,7 +81,7 @@ test('subscribing works without JavaScript and never tells who is subscribed', a
 
   // Asking again answers as for a new address (the integration tests count the mails).
   await page.goto('/subscribe');
-  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Email', { exact: true }).fill(email);
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await expect(page.getByRole('status')).toContainText('Almost there: a link is on its way');
   await context.close();

@@ -20,7 +20,7 @@ both!(
     the_admin_lists_searches_and_removes_subscribers,
     subscribers_move_as_csv_and_an_import_never_subscribes_again,
     refusals_bounce_an_address_and_a_busy_server_is_tried_again,
-    a_send_killed_midway_ends_with_one_mail_per_subscriber,
+    a_send_killed_midway_and_resumed_by_two_instances_mails_each_once,
     the_admin_downloads_and_imports_the_list_on_the_page,
 );
 
@@ -510,7 +510,7 @@ fn recipient_and_id(mail: &str) -> (String, String) {
     (to, id)
 }
 
-async fn a_send_killed_midway_ends_with_one_mail_per_subscriber(db: TestDb) {
+async fn a_send_killed_midway_and_resumed_by_two_instances_mails_each_once(db: TestDb) {
     const SUBSCRIBERS: usize = 2_000;
     let smtp = SmtpSink::start().await;
     let mut settings = settings(&smtp);
@@ -545,7 +545,9 @@ async fn a_send_killed_midway_ends_with_one_mail_per_subscriber(db: TestDb) {
         "killed before the end ({at_kill} sent)"
     );
 
+    // Restarted as two instances, which share what is left between them.
     let restarted = TestServer::process_with(&db, &settings).await;
+    let _second = TestServer::process_with(&db, &settings).await;
     // The editor's progress bar asks how far the send has got.
     let mut admin = Browser::new(&restarted);
     assert!(admin.login("admin@example.com", PASSWORD).await.status < 400);
