@@ -109,7 +109,7 @@ pub async fn remove_subscriber(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "posts/mailing")]
 pub async fn mailing_progress(slug: String) -> Result<(i64, i64, i64), AppError> {
     super::guard::serve(async |state, caller| {
-        crate::service::subscriptions::mailing_progress(state, caller, &slug).await
+        crate::service::editor::mailing_progress(state, caller, &slug).await
     })
     .await
 }

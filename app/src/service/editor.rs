@@ -179,14 +179,33 @@ pub async fn delete(state: &AppState, caller: &Caller, slug: &str) -> Result<(),
     }
 }
 
+/// The post at `slug`, or `NotFound`.
+async fn post_at(state: &AppState, slug: &str) -> Result<db::posts::PostRecord, AppError> {
+    db::posts::by_slug(&state.db, slug)
+        .await
+        .map_err(|e| AppError::from_db("loading a post", e))?
+        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))
+}
+
+/// How far the mailing of the post at `slug` has got: (waiting, sent, refused), what the
+/// editor's progress bar shows while a send runs.
+pub async fn mailing_progress(
+    state: &AppState,
+    caller: &Caller,
+    slug: &str,
+) -> Result<(i64, i64, i64), AppError> {
+    caller.require_admin()?;
+    let post = post_at(state, slug).await?;
+    db::subscribers::mailing_counts(&state.db, post.id, crate::mail::outbox::MAX_ATTEMPTS)
+        .await
+        .map_err(|e| AppError::from_db("reading a post's mailing", e))
+}
+
 /// The post at `slug` as the editor shows it.
 pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<PostDraft, AppError> {
     caller.require_admin()?;
     let db_err = |e| AppError::from_db("loading a post", e);
-    let post = db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?;
+    let post = post_at(state, slug).await?;
     let tags = db::tags::for_post(&state.db, post.id)
         .await
         .map_err(db_err)?;

@@ -73,24 +73,6 @@ pub async fn reach(state: &AppState, caller: &Caller) -> Result<Option<i64>, App
         .map_err(|e| AppError::from_db("counting subscribers", e))
 }
 
-/// How far the mailing of the post at `slug` has got: (waiting, sent, refused), what the
-/// editor's progress bar shows while a send runs (admin only).
-pub async fn mailing_progress(
-    state: &AppState,
-    caller: &Caller,
-    slug: &str,
-) -> Result<(i64, i64, i64), AppError> {
-    caller.require_admin()?;
-    let db_err = |e| AppError::from_db("reading a post's mailing", e);
-    let post = db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(db_err)?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?;
-    db::subscribers::mailing_counts(&state.db, post.id, crate::mail::outbox::MAX_ATTEMPTS)
-        .await
-        .map_err(db_err)
-}
-
 /// The admin's list: counts per state, and page `page` (from 1) of the addresses containing
 /// `search`, newest first.
 pub async fn listing(
