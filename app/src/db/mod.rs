@@ -5,6 +5,7 @@
 //! same query text on whichever it is. Write only SQL that both backends accept: `$1`
 //! placeholders, `RETURNING`, `ON CONFLICT`, no `ILIKE` (see docs/architecture.md, "Data layer").
 
+pub mod archive;
 pub mod comments;
 mod connect;
 pub mod email_links;

@@ -6,6 +6,7 @@ mod backup;
 mod check;
 mod copy_data;
 mod demo;
+mod export_markdown;
 mod import_flask;
 mod migrate;
 mod progress;
@@ -74,6 +75,13 @@ pub enum Command {
         #[arg(value_name = "FILE")]
         output: std::path::PathBuf,
     },
+    /// Write every post as a Markdown file with YAML front matter (drafts included), the
+    /// images they use beside them, and each post's comments as JSON, into a new folder.
+    ExportMarkdown {
+        /// The folder to write: a new or empty one.
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+    },
     /// Bring a blog made with the Flask course (users, posts and comments, passwords
     /// included) into the configured database, in one transaction, keeping every id.
     ImportFlask(import_flask::Options),
@@ -134,6 +142,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::Export { output } => {
             on_database(&config, async |db| backup::export(db, &output).await).await
+        }
+        Command::ExportMarkdown { dir } => {
+            on_database(&config, async |db| export_markdown::run(db, &dir).await).await
         }
         Command::Import { input, replace } => {
             on_database(&config, async |db| {

@@ -31,6 +31,7 @@ mod import_flask;
 mod indexes;
 mod limits;
 mod logging;
+mod markdown;
 mod memory;
 mod moderation;
 mod operations;
