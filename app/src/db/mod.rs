@@ -12,6 +12,7 @@ pub mod email_links;
 pub mod feed;
 pub mod freshness;
 pub mod images;
+pub mod import;
 mod migration_status;
 pub mod outbox;
 pub mod posts;

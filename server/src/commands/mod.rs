@@ -8,6 +8,7 @@ mod copy_data;
 mod demo;
 mod export_markdown;
 mod import_flask;
+mod import_markdown;
 mod migrate;
 mod progress;
 mod subscribers;
@@ -82,6 +83,9 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: std::path::PathBuf,
     },
+    /// Bring in a folder of Markdown files with YAML or TOML front matter (Hugo, Zola, Jekyll,
+    /// or `export-markdown`): posts, their images and comments, in one transaction.
+    ImportMarkdown(import_markdown::Options),
     /// Bring a blog made with the Flask course (users, posts and comments, passwords
     /// included) into the configured database, in one transaction, keeping every id.
     ImportFlask(import_flask::Options),
@@ -145,6 +149,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         }
         Command::ExportMarkdown { dir } => {
             on_database(&config, async |db| export_markdown::run(db, &dir).await).await
+        }
+        Command::ImportMarkdown(options) => {
+            on_database(&config, async |db| import_markdown::run(db, &options).await).await
         }
         Command::Import { input, replace } => {
             on_database(&config, async |db| {

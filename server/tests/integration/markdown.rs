@@ -4,16 +4,25 @@
 use app::db::{self, images::NewImage, posts::NewPost};
 use app::domain::{CommentStatus, PostTitle, Tag};
 use sha2::{Digest, Sha256};
+use std::path::Path;
 
 use crate::support::{both, seed, TestDb};
 
-both!(every_post_leaves_as_markdown_with_its_images_and_comments);
+both!(
+    every_post_leaves_as_markdown_with_its_images_and_comments,
+    an_exported_folder_imports_into_an_empty_blog_as_the_same_posts,
+    a_hugo_folder_comes_in_with_its_front_matter_and_images,
+    a_folder_with_a_problem_imports_nothing,
+);
 
 fn export(db: &TestDb, dir: &std::path::Path) -> (bool, String) {
+    quire_on(db, &["export-markdown", dir.to_str().unwrap()])
+}
+
+fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
     let out = crate::support::server::quire()
         .env("DATABASE_URL", &db.url)
-        .arg("export-markdown")
-        .arg(dir)
+        .args(args)
         .output()
         .unwrap();
     let text = format!(
@@ -24,10 +33,20 @@ fn export(db: &TestDb, dir: &std::path::Path) -> (bool, String) {
     (out.status.success(), text)
 }
 
-async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) {
-    let pool = db.connect().await;
-    let author = seed::author(&pool, "Ada Writer").await;
-    let png = b"\x89PNG\r\n\x1a\n not really a picture".to_vec();
+/// What `seed_blog` wrote.
+struct Seeded {
+    slug: String,
+    draft: String,
+    sha: String,
+    png: Vec<u8>,
+    published: chrono::DateTime<chrono::Utc>,
+}
+
+/// A post with a subtitle, tags, a cover and an image from the store, two comments (one
+/// pending), and a draft.
+async fn seed_blog(pool: &db::Db) -> Seeded {
+    let author = seed::author(pool, "Ada Writer").await;
+    let png = crate::images::png(3, 2, [200, 40, 90]);
     let sha = format!("{:x}", Sha256::digest(&png));
     let image = NewImage {
         sha256: &sha,
@@ -37,7 +56,7 @@ async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) 
         height: None,
         uploader_id: author,
     };
-    db::images::store(&pool, &image).await.unwrap();
+    db::images::store(pool, &image).await.unwrap();
     let title = PostTitle::parse("Quotes \"and\": a colon").unwrap();
     let tags = [
         Tag::parse("Rust").unwrap(),
@@ -49,12 +68,12 @@ async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) 
     let cover = format!("/images/{sha}.png");
     let published = seed::days_ago(2).unwrap();
     let slug = db::posts::create(
-        &pool,
+        pool,
         &NewPost {
             author_id: author,
             tags: &tags,
             title: &title,
-            subtitle: "Line one\nline two",
+            subtitle: "A subtitle: \"quoted\"",
             body: &body,
             cover_url: Some(&cover),
             published_at: Some(published),
@@ -66,14 +85,32 @@ async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) 
     .slug
     .as_str()
     .to_owned();
-    let draft = seed::post(&pool, author, "Not yet", None).await;
-    db::comments::create(&pool, &slug, author, "First!", CommentStatus::Visible)
+    let draft = seed::post(pool, author, "Not yet", None).await;
+    db::comments::create(pool, &slug, author, "First!", CommentStatus::Visible)
         .await
         .unwrap();
-    db::comments::create(&pool, &slug, author, "Held back", CommentStatus::Pending)
+    db::comments::create(pool, &slug, author, "Held back", CommentStatus::Pending)
         .await
         .unwrap();
 
+    Seeded {
+        slug,
+        draft,
+        sha,
+        png,
+        published,
+    }
+}
+
+async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) {
+    let pool = db.connect().await;
+    let Seeded {
+        slug,
+        draft,
+        sha,
+        png,
+        published,
+    } = seed_blog(&pool).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("archive");
     let (ok, said) = export(&db, &out);
@@ -85,7 +122,7 @@ async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) 
 
     let text = std::fs::read_to_string(out.join(format!("{slug}.md"))).unwrap();
     let expected = format!(
-        "---\ntitle: \"Quotes \\\"and\\\": a colon\"\nsubtitle: \"Line one\\nline two\"\n\
+        "---\ntitle: \"Quotes \\\"and\\\": a colon\"\nsubtitle: \"A subtitle: \\\"quoted\\\"\"\n\
          slug: \"{slug}\"\ndate: \"{}\"\nauthor: \"Ada Writer\"\ntags: [\"Rust\", \"Small web\"]\n\
          cover: \"images/{sha}.png\"\n---\n\
          Words with ![a picture](images/{sha}.png), and [elsewhere](https://x.example/images/{sha}.png).",
@@ -113,4 +150,225 @@ async fn every_post_leaves_as_markdown_with_its_images_and_comments(db: TestDb) 
     // Never into a folder with files in it.
     let (ok, said) = export(&db, &out);
     assert!(!ok && said.contains("is not empty"), "{said}");
+}
+
+/// Every file under `dir`, by relative path, with its bytes.
+fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut found = std::collections::BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let name = path.strip_prefix(dir).unwrap().display().to_string();
+                found.insert(name, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    found
+}
+
+async fn count(db: &TestDb, sql: &str) -> i64 {
+    match db.connect().await {
+        db::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+        db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+    }
+    .unwrap()
+}
+
+async fn an_exported_folder_imports_into_an_empty_blog_as_the_same_posts(db: TestDb) {
+    seed_blog(&db.connect().await).await;
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    assert!(export(&db, &first).0);
+
+    let other = TestDb::new(db.kind).await;
+    let (ok, said) = quire_on(&other, &["import-markdown", first.to_str().unwrap()]);
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("2 posts (1 drafts), 1 images, 2 comments, 1 authors and commenters"),
+        "{said}"
+    );
+    let second = dir.path().join("second");
+    assert!(export(&other, &second).0);
+    let (before, after) = (files(&first), files(&second));
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &before {
+        assert_eq!(
+            String::from_utf8_lossy(bytes),
+            String::from_utf8_lossy(&after[name]),
+            "{name}"
+        );
+    }
+    // The imported author cannot log in until an admin sets a password.
+    assert_eq!(
+        count(
+            &other,
+            "SELECT COUNT(*) FROM users WHERE password_hash = '!' AND role = 'reader'"
+        )
+        .await,
+        1
+    );
+
+    // Once more: refused, the blog has posts; with --replace, the same posts again.
+    let (ok, said) = quire_on(&other, &["import-markdown", first.to_str().unwrap()]);
+    assert!(!ok && said.contains("this blog has 2 posts"), "{said}");
+    let (ok, said) = quire_on(
+        &other,
+        &["import-markdown", "--replace", first.to_str().unwrap()],
+    );
+    assert!(ok, "{said}");
+    assert_eq!(count(&other, "SELECT COUNT(*) FROM posts").await, 2);
+    assert_eq!(count(&other, "SELECT COUNT(*) FROM users").await, 1);
+}
+
+async fn a_hugo_folder_comes_in_with_its_front_matter_and_images(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    std::fs::write(
+        site.join("first-steps.md"),
+        "+++\ntitle = \"First steps\"\ndescription = \"How it began\"\ndate = 2024-05-01T09:30:00+02:00\n\
+         categories = [\"Diary\"]\ntags = [\"rust\", \"Diary\"]\n+++\nHello from **Hugo**.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("unfinished.md"),
+        "---\ntitle: Unfinished\ndraft: true\ntags: notes\n---\nLater.\n",
+    )
+    .unwrap();
+    let bundle = site.join("holiday");
+    std::fs::create_dir_all(bundle.join("pics")).unwrap();
+    let png = crate::images::png(4, 3, [10, 120, 200]);
+    std::fs::write(bundle.join("pics/beach.png"), &png).unwrap();
+    std::fs::write(
+        bundle.join("index.md"),
+        "---\ntitle: \"Holiday: a week\"\nslug: holiday-2024\ndate: 2024-08-10\nimage: pics/beach.png\n---\n\
+         ![The beach](pics/beach.png) and [the next post](../first-steps.md).\n",
+    )
+    .unwrap();
+    let path = site.to_str().unwrap();
+
+    let (ok, said) = quire_on(&db, &["import-markdown", "--dry-run", path]);
+    assert!(!ok && said.contains("names no author"), "{said}");
+    let pool = db.connect().await;
+    seed::author(&pool, "Hugo Owner").await;
+    let (ok, said) = quire_on(
+        &db,
+        &[
+            "import-markdown",
+            "--dry-run",
+            "--author",
+            "hugo.owner@example.test",
+            path,
+        ],
+    );
+    assert!(ok && said.contains("Dry run"), "{said}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
+    let (ok, said) = quire_on(
+        &db,
+        &[
+            "import-markdown",
+            "--author",
+            "hugo.owner@example.test",
+            path,
+        ],
+    );
+    assert!(ok, "{said}");
+    assert!(
+        said.contains("3 posts (1 drafts), 1 images, 0 comments"),
+        "{said}"
+    );
+
+    let first = db::posts::by_slug(&pool, "first-steps")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(first.subtitle, "How it began");
+    assert_eq!(first.author_name, "Hugo Owner");
+    assert_eq!(
+        first.published_at.unwrap().to_rfc3339(),
+        "2024-05-01T07:30:00+00:00"
+    );
+    let tags: Vec<String> = db::tags::for_post(&pool, first.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    assert_eq!(tags, ["Diary", "rust"]);
+    assert!(db::posts::by_slug(&pool, "unfinished")
+        .await
+        .unwrap()
+        .unwrap()
+        .published_at
+        .is_none());
+    let holiday = db::posts::by_slug(&pool, "holiday-2024")
+        .await
+        .unwrap()
+        .unwrap();
+    let sha = format!("{:x}", Sha256::digest(&png));
+    assert_eq!(
+        holiday.cover_url.as_deref(),
+        Some(format!("/images/{sha}.png").as_str())
+    );
+    assert_eq!(
+        holiday.body,
+        format!("![The beach](/images/{sha}.png) and [the next post](../first-steps.md).\n")
+    );
+    assert_eq!(
+        db::images::by_hash(&pool, &sha)
+            .await
+            .unwrap()
+            .unwrap()
+            .bytes,
+        png
+    );
+}
+
+async fn a_folder_with_a_problem_imports_nothing(db: TestDb) {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    std::fs::write(
+        site.join("good.md"),
+        "---\ntitle: Good\nauthor: Ann\ndate: 2024-01-02\n---\nFine.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("bad-date.md"),
+        "---\ntitle: Bad\nauthor: Ann\ndate: last spring\n---\nx\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("no-image.md"),
+        "---\ntitle: Lost\nauthor: Ann\n---\n![gone](missing.png)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("escape.md"),
+        "---\ntitle: Out\nauthor: Ann\n---\n![x](../../etc/passwd)\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("twin.md"),
+        "---\ntitle: Good\nauthor: Ann\n---\nSame title.\n",
+    )
+    .unwrap();
+    let (ok, said) = quire_on(&db, &["import-markdown", site.to_str().unwrap()]);
+    assert!(!ok, "{said}");
+    for expected in [
+        "bad-date.md: its date \"last spring\" is not a date",
+        "no-image.md: its image \"missing.png\": there is no such file",
+        "escape.md: its image \"../../etc/passwd\"",
+        "its title is also",
+        "nothing was imported",
+    ] {
+        assert!(said.contains(expected), "{expected:?} in {said}");
+    }
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 0);
 }
