@@ -1,7 +1,7 @@
 //! Uploaded images, kept in the database (BLOB on SQLite, BYTEA on PostgreSQL) under the
 //! SHA-256 of their bytes.
 
-use super::{now, on_pool, Db};
+use super::{now, on_pool, on_tx, Db, WriteTx};
 
 /// An image checked at upload: `content_type` is the sniffed one.
 pub struct NewImage<'a> {
@@ -23,8 +23,16 @@ pub struct ImageFile {
 /// Stores an image unless one with the same bytes is there already. Returns whether it was
 /// new: uploading a file twice stores it once, and both uploads get the same address.
 pub async fn store(db: &Db, image: &NewImage<'_>) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let new = store_in(&mut tx, image).await?;
+    tx.commit().await?;
+    Ok(new)
+}
+
+/// [`store`], inside a transaction of the caller's (an import's).
+pub async fn store_in(tx: &mut WriteTx, image: &NewImage<'_>) -> Result<bool, sqlx::Error> {
     let size = i64::try_from(image.bytes.len()).unwrap_or(i64::MAX);
-    on_pool!(db, pool => {
+    on_tx!(tx, conn => {
         sqlx::query(
             "INSERT INTO images (sha256, content_type, bytes, byte_size, width, height, uploader_id, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -38,7 +46,7 @@ pub async fn store(db: &Db, image: &NewImage<'_>) -> Result<bool, sqlx::Error> {
         .bind(image.height.map(i64::from))
         .bind(image.uploader_id)
         .bind(now())
-        .execute(pool)
+        .execute(&mut *conn)
         .await
         .map(|done| done.rows_affected() == 1)
     })

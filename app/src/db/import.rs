@@ -48,38 +48,6 @@ pub async fn account(tx: &mut WriteTx, name: &UserName, email: &Email) -> Result
     })
 }
 
-/// An image file, stored unless the same bytes are there already.
-pub struct ImportedImage<'a> {
-    pub sha256: &'a str,
-    pub content_type: &'static str,
-    pub bytes: &'a [u8],
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub uploader_id: i64,
-}
-
-pub async fn store_image(tx: &mut WriteTx, image: &ImportedImage<'_>) -> Result<(), sqlx::Error> {
-    let size = i64::try_from(image.bytes.len()).unwrap_or(i64::MAX);
-    on_tx!(tx, conn => {
-        sqlx::query(
-            "INSERT INTO images (sha256, content_type, bytes, byte_size, width, height, uploader_id, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-             ON CONFLICT (sha256) DO NOTHING",
-        )
-        .bind(image.sha256)
-        .bind(image.content_type)
-        .bind(image.bytes)
-        .bind(size)
-        .bind(image.width.map(i64::from))
-        .bind(image.height.map(i64::from))
-        .bind(image.uploader_id)
-        .bind(now())
-        .execute(&mut *conn)
-        .await
-        .map(|_| ())
-    })
-}
-
 /// A post as the files describe it, under the slug they give.
 pub struct ImportedPost<'a> {
     pub author_id: i64,

@@ -6,7 +6,7 @@ use app::domain::{CommentStatus, PostTitle, Tag};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-use crate::support::{both, seed, TestDb};
+use crate::support::{both, quire_on, seed, TestDb};
 
 both!(
     every_post_leaves_as_markdown_with_its_images_and_comments,
@@ -17,20 +17,6 @@ both!(
 
 fn export(db: &TestDb, dir: &std::path::Path) -> (bool, String) {
     quire_on(db, &["export-markdown", dir.to_str().unwrap()])
-}
-
-fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
-    let out = crate::support::server::quire()
-        .env("DATABASE_URL", &db.url)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 /// What `seed_blog` wrote.

@@ -7,7 +7,7 @@ use std::time::Duration;
 use app::db::Db;
 
 use crate::support::smtp::{link_in, mail_settings, SmtpSink, PUBLIC_URL};
-use crate::support::{both, seed, Browser, TestDb, TestServer};
+use crate::support::{both, quire_on, seed, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -360,20 +360,6 @@ async fn the_admin_lists_searches_and_removes_subscribers(db: TestDb) {
     let removed = admin.call("admin/subscribers/remove", &[("id", &id)]).await;
     assert!(removed.status < 400, "{}", removed.body);
     assert_eq!(subscribers(&db).await, ["two@example.com"]);
-}
-
-fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
-    let out = crate::support::server::quire()
-        .env("DATABASE_URL", &db.url)
-        .args(args)
-        .output()
-        .unwrap();
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 async fn subscribers_move_as_csv_and_an_import_never_subscribes_again(db: TestDb) {

@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
-use app::db::{self, import::ImportedComment, import::ImportedImage, import::ImportedPost, Db};
+use app::db::{self, images::NewImage, import::ImportedComment, import::ImportedPost, Db};
 use app::domain::{Email, UserName};
 use sha2::{Digest, Sha256};
 
@@ -103,7 +103,7 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
     }
     let account = |name: &str| accounts.get(name).copied().unwrap_or_default();
     for (sha256, image) in &plan.images {
-        let stored = ImportedImage {
+        let stored = NewImage {
             sha256,
             content_type: image.content_type,
             bytes: &image.bytes,
@@ -111,7 +111,7 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
             height: image.size.map(|s| s.1),
             uploader_id: account(&image.author),
         };
-        db::import::store_image(&mut tx, &stored).await?;
+        db::images::store_in(&mut tx, &stored).await?;
     }
 
     let mut progress = super::progress::Progress::rows(plan.posts.len() as u64);

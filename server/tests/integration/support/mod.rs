@@ -47,6 +47,22 @@ macro_rules! both {
 }
 pub(crate) use both;
 
+/// Runs the `quire` binary with `args` on `db`; returns whether it succeeded and all it
+/// printed (standard output, then standard error).
+pub fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
+    let out = server::quire()
+        .env("DATABASE_URL", &db.url)
+        .args(args)
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
 pub mod seed {
     use app::db::{self, posts::NewPost, users::NewUser, Db};
     use app::domain::{Email, PostTitle, Role, UserName};
