@@ -634,6 +634,50 @@ def flask_import(args, budgets):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def markdown_moves(args):
+    """`quire export-markdown` of a 5,000-post blog (`quire demo`, 20 comments on the newest)
+    and `quire import-markdown` of that folder into an empty database, on each backend: wall
+    time and the process's peak RSS."""
+    posts = DATASETS["large"][0]
+    print(f"\n## Markdown out and in: {posts:,} posts\n")
+    print("| backend | step | wall s | peak RSS MiB | said |\n|---|---|---:|---:|---|")
+    for backend in args.backends.split(","):
+        tmp = tempfile.mkdtemp(prefix="quire-markdown-")
+        source_url, drop_source = new_database(backend, tmp)
+        time.sleep(0.01)  # PostgreSQL databases are named after the millisecond
+        target_dir = os.path.join(tmp, "target")
+        os.mkdir(target_dir)
+        target_url, drop_target = new_database(backend, target_dir)
+        try:
+            env = {"PATH": os.environ["PATH"], "DATABASE_URL": source_url, "RUST_LOG": "warn"}
+            subprocess.run([args.binary, "demo", "--posts", str(posts), "--body-bytes", "3000",
+                            "--users", "100", "--comments", "20"], env=env, check=True, cwd=tmp,
+                           capture_output=True)
+            folder = os.path.join(tmp, "posts")
+            for step, url, command in [
+                ("export-markdown", source_url, ["export-markdown", folder]),
+                ("import-markdown", target_url, ["import-markdown", folder]),
+            ]:
+                progress(f"quire {step} of {posts} posts on {backend}")
+                started = time.perf_counter()
+                with tempfile.TemporaryFile() as errors:
+                    child = subprocess.Popen([args.binary, *command], cwd=tmp, stdout=subprocess.PIPE,
+                                             stderr=errors, env={**env, "DATABASE_URL": url})
+                    out = child.stdout.read().decode()
+                    _, status, usage = os.wait4(child.pid, 0)
+                    seconds = time.perf_counter() - started
+                    if status != 0:
+                        errors.seek(0)
+                        raise RuntimeError(f"{step} on {backend} failed:\n{errors.read().decode()}")
+                rss = usage.ru_maxrss / 1024
+                said = out.strip().splitlines()[0] if out.strip() else ""
+                print(f"| {backend} | {step} | {seconds:.1f} | {rss:.1f} | {said} |")
+        finally:
+            drop_source()
+            drop_target()
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
 def scalar(backend, db_url, sql):
     """One number from the database under test, read beside the server."""
     if backend == "sqlite":
@@ -757,6 +801,8 @@ def main():
                         help="subscribers the newsletter row mails a post to (0: no such row)")
     parser.add_argument("--only-newsletter", action="store_true",
                         help="skip everything but the newsletter row")
+    parser.add_argument("--only-markdown", action="store_true",
+                        help="skip everything but export-markdown and import-markdown of 5,000 posts")
     args = parser.parse_args()
     args.lighthouse = args.lighthouse or args.only_lighthouse
     args.site = os.path.abspath(args.site)
@@ -773,7 +819,7 @@ def main():
     wasm_br = sum(br for name, (_, _, br) in sizes.items() if name.endswith(".wasm"))
     budgets.append(("release WASM ≤ 200 KB brotli", wasm_br <= 200_000, f"{wasm_br / 1000:.0f} KB"))
 
-    only_one = args.only_lighthouse or args.only_newsletter
+    only_one = args.only_lighthouse or args.only_newsletter or args.only_markdown
     for dataset in [] if only_one else args.datasets.split(","):
         flask = flask_rows(args, dataset) if args.flask_python else None
         for backend in args.backends.split(","):
@@ -782,8 +828,11 @@ def main():
     if args.flask_python and not only_one:
         flask_import(args, budgets)
 
-    if args.flask_python and args.newsletter > 0 and not args.only_lighthouse:
+    if args.flask_python and args.newsletter > 0 and not (args.only_lighthouse or args.only_markdown):
         newsletter(args, budgets)
+
+    if args.only_markdown or not only_one:
+        markdown_moves(args)
 
     if args.lighthouse:
         tmp = tempfile.mkdtemp(prefix="quire-lighthouse-")
