@@ -145,3 +145,34 @@ test('the page script runs under a strict Content-Security-Policy without a viol
   }
   expect(errors).toEqual([]);
 });
+
+test('the header is one row on a laptop, and no link breaks on a phone', async ({ page }) => {
+  const header = page.getByRole('banner');
+  const nav = header.getByRole('navigation', { name: 'Main' });
+  const parts = () =>
+    Promise.all(
+      [
+        header.getByRole('link', { name: 'Quire' }),
+        nav.getByRole('link', { name: 'Home' }),
+        nav.getByRole('link', { name: 'Log in' }),
+        nav.getByRole('link', { name: 'Register' }),
+        header.getByRole('button', { name: 'Search' }),
+        header.getByRole('button', { name: /theme$/ }),
+      ].map(async (part) => (await part.boundingBox())!),
+    );
+  const middle = (box: { y: number; height: number }) => box.y + box.height / 2;
+
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto('/');
+  const wide = await parts();
+  for (const box of wide) {
+    expect(Math.abs(middle(box) - middle(wide[0]))).toBeLessThan(12);
+  }
+
+  await page.setViewportSize({ width: 390, height: 800 });
+  await page.goto('/');
+  const [, home, logIn, register] = await parts();
+  // One line each: as tall as "Home".
+  expect(logIn.height).toBeLessThanOrEqual(home.height + 1);
+  expect(register.height).toBeLessThanOrEqual(home.height + 1);
+});
