@@ -13,6 +13,7 @@ both!(
     an_exported_folder_imports_into_an_empty_blog_as_the_same_posts,
     a_hugo_folder_comes_in_with_its_front_matter_and_images,
     a_folder_with_a_problem_imports_nothing,
+    a_failure_half_way_leaves_the_blog_as_it_was,
 );
 
 fn export(db: &TestDb, dir: &std::path::Path) -> (bool, String) {
@@ -357,4 +358,56 @@ async fn a_folder_with_a_problem_imports_nothing(db: TestDb) {
     }
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 0);
+}
+
+async fn a_failure_half_way_leaves_the_blog_as_it_was(db: TestDb) {
+    let pool = db.connect().await;
+    seed::author(&pool, "Already Here").await;
+    // The database refuses the second post, after the accounts, the image and the first
+    // post are written: the import's own checks cannot see it coming.
+    match &pool {
+        db::Db::Sqlite(pool) => {
+            sqlx::query(
+                "CREATE TRIGGER boom BEFORE INSERT ON posts WHEN NEW.title = 'Boom'
+                 BEGIN SELECT RAISE(ABORT, 'boom'); END",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        db::Db::Postgres(pool) => {
+            sqlx::query(
+                "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.title = 'Boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "CREATE TRIGGER boom BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION boom()",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path();
+    std::fs::write(site.join("pic.png"), crate::images::png(2, 2, [1, 2, 3])).unwrap();
+    for (file, title, date) in [
+        ("a.md", "Alpha", "2024-01-01"),
+        ("b.md", "Boom", "2024-01-02"),
+        ("c.md", "Gamma", "2024-01-03"),
+    ] {
+        std::fs::write(
+            site.join(file),
+            format!("---\ntitle: {title}\nauthor: Ann\ndate: {date}\n---\n![p](pic.png)\n"),
+        )
+        .unwrap();
+    }
+    let (ok, said) = quire_on(&db, &["import-markdown", site.to_str().unwrap()]);
+    assert!(!ok && said.contains("b.md: could not be saved"), "{said}");
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM images").await, 0);
 }

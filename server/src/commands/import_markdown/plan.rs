@@ -11,6 +11,7 @@ use app::domain::{
 };
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use gray_matter::engine::{Engine, TOML, YAML};
+use pulldown_cmark::{Event, Options, Parser, Tag as CmTag};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
@@ -429,40 +430,50 @@ fn load_image(root: &Path, folder: &Path, target: &str) -> Result<(String, Loade
 
 /// `body` with each local image — `![…](path)` or `<img src="path">` with a relative path —
 /// replaced by what `store` returns for it (its address in the image store); a `None` keeps
-/// the reference as written.
+/// the reference as written. pulldown-cmark finds them, so an example in a code block is left
+/// alone.
 fn local_images(body: &str, mut store: impl FnMut(&str) -> Option<String>) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut rest = body;
-    loop {
-        let markdown = rest.find("](").filter(|at| is_image_link(&rest[..*at]));
-        let html = rest.find("src=\"");
-        let (at, open, close) = match (markdown, html) {
-            (Some(m), Some(h)) if h < m => (h, "src=\"".len(), '"'),
-            (Some(m), _) => (m, 2, ')'),
-            (None, Some(h)) => (h, "src=\"".len(), '"'),
-            (None, None) => break,
-        };
-        let start = at + open;
-        let Some(len) = rest[start..].find([close, ' ', '\n']) else {
-            break;
-        };
-        let target = &rest[start..start + len];
-        out.push_str(&rest[..start]);
-        match is_relative(target).then(|| store(target)).flatten() {
-            Some(address) => out.push_str(&address),
-            None => out.push_str(target),
+    let mut targets = Vec::new();
+    for (event, range) in Parser::new_ext(body, Options::all()).into_offset_iter() {
+        let source = &body[range.clone()];
+        match event {
+            // The destination as written: right after the `](` (the parsed one may differ,
+            // with escapes undone).
+            Event::Start(CmTag::Image { .. }) => {
+                if let Some(at) = source.rfind("](") {
+                    let start = at + 2;
+                    let len = source[start..]
+                        .find([')', ' ', '\n'])
+                        .unwrap_or(source.len() - start);
+                    targets.push(range.start + start..range.start + start + len);
+                }
+            }
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let mut from = 0;
+                while let Some(at) = source[from..].find("src=\"") {
+                    let start = from + at + "src=\"".len();
+                    let Some(len) = source[start..].find('"') else {
+                        break;
+                    };
+                    targets.push(range.start + start..range.start + start + len);
+                    from = start + len;
+                }
+            }
+            _ => {}
         }
-        rest = &rest[start + len..];
     }
-    out.push_str(rest);
+    let mut out = String::with_capacity(body.len());
+    let mut done = 0;
+    for target in targets {
+        let path = &body[target.clone()];
+        if let Some(address) = is_relative(path).then(|| store(path)).flatten() {
+            out.push_str(&body[done..target.start]);
+            out.push_str(&address);
+            done = target.end;
+        }
+    }
+    out.push_str(&body[done..]);
     out
-}
-
-/// Whether the `[` that the `](` after `before` closes opens an image (`![`).
-fn is_image_link(before: &str) -> bool {
-    before
-        .rfind('[')
-        .is_some_and(|open| before[..open].ends_with('!'))
 }
 
 /// The comments kept beside a post: `<name>.comments.json`, or `comments.json` in a bundle.
@@ -580,8 +591,7 @@ mod tests {
 
     #[test]
     fn only_local_images_are_taken() {
-        let body =
-            "![a](pics/a.png) [link](other.md) ![b](https://x.example/b.png) <img src=\"c.gif\">";
+        let body = "![a](pics/a.png) [link](other.md) ![b](https://x.example/b.png) <img src=\"c.gif\">\n\n    ![code](not-an-image.png)\n";
         let mut asked = Vec::new();
         let out = local_images(body, |t| {
             asked.push(t.to_owned());
@@ -590,7 +600,7 @@ mod tests {
         assert_eq!(asked, ["pics/a.png", "c.gif"]);
         assert_eq!(
             out,
-            "![a](/images/pics/a.png) [link](other.md) ![b](https://x.example/b.png) <img src=\"/images/c.gif\">"
+            "![a](/images/pics/a.png) [link](other.md) ![b](https://x.example/b.png) <img src=\"/images/c.gif\">\n\n    ![code](not-an-image.png)\n"
         );
     }
 }
