@@ -80,7 +80,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App/>
-                <script nonce=nonce>{components::PAGE_SCRIPT}</script>
+                {(!components::static_export()).then(|| view! {
+                    <script nonce=nonce>{components::PAGE_SCRIPT}</script>
+                })}
             </body>
         </html>
     }

@@ -36,6 +36,9 @@ pub struct SiteSettings {
     /// New accounts confirm their address before commenting (`QUIRE_VERIFY_EMAIL`), when
     /// the blog can mail (see `service::verification::mode`).
     pub verify_email: bool,
+    /// Pages are rendered for `quire export-static`, without what needs the server (see
+    /// `components::static_export`).
+    pub static_export: bool,
 }
 
 impl SiteSettings {
@@ -70,6 +73,7 @@ impl Default for SiteSettings {
             gravatar: false,
             admin_two_factor: false,
             verify_email: true,
+            static_export: false,
         }
     }
 }

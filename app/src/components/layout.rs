@@ -1,12 +1,15 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::{LinkButton, ThemeToggle};
+use super::{static_export, LinkButton, ThemeToggle};
 use crate::session::Session;
 
 /// The banner on every page: the blog's name, navigation and the theme switch.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
+    if static_export() {
+        return StaticHeader().into_any();
+    }
     let session = Session::get();
     let user = session.user;
     let logout = session.logout;
@@ -55,6 +58,24 @@ pub fn SiteHeader() -> impl IntoView {
                 <button type="submit">"Search"</button>
             </form>
             <ThemeToggle/>
+        </header>
+    }
+    .into_any()
+}
+
+/// The banner of a static copy of the site: only what works without this server.
+#[component]
+fn StaticHeader() -> impl IntoView {
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">"Quire"</a>
+            <nav aria-label="Main">
+                <ul>
+                    <li><a href="/">"Home"</a></li>
+                    <li><a href="/about">"About"</a></li>
+                </ul>
+            </nav>
         </header>
     }
 }

@@ -3,6 +3,9 @@
 /// The script every page carries inline (see `shell`).
 pub const PAGE_SCRIPT: &str = include_str!("page_script.js");
 
+#[cfg(feature = "ssr")]
+use leptos::prelude::use_context;
+
 mod comment;
 mod form;
 mod image_upload;
@@ -22,3 +25,15 @@ pub use post_meta::PostMeta;
 pub use subscribe::SubscribeForm;
 pub use theme_toggle::{requested_theme, ThemeToggle};
 pub use title::PageTitle;
+
+/// Whether the page is being rendered for `quire export-static`: a copy of the public site
+/// served by any static file server, so what needs this server (forms, accounts, the theme
+/// switch, the page script) is left out. Off unless `SiteSettings::static_export` says so.
+pub fn static_export() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::state::AppState>().is_some_and(|state| state.site.static_export)
+    }
+    #[cfg(not(feature = "ssr"))]
+    false
+}

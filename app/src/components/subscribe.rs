@@ -1,7 +1,7 @@
 use leptos::form::ActionForm;
 use leptos::prelude::*;
 
-use super::{last_error, Field, FormMessage, Honeypot, SubmitButton};
+use super::{last_error, static_export, Field, FormMessage, Honeypot, SubmitButton};
 use crate::api::{subscription_offer, Subscribe};
 
 /// "New posts by email": the subscribe form (on the home page, each post and `/subscribe`).
@@ -9,6 +9,9 @@ use crate::api::{subscription_offer, Subscribe};
 /// cannot mail, unless `explain` says why (on `/subscribe`).
 #[component]
 pub fn SubscribeForm(#[prop(optional)] explain: bool) -> impl IntoView {
+    if static_export() {
+        return ().into_any();
+    }
     let action = ServerAction::<Subscribe>::new();
     let error = last_error(action.value());
     let offer = Resource::new(|| (), |_| subscription_offer());
@@ -43,4 +46,5 @@ pub fn SubscribeForm(#[prop(optional)] explain: bool) -> impl IntoView {
             })}
         </Suspense>
     }
+    .into_any()
 }

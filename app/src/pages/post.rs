@@ -8,7 +8,7 @@ use crate::api::{get_post, AddComment, DeleteComment, ModerateComment};
 use crate::components::{
     last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
 };
-use crate::components::{Comment, CommentActions, Honeypot, SubscribeForm};
+use crate::components::{static_export, Comment, CommentActions, Honeypot, SubscribeForm};
 use crate::domain::{author_href, reading_time, PostStatus, PostView};
 use crate::error::AppError;
 use crate::session::Session;
@@ -158,6 +158,9 @@ impl CommentPages {
 
 #[component]
 fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
+    if static_export() {
+        return ().into_any();
+    }
     let user = Session::get().user;
     let error = last_error(add.value());
     // The comment just sent is held for approval (the hold setting is on): `?held=1`.
@@ -210,6 +213,7 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
             }
         </Transition>
     }
+    .into_any()
 }
 
 /// Tells the admin (or whoever has the preview link) that a post is not out yet, and gives

@@ -7,6 +7,7 @@ mod check;
 mod copy_data;
 mod demo;
 mod export_markdown;
+mod export_static;
 mod import_flask;
 mod import_markdown;
 mod migrate;
@@ -83,6 +84,9 @@ pub enum Command {
         #[arg(value_name = "DIR")]
         dir: std::path::PathBuf,
     },
+    /// Write the public site as static files (pages, feeds, sitemap, images, the stylesheet)
+    /// into a new folder, with relative links, to be served by any static file server.
+    ExportStatic(export_static::Options),
     /// Bring in a folder of Markdown files with YAML or TOML front matter (Hugo, Zola, Jekyll,
     /// or `export-markdown`): posts, their images and comments, in one transaction.
     ImportMarkdown(import_markdown::Options),
@@ -150,6 +154,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         Command::ExportMarkdown { dir } => {
             on_database(&config, async |db| export_markdown::run(db, &dir).await).await
         }
+        Command::ExportStatic(options) => export_static::run(&config, &options).await,
         Command::ImportMarkdown(options) => {
             on_database(&config, async |db| import_markdown::run(db, &options).await).await
         }

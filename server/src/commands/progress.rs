@@ -51,6 +51,17 @@ impl Progress {
         }
     }
 
+    /// Progress over pages, when more are found as the work goes: `total` so far.
+    pub fn pages(total: u64) -> Progress {
+        Self::new(total, "{msg:>10} [{bar:40}] {pos}/{len} pages and files")
+    }
+
+    pub fn set_total(&mut self, total: u64) {
+        if let Some(bar) = &self.bar {
+            bar.set_length(total);
+        }
+    }
+
     /// Reports a finished table, above the bar or as a line of its own.
     pub fn done(&mut self, name: &str, rows: u64) {
         let line = format!("{name:>10}: {rows} rows");

@@ -134,7 +134,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             request_log::drop_unsafe_request_id,
         ))
         .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
-        .layer(request_log::trace_layer())
+        .layer(request_log::trace_layer(config.site.static_export))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
         .layer(axum::middleware::from_fn(request_log::collect_reports))
         .layer(axum::middleware::from_fn_with_state(

@@ -308,6 +308,7 @@ impl Config {
             gravatar: s.gravatar,
             admin_two_factor: s.admin_2fa,
             verify_email: s.verify_email,
+            static_export: false,
         };
         let mail = match (s.smtp_url, s.contact_to) {
             (Some(smtp_url), Some(to)) => Some(MailSettings {

@@ -41,6 +41,7 @@ mod search;
 mod security;
 mod sessions;
 mod startup;
+mod static_site;
 mod style;
 mod subscriptions;
 mod tags;

@@ -136,9 +136,12 @@ pub async fn record_route(request: Request, next: Next) -> Response {
     response
 }
 
-/// The request's line, after the causes of its failures.
+/// The request's line, after the causes of its failures. `quiet`: successes at debug level
+/// (`quire export-static` asks for every page, and shows its own progress instead).
 #[derive(Clone, Copy)]
-pub struct RequestLine;
+pub struct RequestLine {
+    quiet: bool,
+}
 
 impl<B> OnResponse<B> for RequestLine {
     fn on_response(self, response: &axum::http::Response<B>, latency: Duration, _span: &Span) {
@@ -147,7 +150,8 @@ impl<B> OnResponse<B> for RequestLine {
         }
         let status = response.status().as_u16();
         let latency_ms = latency.as_micros() as f64 / 1000.0;
-        if status == 200 && response.extensions().get::<Probe>().is_some() {
+        let probe = status == 200 && response.extensions().get::<Probe>().is_some();
+        if probe || self.quiet && status < 400 {
             tracing::debug!(status, latency_ms, "request");
         } else {
             tracing::info!(status, latency_ms, "request");
@@ -158,12 +162,13 @@ impl<B> OnResponse<B> for RequestLine {
 /// The trace layer with Quire's span and line, and nothing else logged (failures have their
 /// causes logged from the reports, and their status in the line).
 pub fn trace_layer(
+    quiet: bool,
 ) -> TraceLayer<SharedClassifier<ServerErrorsAsFailures>, RequestSpan, (), RequestLine, (), (), ()>
 {
     TraceLayer::new_for_http()
         .make_span_with(RequestSpan)
         .on_request(())
-        .on_response(RequestLine)
+        .on_response(RequestLine { quiet })
         .on_body_chunk(())
         .on_eos(())
         .on_failure(())

@@ -246,3 +246,25 @@ mod tests {
         }
     }
 }
+
+/// Every address a page makes the browser follow or fetch (`href`, `src`, each candidate of
+/// a `srcset`, `poster`), entities decoded, as written (relative ones unresolved).
+pub fn addresses(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in tags(html) {
+        for (name, value) in &tag.attributes {
+            let value = decode_entities(value);
+            match name.as_str() {
+                "href" | "src" | "poster" => found.push(value.trim().to_owned()),
+                "srcset" => found.extend(
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_owned),
+                ),
+                _ => {}
+            }
+        }
+    }
+    found
+}
