@@ -4,7 +4,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_tx, WriteTx};
-use crate::domain::{BodyFormat, CommentStatus, Email, PostTitle, Slug, UserName};
+use crate::domain::{
+    BodyFormat, CommentStatus, Email, OldAddress, PostTitle, Role, Slug, UserName,
+};
 
 /// How many posts there are, to refuse a blog that has some (unless told to replace them).
 pub async fn post_count(tx: &mut WriteTx) -> Result<i64, sqlx::Error> {
@@ -23,9 +25,14 @@ pub async fn delete_posts(tx: &mut WriteTx) -> Result<(), sqlx::Error> {
     })
 }
 
-/// The id of the account with `email`, made (as a reader who cannot log in with a password
-/// until one is set for them) when there is none.
-pub async fn account(tx: &mut WriteTx, name: &UserName, email: &Email) -> Result<i64, sqlx::Error> {
+/// The id of the account with `email`, made with `role` when there is none (without a
+/// password: it logs in once one is set, by a reset or `quire admin set-password`).
+pub async fn account(
+    tx: &mut WriteTx,
+    name: &UserName,
+    email: &Email,
+    role: Role,
+) -> Result<i64, sqlx::Error> {
     let found: Option<i64> = on_tx!(tx, conn => {
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
             .bind(email.as_str())
@@ -38,10 +45,11 @@ pub async fn account(tx: &mut WriteTx, name: &UserName, email: &Email) -> Result
     on_tx!(tx, conn => {
         sqlx::query_scalar(
             "INSERT INTO users (name, email, password_hash, role, created_at)
-             VALUES ($1, $2, '!', 'reader', $3) RETURNING id",
+             VALUES ($1, $2, '!', $3, $4) RETURNING id",
         )
         .bind(name.as_str())
         .bind(email.as_str())
+        .bind(role.as_str())
         .bind(now())
         .fetch_one(conn)
         .await
@@ -111,6 +119,26 @@ pub async fn insert_comment(
         .bind(comment.body_format.as_str())
         .bind(comment.created_at)
         .bind(comment.status.as_str())
+        .execute(&mut *conn)
+        .await
+        .map(|_| ())
+    })
+}
+
+/// Records that the post `post_id` was at `address` on the blog it came from (the first post
+/// to claim an address keeps it).
+pub async fn old_address(
+    tx: &mut WriteTx,
+    address: &OldAddress,
+    post_id: i64,
+) -> Result<(), sqlx::Error> {
+    on_tx!(tx, conn => {
+        sqlx::query(
+            "INSERT INTO old_addresses (address, post_id) VALUES ($1, $2)
+             ON CONFLICT (address) DO NOTHING",
+        )
+        .bind(address.as_str())
+        .bind(post_id)
         .execute(&mut *conn)
         .await
         .map(|_| ())

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
-use crate::domain::{BodyFormat, PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug};
+use crate::domain::{
+    BodyFormat, OldAddress, PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug,
+};
 
 pub struct NewPost<'a> {
     pub author_id: i64,
@@ -248,6 +250,23 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Er
 pub async fn slug_by_id(db: &Db, id: i64) -> Result<Option<String>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_scalar("SELECT slug FROM posts WHERE id = $1").bind(id).fetch_optional(pool).await
+    })
+}
+
+/// The slug of the published post that had `address` on the blog it was imported from.
+pub async fn slug_by_old_address(
+    db: &Db,
+    address: &OldAddress,
+) -> Result<Option<String>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_scalar(
+            "SELECT p.slug FROM old_addresses a JOIN posts p ON p.id = a.post_id
+             WHERE a.address = $1 AND p.published_at <= $2",
+        )
+        .bind(address.as_str())
+        .bind(now())
+        .fetch_optional(pool)
+        .await
     })
 }
 

@@ -237,6 +237,17 @@ pub const CONTENT: &[Table] = &[
             col("unsubscribe_token_hash", Kind::Text),
         ],
     },
+    // Since migration 0018: imported posts' old addresses, so their redirects move too.
+    Table {
+        name: "old_addresses",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("address", Kind::Text),
+            col("post_id", Kind::Int),
+        ],
+    },
 ];
 
 /// Logged-in sessions: not content (never exported), copied only when asked for.

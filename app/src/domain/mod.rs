@@ -6,6 +6,7 @@ mod common_passwords;
 mod contact;
 mod image;
 mod moderation;
+mod old_address;
 mod page;
 mod post;
 mod publication;
@@ -30,6 +31,7 @@ pub use moderation::{
     filled_honeypot, CommentStatus, ModerationAction, ModerationQueue, QueuedComment,
     HONEYPOT_FIELD,
 };
+pub use old_address::OldAddress;
 pub use page::PageNumber;
 pub use post::{
     author_href, check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle,

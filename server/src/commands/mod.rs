@@ -10,6 +10,8 @@ mod export_markdown;
 mod export_static;
 mod import_flask;
 mod import_markdown;
+mod import_wordpress;
+mod importing;
 mod migrate;
 mod progress;
 mod subscribers;
@@ -90,6 +92,9 @@ pub enum Command {
     /// Bring in a folder of Markdown files with YAML or TOML front matter (Hugo, Zola, Jekyll,
     /// or `export-markdown`): posts, their images and comments, in one transaction.
     ImportMarkdown(import_markdown::Options),
+    /// Bring in a WordPress export (Tools → Export → All content): posts, pages, authors,
+    /// categories and tags, comments, featured images; old addresses redirect to the new ones.
+    ImportWordpress(import_wordpress::Options),
     /// Bring a blog made with the Flask course (users, posts and comments, passwords
     /// included) into the configured database, in one transaction, keeping every id.
     ImportFlask(import_flask::Options),
@@ -157,6 +162,12 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
         Command::ExportStatic(options) => export_static::run(&config, &options).await,
         Command::ImportMarkdown(options) => {
             on_database(&config, async |db| import_markdown::run(db, &options).await).await
+        }
+        Command::ImportWordpress(options) => {
+            on_database(&config, async |db| {
+                import_wordpress::run(db, &options).await
+            })
+            .await
         }
         Command::Import { input, replace } => {
             on_database(&config, async |db| {

@@ -109,6 +109,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             },
         )
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            routes::old_addresses,
+        ))
         .layer(axum::middleware::map_response(
             server_fn_status::server_fn_error_status,
         ))

@@ -1,11 +1,13 @@
-//! The few routes that are not pages, feeds, images or files: health probes and the Flask
-//! blog's old post addresses.
+//! The few routes that are not pages, feeds, images or files: health probes, and the old
+//! addresses of imported posts (the Flask blog's `/post/<id>`, WordPress' and Ghost's).
 
+use app::domain::OldAddress;
 use app::error::AppError;
 use app::shell;
 use app::state::AppState;
 use axum::extract::{Path, Request, State};
-use axum::http::{StatusCode, Uri};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
@@ -47,11 +49,54 @@ async fn old_post_address(
         Err(_) => Ok(None),
     };
     match slug {
-        Ok(Some(slug)) => Redirect::permanent(&format!("/posts/{slug}")).into_response(),
+        Ok(Some(slug)) => to_post(&slug),
         Ok(None) => {
             leptos_axum::file_and_error_handler::<AppState, _>(shell)(uri, State(state), request)
                 .await
         }
         Err(e) => AppError::from_db("looking up an old post address", e).into_response(),
     }
+}
+
+/// Answers an imported post's old address (`/2024/05/hello/`, `/?p=123`) with a permanent
+/// redirect to the post. Only what would be a 404 is looked up, so other pages cost nothing;
+/// the exception is a plain WordPress link, `/?p=…`, which the home page would answer.
+pub async fn old_addresses(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let uri = request.uri();
+    let address = matches!(*request.method(), Method::GET | Method::HEAD)
+        .then(|| OldAddress::from_parts(uri.path(), uri.query()))
+        .flatten();
+    let Some(address) = address else {
+        return next.run(request).await;
+    };
+    if uri.path() == "/" {
+        if let Some(found) = redirect(&state, &address).await {
+            return found;
+        }
+        return next.run(request).await;
+    }
+    let response = next.run(request).await;
+    if response.status() != StatusCode::NOT_FOUND {
+        return response;
+    }
+    redirect(&state, &address).await.unwrap_or(response)
+}
+
+async fn redirect(state: &AppState, address: &OldAddress) -> Option<Response> {
+    match app::db::posts::slug_by_old_address(&state.db, address).await {
+        Ok(slug) => slug.map(|slug| to_post(&slug)),
+        Err(e) => Some(AppError::from_db("looking up an old address", e).into_response()),
+    }
+}
+
+/// A permanent redirect to the post at `slug`, which may hold letters outside ASCII: a header
+/// may not, so they are percent-encoded as a browser would.
+fn to_post(slug: &str) -> Response {
+    const NOT_IN_A_HEADER: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.add(b' ');
+    let slug = percent_encoding::utf8_percent_encode(slug, NOT_IN_A_HEADER);
+    Redirect::permanent(&format!("/posts/{slug}")).into_response()
 }

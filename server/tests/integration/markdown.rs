@@ -6,7 +6,7 @@ use app::domain::{CommentStatus, PostTitle, Tag};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-use crate::support::{both, quire_on, seed, TestDb};
+use crate::support::{both, count, quire_on, refuse_posts_titled, seed, TestDb};
 
 both!(
     every_post_leaves_as_markdown_with_its_images_and_comments,
@@ -155,14 +155,6 @@ fn files(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
         }
     }
     found
-}
-
-async fn count(db: &TestDb, sql: &str) -> i64 {
-    match db.connect().await {
-        db::Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
-        db::Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
-    }
-    .unwrap()
 }
 
 async fn an_exported_folder_imports_into_an_empty_blog_as_the_same_posts(db: TestDb) {
@@ -365,32 +357,7 @@ async fn a_failure_half_way_leaves_the_blog_as_it_was(db: TestDb) {
     seed::author(&pool, "Already Here").await;
     // The database refuses the second post, after the accounts, the image and the first
     // post are written: the import's own checks cannot see it coming.
-    match &pool {
-        db::Db::Sqlite(pool) => {
-            sqlx::query(
-                "CREATE TRIGGER boom BEFORE INSERT ON posts WHEN NEW.title = 'Boom'
-                 BEGIN SELECT RAISE(ABORT, 'boom'); END",
-            )
-            .execute(pool)
-            .await
-            .unwrap();
-        }
-        db::Db::Postgres(pool) => {
-            sqlx::query(
-                "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
-                 BEGIN IF NEW.title = 'Boom' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$",
-            )
-            .execute(pool)
-            .await
-            .unwrap();
-            sqlx::query(
-                "CREATE TRIGGER boom BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION boom()",
-            )
-            .execute(pool)
-            .await
-            .unwrap();
-        }
-    }
+    refuse_posts_titled(&pool, "Boom").await;
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path();
     std::fs::write(site.join("pic.png"), crate::images::png(2, 2, [1, 2, 3])).unwrap();

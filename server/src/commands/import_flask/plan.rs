@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
+use crate::commands::importing::{fit, shorten, without_controls};
 use app::db::transfer::Value;
 use app::domain::{parse_cover_url, BodyFormat, Email, PostTitle, Role, Slug, UserName};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -666,34 +667,6 @@ fn reference(
 
 fn placeholder_email(kind: &str, id: i64) -> String {
     format!("{kind}-{id}@{PLACEHOLDER_DOMAIN}")
-}
-
-fn without_controls(raw: &str) -> String {
-    raw.chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect()
-}
-
-/// At most `max` characters, cut at a word when one ends near the limit, with an ellipsis.
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        return text.to_owned();
-    }
-    let head: String = text.chars().take(max - 1).collect();
-    let cut = match head.rfind(char::is_whitespace) {
-        Some(space) if head[space..].chars().count() < 30 => head[..space].trim_end(),
-        _ => head.trim_end(),
-    };
-    format!("{cut}…")
-}
-
-fn fit(text: &str, max: usize) -> String {
-    text.trim()
-        .chars()
-        .take(max)
-        .collect::<String>()
-        .trim()
-        .to_owned()
 }
 
 /// The dates the Flask blog stored: `date.today().strftime("%B %d, %Y")` ("August 24, 2024"),

@@ -12,14 +12,11 @@ mod plan;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::{bail, Context as _};
-use app::db::{self, images::NewImage, import::ImportedComment, import::ImportedPost, Db};
-use app::domain::{Email, UserName};
-use sha2::{Digest, Sha256};
+use anyhow::Context as _;
+use app::db::{self, Db};
+use app::domain::Email;
 
-/// Accounts made for authors and commenters have addresses under this name, which can never
-/// receive mail: they log in only once an admin sets a password (`quire admin set-password`).
-const PLACEHOLDER_DOMAIN: &str = "import.invalid";
+use super::importing::{self, Write};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
@@ -54,138 +51,17 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
         author.as_ref().map(|u| u.name.as_str()),
         db::now(),
     )?;
-    let mut problems = plan.problems.clone();
-    let mut names = HashMap::new();
-    for name in plan::names(&plan) {
-        match UserName::parse(&name) {
-            Ok(parsed) => {
-                names.insert(name, parsed);
-            }
-            Err(why) => problems.push(format!("the name {name:?}: {why}")),
-        }
-    }
-    if !problems.is_empty() {
-        for problem in &problems {
-            eprintln!("  {problem}");
-        }
-        bail!(
-            "{} problems in {}: nothing was imported",
-            problems.len(),
-            options.dir.display()
-        );
-    }
-
-    let mut tx = db
-        .begin_write()
-        .await
-        .context("could not open the database")?;
-    let existing = db::import::post_count(&mut tx).await?;
-    if existing > 0 && !options.replace {
-        bail!(
-            "this blog has {existing} posts: import into an empty blog, or pass --replace to \
-             delete them first"
-        );
-    }
-    if options.replace {
-        db::import::delete_posts(&mut tx).await?;
-    }
-    let mut accounts = HashMap::new();
+    let mut fixed = HashMap::new();
     if let Some(user) = &author {
-        accounts.insert(user.name.clone(), user.id);
+        fixed.insert(user.name.as_str().to_owned(), user.id);
     }
-    for (name, parsed) in &names {
-        if !accounts.contains_key(name) {
-            let email = Email::parse(&placeholder_email(name))
-                .map_err(|why| anyhow::anyhow!("an account for {name:?}: {why}"))?;
-            let id = db::import::account(&mut tx, parsed, &email).await?;
-            accounts.insert(name.clone(), id);
-        }
-    }
-    let account = |name: &str| accounts.get(name).copied().unwrap_or_default();
-    for (sha256, image) in &plan.images {
-        let stored = NewImage {
-            sha256,
-            content_type: image.content_type,
-            bytes: &image.bytes,
-            width: image.size.map(|s| s.0),
-            height: image.size.map(|s| s.1),
-            uploader_id: account(&image.author),
-        };
-        db::images::store_in(&mut tx, &stored).await?;
-    }
-
-    let mut progress = super::progress::Progress::rows(plan.posts.len() as u64);
-    progress.table("posts");
-    let (mut drafts, mut comments) = (0, 0);
-    for post in &plan.posts {
-        drafts += usize::from(post.published_at.is_none());
-        let id = db::import::insert_post(
-            &mut tx,
-            &ImportedPost {
-                author_id: account(&post.author),
-                title: &post.title,
-                subtitle: &post.subtitle,
-                slug: &post.slug,
-                body: &post.body,
-                body_format: post.format,
-                cover_url: post.cover.as_deref(),
-                published_at: post.published_at,
-            },
-        )
-        .await
-        .with_context(|| format!("{}: could not be saved", post.file))?;
-        db::tags::set_for_post(&mut tx, id, &post.tags).await?;
-        for comment in &post.comments {
-            let row = ImportedComment {
-                post_id: id,
-                author_id: account(&comment.author),
-                body: &comment.body,
-                body_format: comment.format,
-                status: comment.status,
-                created_at: comment.created_at,
-            };
-            db::import::insert_comment(&mut tx, &row).await?;
-            comments += 1;
-        }
-        progress.advance(1);
-    }
-    progress.done("posts", plan.posts.len() as u64);
-    progress.finish();
-
-    println!(
-        "{} posts ({drafts} drafts), {} images, {comments} comments, {} authors and commenters",
-        plan.posts.len(),
-        plan.images.len(),
-        accounts.len()
-    );
-    if !plan.undated.is_empty() {
-        println!(
-            "Published as of now, having neither a date nor `draft: true`: {}",
-            plan.undated.join(", ")
-        );
-    }
-    if options.dry_run {
-        tx.rollback().await.context("could not undo the dry run")?;
-        println!("Dry run: nothing was changed.");
-    } else {
-        tx.commit().await.context("could not save the import")?;
-    }
+    let source = options.dir.display().to_string();
+    let write = Write {
+        dry_run: options.dry_run,
+        replace: options.replace,
+        fixed,
+        source: &source,
+    };
+    importing::write(db, &plan, write).await?;
     Ok(())
-}
-
-/// The address of the account made for `name`: readable, and unique per exact name.
-fn placeholder_email(name: &str) -> String {
-    let mut local: String = name
-        .to_lowercase()
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-        .collect();
-    local.truncate(40);
-    let local = local.trim_matches('-');
-    let tag = hex::encode(&Sha256::digest(name.as_bytes())[..4]);
-    if local.is_empty() {
-        format!("author-{tag}@{PLACEHOLDER_DOMAIN}")
-    } else {
-        format!("{local}-{tag}@{PLACEHOLDER_DOMAIN}")
-    }
 }

@@ -2,7 +2,7 @@
 //! its front matter parsed, its images read, its comments; and every problem, by file, so
 //! one look (`--dry-run`) shows all of them.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use app::domain::{
@@ -14,6 +14,8 @@ use gray_matter::engine::{Engine, TOML, YAML};
 use pulldown_cmark::{Event, Options, Parser, Tag as CmTag};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+
+pub use crate::commands::importing::{Plan, PlannedComment, PlannedImage, PlannedPost};
 
 /// The front matter fields Quire reads, under the names Hugo, Zola and Jekyll use; others
 /// are ignored.
@@ -60,47 +62,6 @@ struct CommentFile {
     format: Option<String>,
     #[serde(default)]
     status: Option<String>,
-}
-
-pub struct PlannedPost {
-    /// The file it came from, relative to the folder.
-    pub file: String,
-    pub title: PostTitle,
-    pub subtitle: String,
-    pub slug: Slug,
-    pub body: String,
-    pub format: BodyFormat,
-    pub cover: Option<String>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub tags: Vec<Tag>,
-    pub author: String,
-    pub comments: Vec<PlannedComment>,
-}
-
-pub struct PlannedComment {
-    pub author: String,
-    pub created_at: DateTime<Utc>,
-    pub body: String,
-    pub format: BodyFormat,
-    pub status: CommentStatus,
-}
-
-pub struct PlannedImage {
-    pub bytes: Vec<u8>,
-    pub content_type: &'static str,
-    pub size: Option<(u32, u32)>,
-    /// The author of the first post that uses it, recorded as its uploader.
-    pub author: String,
-}
-
-#[derive(Default)]
-pub struct Plan {
-    pub posts: Vec<PlannedPost>,
-    /// By SHA-256.
-    pub images: BTreeMap<String, PlannedImage>,
-    /// Files with neither a date nor `draft: true`: published as of the import.
-    pub undated: Vec<String>,
-    pub problems: Vec<String>,
 }
 
 /// Reads every `*.md` / `*.markdown` file of `dir`, and each `*/index.md` (a page bundle).
@@ -376,6 +337,7 @@ impl Plan {
             tags,
             author,
             comments,
+            old_addresses: Vec::new(),
         });
     }
 
@@ -532,15 +494,6 @@ fn read_comments(file: &Path, problem: &mut impl FnMut(String)) -> Vec<PlannedCo
 }
 
 /// Every account name the plan needs: authors and commenters.
-pub fn names(plan: &Plan) -> BTreeSet<String> {
-    plan.posts
-        .iter()
-        .flat_map(|p| {
-            std::iter::once(p.author.clone()).chain(p.comments.iter().map(|c| c.author.clone()))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

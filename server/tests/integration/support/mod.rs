@@ -12,6 +12,8 @@ pub use database::{Kind, TestDb};
 pub use private_pg::PrivatePostgres;
 pub use server::TestServer;
 
+use app::db::Db;
+
 /// `html` without the empty comments (`<!>`) Leptos writes as hydration markers.
 pub fn without_hydration_markers(html: &str) -> String {
     html.replace("<!>", "")
@@ -61,6 +63,47 @@ pub fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
         String::from_utf8_lossy(&out.stderr)
     );
     (out.status.success(), text)
+}
+
+/// The one number `sql` selects from `db`.
+pub async fn count(db: &TestDb, sql: &str) -> i64 {
+    match db.connect().await {
+        Db::Sqlite(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+        Db::Postgres(pool) => sqlx::query_scalar(sql).fetch_one(&pool).await,
+    }
+    .unwrap()
+}
+
+/// Makes the database refuse to insert a post titled `title` (a trigger): a failure an
+/// import's own checks cannot see coming, half-way through its transaction.
+pub async fn refuse_posts_titled(db: &Db, title: &str) {
+    let title = title.replace('\'', "''");
+    match db {
+        Db::Sqlite(pool) => {
+            sqlx::query(&format!(
+                "CREATE TRIGGER boom BEFORE INSERT ON posts WHEN NEW.title = '{title}'
+                 BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+        Db::Postgres(pool) => {
+            sqlx::query(&format!(
+                "CREATE FUNCTION boom() RETURNS trigger LANGUAGE plpgsql AS $$
+                 BEGIN IF NEW.title = '{title}' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$"
+            ))
+            .execute(pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "CREATE TRIGGER boom BEFORE INSERT ON posts FOR EACH ROW EXECUTE FUNCTION boom()",
+            )
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
 }
 
 pub mod seed {

@@ -1,0 +1,540 @@
+//! A WordPress export made into an import plan: what comes over, as what, and a note for
+//! everything that changed or stayed behind. Nothing is refused here but what cannot be
+//! read: a real blog's export always has oddities, and the report names them.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use app::domain::{
+    image_path, parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Role, Tag,
+    UploadProblem, UserName,
+};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use sha2::{Digest, Sha256};
+
+use super::body;
+use super::wxr::{Comment, Export, Item};
+use crate::commands::importing::{
+    fit, shorten, without_controls, Person, Plan, PlannedComment, PlannedImage, PlannedPost, Taken,
+};
+
+/// First segments of Quire's own pages: an old address there would never be asked for.
+const QUIRE_PAGES: &[&str] = &[
+    "about",
+    "account",
+    "admin",
+    "api",
+    "authors",
+    "contact",
+    "feed.xml",
+    "images",
+    "login",
+    "pkg",
+    "post",
+    "posts",
+    "register",
+    "robots.txt",
+    "rss.xml",
+    "search",
+    "sitemap.xml",
+    "subscribe",
+    "tags",
+    "v",
+];
+
+/// What the export had that Quire does not carry, or carries differently.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Items skipped, by WordPress type and status ("attachment", "trash").
+    pub skipped: BTreeMap<String, usize>,
+    /// Comments skipped, by why ("spam", "trash", "pingback").
+    pub comments_skipped: BTreeMap<String, usize>,
+    pub pages: usize,
+    pub replies: usize,
+    /// One line per post that changed on the way.
+    pub changes: Vec<String>,
+}
+
+pub struct Settings<'a> {
+    /// The author (by address) who becomes an admin.
+    pub admin: Option<&'a str>,
+    /// A copy of `wp-content/uploads`, to take images from.
+    pub uploads: Option<&'a Path>,
+}
+
+pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
+    let mut plan = Plan::default();
+    let mut notes = Notes::default();
+    let mut taken = Taken::default();
+    let authors: HashMap<&str, &str> = export
+        .authors
+        .iter()
+        .map(|a| (a.id.as_str(), a.login.as_str()))
+        .collect();
+    for author in &export.authors {
+        let name = fit(&without_controls(&author.display_name), UserName::MAX_CHARS);
+        let name = if name.is_empty() {
+            author.login.clone()
+        } else {
+            name
+        };
+        let admin = settings
+            .admin
+            .is_some_and(|a| a.eq_ignore_ascii_case(author.email.trim()));
+        plan.people.insert(
+            author_key(&author.login),
+            Person {
+                name,
+                email: (!author.email.trim().is_empty()).then(|| author.email.trim().to_owned()),
+                role: if admin { Role::Admin } else { Role::Reader },
+            },
+        );
+    }
+    if let Some(admin) = settings.admin {
+        if !export
+            .authors
+            .iter()
+            .any(|a| a.email.trim().eq_ignore_ascii_case(admin))
+        {
+            plan.problems.push(format!(
+                "--admin {admin}: no author of the export has that address (they are: {})",
+                export
+                    .authors
+                    .iter()
+                    .map(|a| a.email.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    let attachments: HashMap<i64, &str> = export
+        .items
+        .iter()
+        .filter(|i| i.kind == "attachment")
+        .map(|i| (i.id, i.attachment_url.as_str()))
+        .collect();
+    let mut images = Images::new(export, settings.uploads);
+
+    for item in &export.items {
+        let published_at = match (item.kind.as_str(), item.status.as_str()) {
+            ("post" | "page", "publish" | "future") => Some(gmt(item)),
+            ("post" | "page", "draft" | "pending" | "private") => None,
+            (kind @ ("post" | "page"), status) => {
+                *notes
+                    .skipped
+                    .entry(format!("{kind}s in {status}"))
+                    .or_default() += 1;
+                continue;
+            }
+            (kind, _) => {
+                *notes.skipped.entry(format!("{kind} items")).or_default() += 1;
+                continue;
+            }
+        };
+        let label = format!("post {} ({:?})", item.id, item.title);
+        let mut change = |why: String| notes.changes.push(format!("{label}: {why}"));
+        if item.kind == "page" {
+            notes.pages += 1;
+        }
+        if item.status == "private" {
+            change("private on WordPress: imported as a draft".into());
+        }
+        if let Some(Err(why)) = &published_at {
+            change(why.clone());
+        }
+        let published_at = published_at.map(|at| at.unwrap_or_else(|_| fallback_date(item)));
+        let (title, why) = taken.title(&item.title, &format!("Untitled post {}", item.id));
+        if let Some(why) = why {
+            change(why);
+        }
+        let wanted = percent_encoding::percent_decode_str(&item.name)
+            .decode_utf8_lossy()
+            .into_owned();
+        let wanted = wanted.trim_end_matches("__trashed");
+        let (slug, why) = taken.slug(wanted, &title);
+        if let Some(why) = why.filter(|_| !wanted.is_empty()) {
+            change(why);
+        }
+        let subtitle = subtitle(&item.excerpt);
+        let shortcodes = body::unknown_shortcodes(&item.content);
+        if !shortcodes.is_empty() {
+            change(format!(
+                "WordPress shortcodes stay as text: [{}]",
+                shortcodes.join("], [")
+            ));
+        }
+        let author = author_key(&item.creator);
+        let mut html = body::to_html(&item.content);
+        let cover = item
+            .meta("_thumbnail_id")
+            .and_then(|id| id.parse::<i64>().ok())
+            .and_then(|id| attachments.get(&id).copied())
+            .map(str::to_owned);
+        let mut cover = cover.and_then(|url| match parse_cover_url(&url) {
+            Ok(url) => url,
+            Err(why) => {
+                change(format!("its featured image {url:?} is left out: {why}"));
+                None
+            }
+        });
+        if images.fetching() {
+            html = images.rewrite_body(&html, &author, &mut plan, &label);
+            if let Some(url) = &cover {
+                if let Some(path) = images.store(url, &author, &mut plan, &label) {
+                    cover = Some(path);
+                }
+            }
+        }
+        let mut tags: Vec<Tag> = Vec::new();
+        for (domain, name) in &item.terms {
+            if !matches!(domain.as_str(), "category" | "post_tag")
+                || domain == "category" && name.eq_ignore_ascii_case("uncategorized")
+            {
+                continue;
+            }
+            match Tag::parse(name) {
+                Ok(tag) if !tags.iter().any(|t| t.slug == tag.slug) => tags.push(tag),
+                Ok(_) => {}
+                Err(why) => change(format!("its term {name:?} is left out: {why}")),
+            }
+        }
+        let comments = comments(item, &authors, &mut notes);
+        let old_addresses = if item.status == "publish" {
+            old_addresses(export, item, &mut notes)
+        } else {
+            Vec::new()
+        };
+        plan.posts.push(PlannedPost {
+            file: label,
+            title,
+            subtitle,
+            slug,
+            body: html,
+            format: BodyFormat::Html,
+            cover,
+            published_at,
+            tags,
+            author,
+            comments,
+            old_addresses,
+        });
+    }
+    plan.problems.extend(images.problems);
+    (plan, notes)
+}
+
+fn author_key(login: &str) -> String {
+    format!("wordpress:{login}")
+}
+
+/// The item's date in UTC: `post_date_gmt`, or why it had to be taken otherwise.
+fn gmt(item: &Item) -> Result<DateTime<Utc>, String> {
+    parse_wp_date(&item.date_gmt).ok_or_else(|| {
+        format!(
+            "it has no UTC date ({:?}): dated {:?} as if it were UTC",
+            item.date_gmt, item.date
+        )
+    })
+}
+
+fn fallback_date(item: &Item) -> DateTime<Utc> {
+    parse_wp_date(&item.date).unwrap_or_else(Utc::now)
+}
+
+/// `2024-05-10 07:30:00`; `None` for WordPress' zero date.
+pub fn parse_wp_date(raw: &str) -> Option<DateTime<Utc>> {
+    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .map(|at| at.and_utc())
+}
+
+/// The hand-written excerpt, as text: its markup dropped, at most 300 characters.
+fn subtitle(excerpt: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in excerpt.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = html_escape::decode_html_entities(&text);
+    let text = without_controls(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    parse_subtitle(&shorten(&text, 300)).unwrap_or_default()
+}
+
+fn comments(item: &Item, authors: &HashMap<&str, &str>, notes: &mut Notes) -> Vec<PlannedComment> {
+    let mut out = Vec::new();
+    for comment in &item.comments {
+        let status = match (comment.approved.as_str(), comment.kind.as_str()) {
+            (_, kind @ ("pingback" | "trackback")) => {
+                *notes
+                    .comments_skipped
+                    .entry(format!("{kind}s"))
+                    .or_default() += 1;
+                continue;
+            }
+            ("1", _) => CommentStatus::Visible,
+            ("0", _) => CommentStatus::Pending,
+            (other, _) => {
+                *notes.comments_skipped.entry(other.to_owned()).or_default() += 1;
+                continue;
+            }
+        };
+        if !matches!(comment.parent.as_str(), "" | "0") {
+            notes.replies += 1;
+        }
+        out.push(PlannedComment {
+            author: commenter(comment, authors),
+            created_at: parse_wp_date(&comment.date_gmt).unwrap_or_else(|| gmt_or_now(item)),
+            body: body::paragraphs(&comment.content.replace("\r\n", "\n")),
+            format: BodyFormat::Html,
+            status,
+        });
+    }
+    out
+}
+
+fn gmt_or_now(item: &Item) -> DateTime<Utc> {
+    gmt(item).unwrap_or_else(|_| Utc::now())
+}
+
+/// A registered commenter is their author account; anyone else a placeholder account under
+/// the name they gave (the same name, the same account).
+fn commenter(comment: &Comment, authors: &HashMap<&str, &str>) -> String {
+    if let Some(login) = authors.get(comment.user_id.as_str()) {
+        return author_key(login);
+    }
+    let name = html_escape::decode_html_entities(&comment.author);
+    let name = fit(&without_controls(&name), UserName::MAX_CHARS);
+    if name.is_empty() {
+        "Anonymous".to_owned()
+    } else {
+        name
+    }
+}
+
+/// The addresses a published item had: its permalink and `/?p=<id>` (`/?page_id=` for a
+/// page), unless one is a page Quire has itself.
+fn old_addresses(export: &Export, item: &Item, notes: &mut Notes) -> Vec<OldAddress> {
+    let plain = match item.kind.as_str() {
+        "page" => format!("/?page_id={}", item.id),
+        _ => format!("/?p={}", item.id),
+    };
+    let mut out = Vec::new();
+    for raw in [item.link.as_str(), plain.as_str()] {
+        let within = raw.starts_with('/') || same_site(raw, &export.blog_url);
+        let Some(address) = OldAddress::parse(raw).filter(|_| within) else {
+            continue;
+        };
+        let first = address.as_str()[1..]
+            .split(['/', '?'])
+            .next()
+            .unwrap_or_default();
+        if QUIRE_PAGES.contains(&first) {
+            notes.changes.push(format!(
+                "post {} ({:?}): its old address {} is a page of Quire's: no redirect",
+                item.id,
+                item.title,
+                address.as_str()
+            ));
+            continue;
+        }
+        if !out.contains(&address) {
+            out.push(address);
+        }
+    }
+    out
+}
+
+/// Whether `url` is on the site at `base` (either scheme).
+fn same_site(url: &str, base: &str) -> bool {
+    let host = |u: &str| {
+        u.split_once("://").map(|(_, rest)| {
+            rest.split('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        })
+    };
+    host(url).is_some() && host(url) == host(base)
+}
+
+/// Images taken from a local copy of `wp-content/uploads` (`--fetch-images`).
+struct Images<'a> {
+    uploads: Option<&'a Path>,
+    /// Where uploads were served: `http://old.example/wp-content/uploads/`, for both schemes.
+    prefixes: Vec<String>,
+    /// Address on the old site → its place in Quire's store, once read.
+    stored: HashMap<String, String>,
+    problems: Vec<String>,
+}
+
+impl<'a> Images<'a> {
+    fn new(export: &Export, uploads: Option<&'a Path>) -> Self {
+        let site = if export.site_url.is_empty() {
+            &export.blog_url
+        } else {
+            &export.site_url
+        };
+        let rest = site.split_once("://").map(|(_, r)| r).unwrap_or(site);
+        let rest = rest.trim_end_matches('/');
+        let prefixes = ["http://", "https://", "//"]
+            .iter()
+            .map(|scheme| format!("{scheme}{rest}/wp-content/uploads/"))
+            .collect();
+        Images {
+            uploads,
+            prefixes,
+            stored: HashMap::new(),
+            problems: Vec::new(),
+        }
+    }
+
+    fn fetching(&self) -> bool {
+        self.uploads.is_some()
+    }
+
+    /// The file under the uploads copy that `url` names, if it is an upload of the old site.
+    fn local(&self, url: &str) -> Option<String> {
+        let url = url.split(['?', '#']).next().unwrap_or(url);
+        self.prefixes.iter().find_map(|prefix| {
+            url.strip_prefix(prefix.as_str()).map(|rest| {
+                percent_encoding::percent_decode_str(rest)
+                    .decode_utf8_lossy()
+                    .into_owned()
+            })
+        })
+    }
+
+    /// Brings the upload at `url` into the plan's images; its address in Quire's store, or
+    /// `None` (with a problem noted) when the copy does not have it as an image.
+    fn store(&mut self, url: &str, author: &str, plan: &mut Plan, label: &str) -> Option<String> {
+        let relative = self.local(url)?;
+        if let Some(path) = self.stored.get(&relative) {
+            return Some(path.clone());
+        }
+        let root = self.uploads?;
+        let found = root
+            .join(&relative)
+            .canonicalize()
+            .ok()
+            .filter(|path| root.canonicalize().is_ok_and(|root| path.starts_with(root)));
+        let Some(file) = found else {
+            self.problems.push(format!(
+                "{label}: its image {url} is not in {} (as {relative})",
+                root.display()
+            ));
+            return None;
+        };
+        let bytes = match std::fs::read(&file) {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                self.problems
+                    .push(format!("{label}: {} cannot be read ({e})", file.display()));
+                return None;
+            }
+        };
+        let (kind, size) = match UploadProblem::check(&bytes) {
+            Ok(checked) => checked,
+            Err(problem) => {
+                self.problems.push(format!(
+                    "{label}: {}: {}",
+                    file.display(),
+                    problem.message()
+                ));
+                return None;
+            }
+        };
+        let sha = format!("{:x}", Sha256::digest(&bytes));
+        let path = image_path(&sha, kind);
+        plan.images.entry(sha).or_insert(PlannedImage {
+            bytes,
+            content_type: kind.content_type(),
+            size,
+            author: author.to_owned(),
+        });
+        self.stored.insert(relative, path.clone());
+        Some(path)
+    }
+
+    /// `html` with each `<img src>` (and link to an image) into the old uploads made an
+    /// address in Quire's store; `srcset`s, which name sizes the store does not keep, dropped.
+    fn rewrite_body(&mut self, html: &str, author: &str, plan: &mut Plan, label: &str) -> String {
+        let this = std::cell::RefCell::new((self, plan));
+        let rewrite = |el: &mut lol_html::html_content::Element, attribute: &str| {
+            let Some(url) = el.get_attribute(attribute) else {
+                return;
+            };
+            let url = html_escape::decode_html_entities(&url).into_owned();
+            let mut guard = this.borrow_mut();
+            let (images, plan) = &mut *guard;
+            if images.local(&url).is_none() {
+                return;
+            }
+            if attribute == "href" && !looks_like_image(&url) {
+                return;
+            }
+            if let Some(path) = images.store(&url, author, plan, label) {
+                let _ = el.set_attribute(attribute, &path);
+                el.remove_attribute("srcset");
+                el.remove_attribute("sizes");
+            }
+        };
+        let settings = lol_html::RewriteStrSettings::new()
+            .append_element_content_handler(lol_html::element!("img[src]", |el| {
+                rewrite(el, "src");
+                Ok(())
+            }))
+            .append_element_content_handler(lol_html::element!("a[href]", |el| {
+                rewrite(el, "href");
+                Ok(())
+            }));
+        lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
+    }
+}
+
+fn looks_like_image(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
+        .iter()
+        .any(|ext| lower.ends_with(ext))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wordpress_dates_are_utc_and_its_zero_date_is_none() {
+        assert_eq!(
+            parse_wp_date("2024-05-10 07:30:00").map(|d| d.to_rfc3339()),
+            Some("2024-05-10T07:30:00+00:00".to_owned())
+        );
+        assert_eq!(parse_wp_date("0000-00-00 00:00:00"), None);
+    }
+
+    #[test]
+    fn an_excerpt_becomes_a_one_line_subtitle() {
+        assert_eq!(
+            subtitle("<p>Short &amp; <b>sweet</b>\nexcerpt.</p>"),
+            "Short & sweet excerpt."
+        );
+        let long = subtitle(&"word ".repeat(100));
+        assert!(
+            long.chars().count() <= 300 && long.ends_with("word…"),
+            "{long}"
+        );
+    }
+
+    #[test]
+    fn only_the_sites_own_addresses_are_kept() {
+        assert!(same_site("https://wp.test/2024/05/x/", "http://wp.test"));
+        assert!(!same_site("https://other.test/x/", "http://wp.test"));
+    }
+}
