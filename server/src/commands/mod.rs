@@ -9,6 +9,7 @@ mod demo;
 mod export_markdown;
 mod export_static;
 mod import_flask;
+mod import_ghost;
 mod import_markdown;
 mod import_wordpress;
 mod importing;
@@ -95,6 +96,9 @@ pub enum Command {
     /// Bring in a WordPress export (Tools → Export → All content): posts, pages, authors,
     /// categories and tags, comments, featured images; old addresses redirect to the new ones.
     ImportWordpress(import_wordpress::Options),
+    /// Bring in a Ghost export (Settings → Labs → Export): posts, pages, staff users, tags,
+    /// feature images; old addresses redirect to the new ones.
+    ImportGhost(import_ghost::Options),
     /// Bring a blog made with the Flask course (users, posts and comments, passwords
     /// included) into the configured database, in one transaction, keeping every id.
     ImportFlask(import_flask::Options),
@@ -168,6 +172,9 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 import_wordpress::run(db, &options).await
             })
             .await
+        }
+        Command::ImportGhost(options) => {
+            on_database(&config, async |db| import_ghost::run(db, &options).await).await
         }
         Command::Import { input, replace } => {
             on_database(&config, async |db| {

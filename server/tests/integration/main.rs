@@ -28,6 +28,7 @@ mod headers;
 mod home;
 mod images;
 mod import_flask;
+mod import_ghost;
 mod import_wordpress;
 mod indexes;
 mod limits;

@@ -62,42 +62,6 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
         source: &source,
     };
     let written = importing::write(db, &plan, write).await?;
-    report(&notes, written.old_addresses);
+    notes.print(written.old_addresses);
     Ok(())
-}
-
-/// What came over differently, and what stayed behind.
-fn report(notes: &plan::Notes, old_addresses: usize) {
-    println!("{old_addresses} old addresses now redirect to their posts.");
-    if notes.pages > 0 {
-        println!(
-            "{} WordPress pages came in as posts (Quire has no pages yet).",
-            notes.pages
-        );
-    }
-    if notes.replies > 0 {
-        println!(
-            "{} replies are shown among the comments in date order (Quire has no threads yet).",
-            notes.replies
-        );
-    }
-    let list = |counts: &std::collections::BTreeMap<String, usize>| {
-        counts
-            .iter()
-            .map(|(what, n)| format!("{n} {what}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    if !notes.skipped.is_empty() {
-        println!("Not imported: {}.", list(&notes.skipped));
-    }
-    if !notes.comments_skipped.is_empty() {
-        println!("Comments not imported: {}.", list(&notes.comments_skipped));
-    }
-    if !notes.changes.is_empty() {
-        println!("Changed on the way:");
-        for change in &notes.changes {
-            println!("  {change}");
-        }
-    }
 }

@@ -2,20 +2,18 @@
 //! everything that changed or stayed behind. Nothing is refused here but what cannot be
 //! read: a real blog's export always has oddities, and the report names them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use app::domain::{
-    image_path, parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Role, Tag,
-    UploadProblem, UserName,
+    parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Role, Tag, UserName,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use super::body;
 use super::wxr::{Comment, Export, Item};
 use crate::commands::importing::{
-    fit, shorten, without_controls, Person, Plan, PlannedComment, PlannedImage, PlannedPost, Taken,
+    fit, shorten, without_controls, Images, Notes, Person, Plan, PlannedComment, PlannedPost, Taken,
 };
 
 /// First segments of Quire's own pages: an old address there would never be asked for.
@@ -41,19 +39,6 @@ const QUIRE_PAGES: &[&str] = &[
     "tags",
     "v",
 ];
-
-/// What the export had that Quire does not carry, or carries differently.
-#[derive(Debug, Default)]
-pub struct Notes {
-    /// Items skipped, by WordPress type and status ("attachment", "trash").
-    pub skipped: BTreeMap<String, usize>,
-    /// Comments skipped, by why ("spam", "trash", "pingback").
-    pub comments_skipped: BTreeMap<String, usize>,
-    pub pages: usize,
-    pub replies: usize,
-    /// One line per post that changed on the way.
-    pub changes: Vec<String>,
-}
 
 pub struct Settings<'a> {
     /// The author (by address) who becomes an admin.
@@ -113,7 +98,7 @@ pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
         .filter(|i| i.kind == "attachment")
         .map(|i| (i.id, i.attachment_url.as_str()))
         .collect();
-    let mut images = Images::new(export, settings.uploads);
+    let mut images = Images::new(settings.uploads, upload_prefixes(export));
 
     for item in &export.items {
         let published_at = match (item.kind.as_str(), item.status.as_str()) {
@@ -221,6 +206,21 @@ pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
     }
     plan.problems.extend(images.problems);
     (plan, notes)
+}
+
+/// Where the old site served its uploads, under either scheme.
+fn upload_prefixes(export: &Export) -> Vec<String> {
+    let site = if export.site_url.is_empty() {
+        &export.blog_url
+    } else {
+        &export.site_url
+    };
+    let rest = site.split_once("://").map(|(_, r)| r).unwrap_or(site);
+    let rest = rest.trim_end_matches('/');
+    ["http://", "https://", "//"]
+        .iter()
+        .map(|scheme| format!("{scheme}{rest}/wp-content/uploads/"))
+        .collect()
 }
 
 fn author_key(login: &str) -> String {
@@ -363,147 +363,6 @@ fn same_site(url: &str, base: &str) -> bool {
         })
     };
     host(url).is_some() && host(url) == host(base)
-}
-
-/// Images taken from a local copy of `wp-content/uploads` (`--fetch-images`).
-struct Images<'a> {
-    uploads: Option<&'a Path>,
-    /// Where uploads were served: `http://old.example/wp-content/uploads/`, for both schemes.
-    prefixes: Vec<String>,
-    /// Address on the old site → its place in Quire's store, once read.
-    stored: HashMap<String, String>,
-    problems: Vec<String>,
-}
-
-impl<'a> Images<'a> {
-    fn new(export: &Export, uploads: Option<&'a Path>) -> Self {
-        let site = if export.site_url.is_empty() {
-            &export.blog_url
-        } else {
-            &export.site_url
-        };
-        let rest = site.split_once("://").map(|(_, r)| r).unwrap_or(site);
-        let rest = rest.trim_end_matches('/');
-        let prefixes = ["http://", "https://", "//"]
-            .iter()
-            .map(|scheme| format!("{scheme}{rest}/wp-content/uploads/"))
-            .collect();
-        Images {
-            uploads,
-            prefixes,
-            stored: HashMap::new(),
-            problems: Vec::new(),
-        }
-    }
-
-    fn fetching(&self) -> bool {
-        self.uploads.is_some()
-    }
-
-    /// The file under the uploads copy that `url` names, if it is an upload of the old site.
-    fn local(&self, url: &str) -> Option<String> {
-        let url = url.split(['?', '#']).next().unwrap_or(url);
-        self.prefixes.iter().find_map(|prefix| {
-            url.strip_prefix(prefix.as_str()).map(|rest| {
-                percent_encoding::percent_decode_str(rest)
-                    .decode_utf8_lossy()
-                    .into_owned()
-            })
-        })
-    }
-
-    /// Brings the upload at `url` into the plan's images; its address in Quire's store, or
-    /// `None` (with a problem noted) when the copy does not have it as an image.
-    fn store(&mut self, url: &str, author: &str, plan: &mut Plan, label: &str) -> Option<String> {
-        let relative = self.local(url)?;
-        if let Some(path) = self.stored.get(&relative) {
-            return Some(path.clone());
-        }
-        let root = self.uploads?;
-        let found = root
-            .join(&relative)
-            .canonicalize()
-            .ok()
-            .filter(|path| root.canonicalize().is_ok_and(|root| path.starts_with(root)));
-        let Some(file) = found else {
-            self.problems.push(format!(
-                "{label}: its image {url} is not in {} (as {relative})",
-                root.display()
-            ));
-            return None;
-        };
-        let bytes = match std::fs::read(&file) {
-            Ok(bytes) => bytes,
-            Err(e) => {
-                self.problems
-                    .push(format!("{label}: {} cannot be read ({e})", file.display()));
-                return None;
-            }
-        };
-        let (kind, size) = match UploadProblem::check(&bytes) {
-            Ok(checked) => checked,
-            Err(problem) => {
-                self.problems.push(format!(
-                    "{label}: {}: {}",
-                    file.display(),
-                    problem.message()
-                ));
-                return None;
-            }
-        };
-        let sha = format!("{:x}", Sha256::digest(&bytes));
-        let path = image_path(&sha, kind);
-        plan.images.entry(sha).or_insert(PlannedImage {
-            bytes,
-            content_type: kind.content_type(),
-            size,
-            author: author.to_owned(),
-        });
-        self.stored.insert(relative, path.clone());
-        Some(path)
-    }
-
-    /// `html` with each `<img src>` (and link to an image) into the old uploads made an
-    /// address in Quire's store; `srcset`s, which name sizes the store does not keep, dropped.
-    fn rewrite_body(&mut self, html: &str, author: &str, plan: &mut Plan, label: &str) -> String {
-        let this = std::cell::RefCell::new((self, plan));
-        let rewrite = |el: &mut lol_html::html_content::Element, attribute: &str| {
-            let Some(url) = el.get_attribute(attribute) else {
-                return;
-            };
-            let url = html_escape::decode_html_entities(&url).into_owned();
-            let mut guard = this.borrow_mut();
-            let (images, plan) = &mut *guard;
-            if images.local(&url).is_none() {
-                return;
-            }
-            if attribute == "href" && !looks_like_image(&url) {
-                return;
-            }
-            if let Some(path) = images.store(&url, author, plan, label) {
-                let _ = el.set_attribute(attribute, &path);
-                el.remove_attribute("srcset");
-                el.remove_attribute("sizes");
-            }
-        };
-        let settings = lol_html::RewriteStrSettings::new()
-            .append_element_content_handler(lol_html::element!("img[src]", |el| {
-                rewrite(el, "src");
-                Ok(())
-            }))
-            .append_element_content_handler(lol_html::element!("a[href]", |el| {
-                rewrite(el, "href");
-                Ok(())
-            }));
-        lol_html::rewrite_str(html, settings).unwrap_or_else(|_| html.to_owned())
-    }
-}
-
-fn looks_like_image(url: &str) -> bool {
-    let lower = url.to_ascii_lowercase();
-    [".png", ".jpg", ".jpeg", ".gif", ".webp"]
-        .iter()
-        .any(|ext| lower.ends_with(ext))
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! read and checked first, then one transaction — accounts, images, posts with their tags,
 //! comments and old addresses — so a failure, or `--dry-run`, leaves the blog as it was.
 
+mod images;
+
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use anyhow::{bail, Context as _};
@@ -11,6 +13,8 @@ use app::domain::{
 };
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
+
+pub use images::Images;
 
 /// Accounts made for authors and commenters without an address of their own are under this
 /// name, which can never receive mail: they log in only once an admin sets a password
@@ -360,4 +364,55 @@ pub fn fit(text: &str, max: usize) -> String {
         .collect::<String>()
         .trim()
         .to_owned()
+}
+
+/// What the export had that Quire does not carry, or carries differently.
+#[derive(Debug, Default)]
+pub struct Notes {
+    /// Items skipped, by WordPress type and status ("attachment", "trash").
+    pub skipped: BTreeMap<String, usize>,
+    /// Comments skipped, by why ("spam", "trash", "pingback").
+    pub comments_skipped: BTreeMap<String, usize>,
+    pub pages: usize,
+    pub replies: usize,
+    /// One line per post that changed on the way.
+    pub changes: Vec<String>,
+}
+
+/// What came over differently, and what stayed behind.
+impl Notes {
+    pub fn print(&self, old_addresses: usize) {
+        println!("{old_addresses} old addresses now redirect to their posts.");
+        if self.pages > 0 {
+            println!(
+                "{} pages came in as posts (Quire has no pages yet).",
+                self.pages
+            );
+        }
+        if self.replies > 0 {
+            println!(
+                "{} replies are shown among the comments in date order (Quire has no threads yet).",
+                self.replies
+            );
+        }
+        let list = |counts: &std::collections::BTreeMap<String, usize>| {
+            counts
+                .iter()
+                .map(|(what, n)| format!("{n} {what}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if !self.skipped.is_empty() {
+            println!("Not imported: {}.", list(&self.skipped));
+        }
+        if !self.comments_skipped.is_empty() {
+            println!("Comments not imported: {}.", list(&self.comments_skipped));
+        }
+        if !self.changes.is_empty() {
+            println!("Changed on the way:");
+            for change in &self.changes {
+                println!("  {change}");
+            }
+        }
+    }
 }

@@ -1,0 +1,68 @@
+//! `quire import-ghost FILE.json`: a Ghost export (Settings → Labs → Export) brought in: posts
+//! and pages with their status and dates, staff users as accounts, public tags, feature
+//! images, and the old `/<slug>/` addresses, which redirect to the new ones. Read and checked
+//! first; written in one transaction (see `importing`).
+
+mod export;
+mod plan;
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use app::db::Db;
+
+use super::importing::{self, Write};
+
+#[derive(Debug, clap::Args)]
+pub struct Options {
+    /// The export: the `.json` file Settings → Labs → Export downloads.
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Check everything and say what would be imported, changing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Delete the blog's posts (and their comments) first, instead of refusing a blog that
+    /// has some.
+    #[arg(long)]
+    pub replace: bool,
+    /// The staff user (by email, as in the export) who becomes an admin of this blog; the
+    /// others become accounts that log in once they set a password.
+    #[arg(long, value_name = "EMAIL")]
+    pub admin: Option<String>,
+    /// A copy of the Ghost site's `content/images` folder: images the posts use are taken
+    /// from it into Quire's image store, and their addresses rewritten.
+    #[arg(long, value_name = "DIR")]
+    pub fetch_images: Option<PathBuf>,
+}
+
+pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(&options.file)
+        .with_context(|| format!("could not read {}", options.file.display()))?;
+    let source = options.file.display().to_string();
+    let (meta, data) = export::parse(&text).map_err(|why| anyhow::anyhow!("{source}: {why}"))?;
+    if let Some(dir) = &options.fetch_images {
+        anyhow::ensure!(
+            dir.is_dir(),
+            "--fetch-images {}: not a folder (give the copy of content/images)",
+            dir.display()
+        );
+    }
+    if !meta.version.is_empty() {
+        println!("A Ghost {} export.", meta.version);
+    }
+    let settings = plan::Settings {
+        admin: options.admin.as_deref(),
+        images: options.fetch_images.as_deref(),
+    };
+    let (plan, notes) = plan::plan(&data, &settings);
+    let write = Write {
+        dry_run: options.dry_run,
+        replace: options.replace,
+        fixed: HashMap::new(),
+        source: &source,
+    };
+    let written = importing::write(db, &plan, write).await?;
+    notes.print(written.old_addresses);
+    Ok(())
+}
