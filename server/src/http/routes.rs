@@ -59,8 +59,9 @@ async fn old_post_address(
 }
 
 /// Answers an imported post's old address (`/2024/05/hello/`, `/?p=123`) with a permanent
-/// redirect to the post. Only what would be a 404 is looked up, so other pages cost nothing;
-/// the exception is a plain WordPress link, `/?p=…`, which the home page would answer.
+/// redirect to the post, and any other address that ends in a slash with the same without
+/// it. Only what would be a 404 is looked up, so other pages cost nothing; the exception is a
+/// plain WordPress link, `/?p=…`, which the home page would answer.
 pub async fn old_addresses(
     State(state): State<AppState>,
     request: Request,
@@ -79,11 +80,22 @@ pub async fn old_addresses(
         }
         return next.run(request).await;
     }
+    // Static site generators' addresses end in a slash (`/posts/hello/`); Quire's do not.
+    let without_slash = uri.path().strip_suffix('/').map(|path| match uri.query() {
+        Some(query) => format!("{path}?{query}"),
+        None => path.to_owned(),
+    });
     let response = next.run(request).await;
     if response.status() != StatusCode::NOT_FOUND {
         return response;
     }
-    redirect(&state, &address).await.unwrap_or(response)
+    if let Some(found) = redirect(&state, &address).await {
+        return found;
+    }
+    match without_slash {
+        Some(path) => Redirect::permanent(&path).into_response(),
+        None => response,
+    }
 }
 
 async fn redirect(state: &AppState, address: &OldAddress) -> Option<Response> {

@@ -114,7 +114,10 @@ async fn a_ghost_blog_moves_in_with_its_people_tags_images_and_addresses(db: Tes
     for tag in ["Café Société", "日本語", "Rust", "News"] {
         assert!(tagged.contains(&format!(">{tag}</a>")), "tag {tag}");
     }
-    assert!(!tagged.contains(">#hidden</a>"), "internal tags stay behind");
+    assert!(
+        !tagged.contains(">#hidden</a>"),
+        "internal tags stay behind"
+    );
 
     let photo = format!("/images/{:x}.jpg", Sha256::digest(&jpeg));
     let (_, welcome) = server.get("/posts/welcome").await;

@@ -6,7 +6,7 @@ use app::domain::{CommentStatus, PostTitle, Tag};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-use crate::support::{both, count, quire_on, refuse_posts_titled, seed, TestDb};
+use crate::support::{both, count, quire_on, refuse_posts_titled, seed, TestDb, TestServer};
 
 both!(
     every_post_leaves_as_markdown_with_its_images_and_comments,
@@ -206,99 +206,75 @@ async fn an_exported_folder_imports_into_an_empty_blog_as_the_same_posts(db: Tes
     assert_eq!(count(&other, "SELECT COUNT(*) FROM users").await, 1);
 }
 
+/// The content folder of a real Hugo site (tests/fixtures/hugo, made by `hugo new`; Hugo
+/// builds it): YAML and TOML front matter, a page bundle with its picture, a draft.
 async fn a_hugo_folder_comes_in_with_its_front_matter_and_images(db: TestDb) {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path();
-    std::fs::write(
-        site.join("first-steps.md"),
-        "+++\ntitle = \"First steps\"\ndescription = \"How it began\"\ndate = 2024-05-01T09:30:00+02:00\n\
-         categories = [\"Diary\"]\ntags = [\"rust\", \"Diary\"]\n+++\nHello from **Hugo**.\n",
-    )
-    .unwrap();
-    std::fs::write(
-        site.join("unfinished.md"),
-        "---\ntitle: Unfinished\ndraft: true\ntags: notes\n---\nLater.\n",
-    )
-    .unwrap();
-    let bundle = site.join("holiday");
-    std::fs::create_dir_all(bundle.join("pics")).unwrap();
-    let png = crate::images::png(4, 3, [10, 120, 200]);
-    std::fs::write(bundle.join("pics/beach.png"), &png).unwrap();
-    std::fs::write(
-        bundle.join("index.md"),
-        "---\ntitle: \"Holiday: a week\"\nslug: holiday-2024\ndate: 2024-08-10\nimage: pics/beach.png\n---\n\
-         ![The beach](pics/beach.png) and [the next post](../first-steps.md).\n",
-    )
-    .unwrap();
-    let path = site.to_str().unwrap();
-
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hugo/posts");
+    let path = folder.to_str().unwrap();
     let (ok, said) = quire_on(&db, &["import-markdown", "--dry-run", path]);
     assert!(!ok && said.contains("names no author"), "{said}");
     let pool = db.connect().await;
     seed::author(&pool, "Hugo Owner").await;
+    let by_owner = ["--author", "hugo.owner@example.test"];
     let (ok, said) = quire_on(
         &db,
-        &[
-            "import-markdown",
-            "--dry-run",
-            "--author",
-            "hugo.owner@example.test",
-            path,
-        ],
+        &[&["import-markdown", "--dry-run"][..], &by_owner, &[path]].concat(),
     );
     assert!(ok && said.contains("Dry run"), "{said}");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
     let (ok, said) = quire_on(
         &db,
-        &[
-            "import-markdown",
-            "--author",
-            "hugo.owner@example.test",
-            path,
-        ],
+        &[&["import-markdown"][..], &by_owner, &[path]].concat(),
     );
     assert!(ok, "{said}");
     assert!(
-        said.contains("3 posts (1 drafts), 1 images, 0 comments"),
+        said.contains("8 posts (1 drafts), 1 images, 0 comments"),
         "{said}"
     );
 
-    let first = db::posts::by_slug(&pool, "first-steps")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(first.subtitle, "How it began");
-    assert_eq!(first.author_name, "Hugo Owner");
+    let post = async |slug: &str| db::posts::by_slug(&pool, slug).await.unwrap().unwrap();
+    // Hugo's addresses: the file's name, the bundle's folder, or `slug`.
+    let tagged = post("tags-and-categories").await;
+    assert_eq!(tagged.author_name, "Hugo Owner");
     assert_eq!(
-        first.published_at.unwrap().to_rfc3339(),
-        "2024-05-01T07:30:00+00:00"
+        tagged.published_at.unwrap().to_rfc3339(),
+        "2024-03-02T09:00:00+00:00"
     );
-    let tags: Vec<String> = db::tags::for_post(&pool, first.id)
+    let tags: Vec<String> = db::tags::for_post(&pool, tagged.id)
         .await
         .unwrap()
         .into_iter()
         .map(|t| t.name)
         .collect();
-    assert_eq!(tags, ["Diary", "rust"]);
-    assert!(db::posts::by_slug(&pool, "unfinished")
-        .await
-        .unwrap()
-        .unwrap()
-        .published_at
-        .is_none());
-    let holiday = db::posts::by_slug(&pool, "holiday-2024")
-        .await
-        .unwrap()
-        .unwrap();
-    let sha = format!("{:x}", Sha256::digest(&png));
+    assert_eq!(tags, ["Café", "Notes", "Rust", "static sites"]);
     assert_eq!(
-        holiday.cover_url.as_deref(),
+        post("described-post").await.subtitle,
+        "A short description, which an importer can use as the subtitle"
+    );
+    assert_eq!(post("a-custom-slug").await.title, "Slug Post");
+    let french = post("non-ascii-title").await;
+    assert_eq!(french.title, "Crème brûlée à Zürich — 東京の夜");
+    assert_eq!(
+        french.published_at.unwrap().to_rfc3339(),
+        "2024-07-14T16:30:00+00:00"
+    );
+    assert!(post("draft-post").await.published_at.is_none());
+    // An example in a code block is not taken for an image.
+    assert!(post("code-block")
+        .await
+        .body
+        .contains("![not an image](nowhere.png)"));
+
+    let png = std::fs::read(folder.join("with-a-photo/photo.png")).unwrap();
+    let sha = format!("{:x}", Sha256::digest(&png));
+    let photo = post("with-a-photo").await;
+    assert_eq!(
+        photo.cover_url.as_deref(),
         Some(format!("/images/{sha}.png").as_str())
     );
-    assert_eq!(
-        holiday.body,
-        format!("![The beach](/images/{sha}.png) and [the next post](../first-steps.md).\n")
-    );
+    assert!(photo
+        .body
+        .contains(&format!("![A photo](/images/{sha}.png)")));
     assert_eq!(
         db::images::by_hash(&pool, &sha)
             .await

@@ -159,7 +159,7 @@ pub fn plan(data: &Data, settings: &Settings) -> (Plan, Notes) {
         }
         let mut body = html.replace(&format!("{GHOST_URL}/"), "/");
         if images.fetching() {
-            body = images.rewrite_body(&html.to_owned(), &author, &mut plan, &label);
+            body = images.rewrite_body(html, &author, &mut plan, &label);
             body = body.replace(&format!("{GHOST_URL}/"), "/");
         } else if body.contains("/content/images/") {
             change(

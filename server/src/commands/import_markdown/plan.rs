@@ -248,7 +248,8 @@ impl Plan {
             (Some(raw), _) => Slug::parse(raw)
                 .map_err(|why| problem(format!("its slug {raw:?}: {why}")))
                 .ok(),
-            (None, Some(title)) => Some(Slug::from_title(title)),
+            // Where Hugo, Zola and Jekyll put it: at its file's (or bundle's) name.
+            (None, Some(title)) => Some(file_slug(file).unwrap_or_else(|| Slug::from_title(title))),
             (None, None) => None,
         };
         let format = match front.format.as_deref() {
@@ -358,6 +359,29 @@ impl Plan {
             }
         }
     }
+}
+
+/// The address a static site generator gives a post without a `slug`: its file's name, or
+/// its bundle folder's for an `index.md`, without Jekyll's date (`2024-05-01-hello.md`);
+/// `None` when that is not an address Quire makes (it then comes from the title).
+fn file_slug(file: &Path) -> Option<Slug> {
+    let stem = file.file_stem()?.to_str()?;
+    let name = if stem == "index" {
+        file.parent()?.file_name()?.to_str()?
+    } else {
+        stem
+    };
+    let undated = match name.get(..11) {
+        Some(date)
+            if NaiveDate::parse_from_str(&date[..10], "%Y-%m-%d").is_ok()
+                && date.ends_with('-')
+                && name.len() > 11 =>
+        {
+            &name[11..]
+        }
+        _ => name,
+    };
+    Slug::parse(&undated.to_lowercase()).ok()
 }
 
 type LoadedImage = (Vec<u8>, &'static str, Option<(u32, u32)>);
@@ -497,6 +521,21 @@ fn read_comments(file: &Path, problem: &mut impl FnMut(String)) -> Vec<PlannedCo
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_post_without_a_slug_is_at_its_file_name_as_generators_put_it() {
+        let slug = |path: &str| file_slug(Path::new(path)).map(|s| s.as_str().to_owned());
+        assert_eq!(slug("posts/first-post.md").as_deref(), Some("first-post"));
+        assert_eq!(
+            slug("posts/with-a-photo/index.md").as_deref(),
+            Some("with-a-photo")
+        );
+        assert_eq!(
+            slug("_posts/2024-05-01-hello-world.md").as_deref(),
+            Some("hello-world")
+        );
+        assert_eq!(slug("posts/My_Notes.md"), None);
+    }
 
     #[test]
     fn dates_are_read_as_front_matter_writes_them() {

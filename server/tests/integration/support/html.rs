@@ -209,6 +209,28 @@ fn read_tag(html: &str, start: usize) -> (Tag, usize) {
     (Tag { name, attributes }, end)
 }
 
+/// Every address a page makes the browser follow or fetch (`href`, `src`, each candidate of
+/// a `srcset`, `poster`), entities decoded, as written (relative ones unresolved).
+pub fn addresses(html: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for tag in tags(html) {
+        for (name, value) in &tag.attributes {
+            let value = decode_entities(value);
+            match name.as_str() {
+                "href" | "src" | "poster" => found.push(value.trim().to_owned()),
+                "srcset" => found.extend(
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_owned),
+                ),
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -245,26 +267,4 @@ mod tests {
             assert_eq!(active_content(html), Vec::<String>::new(), "{html}");
         }
     }
-}
-
-/// Every address a page makes the browser follow or fetch (`href`, `src`, each candidate of
-/// a `srcset`, `poster`), entities decoded, as written (relative ones unresolved).
-pub fn addresses(html: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for tag in tags(html) {
-        for (name, value) in &tag.attributes {
-            let value = decode_entities(value);
-            match name.as_str() {
-                "href" | "src" | "poster" => found.push(value.trim().to_owned()),
-                "srcset" => found.extend(
-                    value
-                        .split(',')
-                        .filter_map(|c| c.split_whitespace().next())
-                        .map(str::to_owned),
-                ),
-                _ => {}
-            }
-        }
-    }
-    found
 }
