@@ -635,11 +635,12 @@ def flask_import(args, budgets):
 
 
 def markdown_moves(args):
-    """`quire export-markdown` of a 5,000-post blog (`quire demo`, 20 comments on the newest)
-    and `quire import-markdown` of that folder into an empty database, on each backend: wall
-    time and the process's peak RSS."""
+    """`quire export-markdown` and `export-static` of a 5,000-post blog (`quire demo`, 20
+    comments on the newest) and `quire import-markdown` of the Markdown folder into an empty
+    database, on each backend: wall time and the process's peak RSS. Then the WordPress and
+    Ghost importers, on exports grown to 5,000 posts from the real fixtures."""
     posts = DATASETS["large"][0]
-    print(f"\n## Markdown out and in: {posts:,} posts\n")
+    print(f"\n## Markdown and static site out, Markdown in: {posts:,} posts\n")
     print("| backend | step | wall s | peak RSS MiB | said |\n|---|---|---:|---:|---|")
     for backend in args.backends.split(","):
         tmp = tempfile.mkdtemp(prefix="quire-markdown-")
@@ -654,15 +655,19 @@ def markdown_moves(args):
                             "--users", "100", "--comments", "20"], env=env, check=True, cwd=tmp,
                            capture_output=True)
             folder = os.path.join(tmp, "posts")
+            site = os.path.join(tmp, "site")
             for step, url, command in [
                 ("export-markdown", source_url, ["export-markdown", folder]),
+                ("export-static", source_url,
+                 ["export-static", site, "--base-url", "https://archive.example"]),
                 ("import-markdown", target_url, ["import-markdown", folder]),
             ]:
                 progress(f"quire {step} of {posts} posts on {backend}")
                 started = time.perf_counter()
                 with tempfile.TemporaryFile() as errors:
                     child = subprocess.Popen([args.binary, *command], cwd=tmp, stdout=subprocess.PIPE,
-                                             stderr=errors, env={**env, "DATABASE_URL": url})
+                                             stderr=errors, env={**env, "DATABASE_URL": url,
+                                                                 "LEPTOS_SITE_ROOT": args.site})
                     out = child.stdout.read().decode()
                     _, status, usage = os.wait4(child.pid, 0)
                     seconds = time.perf_counter() - started
@@ -676,6 +681,79 @@ def markdown_moves(args):
             drop_source()
             drop_target()
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def grown_exports(tmp, posts):
+    """The WordPress and Ghost fixtures (real exports) with `posts` more copies of a published
+    post each, under new ids, titles and addresses: what a large blog's export looks like."""
+    fixtures = os.path.join(os.path.dirname(__file__), "..", "server", "tests", "fixtures")
+    with open(os.path.join(fixtures, "wordpress", "export.xml"), encoding="utf-8") as f:
+        wxr = f.read()
+    start = wxr.index("<item>", wxr.index("<title><![CDATA[Hello from WordPress]]>") - 200)
+    item = wxr[start:wxr.index("</item>", start) + len("</item>")]
+    copies = []
+    for i in range(posts):
+        copies.append(item.replace("hello-from-wordpress", f"hello-from-wordpress-{i}")
+                      .replace("Hello from WordPress", f"Hello from WordPress {i}")
+                      .replace("<wp:post_id>4</wp:post_id>", f"<wp:post_id>{100000 + i}</wp:post_id>"))
+    end = wxr.rindex("</channel>")
+    wordpress = os.path.join(tmp, "wordpress.xml")
+    with open(wordpress, "w", encoding="utf-8") as f:
+        f.write(wxr[:end] + "\n".join(copies) + wxr[end:])
+
+    with open(os.path.join(fixtures, "ghost", "export.json"), encoding="utf-8") as f:
+        export = json.load(f)
+    data = export["db"][0]["data"]
+    post = next(p for p in data["posts"] if p["slug"] == "tagged-everything")
+    links = [t for t in data["posts_tags"] if t["post_id"] == post["id"]]
+    for i in range(posts):
+        copy = dict(post, id=f"bench{i:019d}", slug=f"tagged-everything-{i}",
+                    title=f"Tagged Everything {i}")
+        data["posts"].append(copy)
+        data["posts_authors"].append({"id": f"a{i}", "post_id": copy["id"], "author_id": "1",
+                                      "sort_order": 0})
+        data["posts_tags"].extend(dict(t, id=f"t{i}-{n}", post_id=copy["id"])
+                                  for n, t in enumerate(links))
+    ghost = os.path.join(tmp, "ghost.json")
+    with open(ghost, "w", encoding="utf-8") as f:
+        json.dump(export, f)
+    return wordpress, ghost
+
+
+def platform_imports(args):
+    """`quire import-wordpress` and `import-ghost` of exports grown to 5,000 posts, into an
+    empty database on each backend."""
+    posts = DATASETS["large"][0]
+    print(f"\n## WordPress and Ghost in: {posts:,} posts more than the real fixtures\n")
+    print("| backend | step | wall s | peak RSS MiB | said |\n|---|---|---:|---:|---|")
+    tmp = tempfile.mkdtemp(prefix="quire-platforms-")
+    try:
+        wordpress, ghost = grown_exports(tmp, posts)
+        for backend in args.backends.split(","):
+            for step, command in [("import-wordpress", ["import-wordpress", wordpress]),
+                                  ("import-ghost", ["import-ghost", ghost])]:
+                target = tempfile.mkdtemp(dir=tmp)
+                url, drop = new_database(backend, target)
+                try:
+                    progress(f"quire {step} of {posts} posts on {backend}")
+                    env = {"PATH": os.environ["PATH"], "DATABASE_URL": url, "RUST_LOG": "warn"}
+                    started = time.perf_counter()
+                    child = subprocess.Popen([args.binary, *command], cwd=target, env=env,
+                                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                    out = child.stdout.read().decode()
+                    errors = child.stderr.read().decode()
+                    _, status, usage = os.wait4(child.pid, 0)
+                    seconds = time.perf_counter() - started
+                    if status != 0:
+                        raise RuntimeError(f"{step} on {backend} failed:\n{errors}")
+                    said = next((line for line in out.splitlines() if " posts (" in line), "")
+                    print(f"| {backend} | {step} | {seconds:.1f} | {usage.ru_maxrss / 1024:.1f} "
+                          f"| {said} |")
+                finally:
+                    drop()
+                    time.sleep(0.01)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def scalar(backend, db_url, sql):
@@ -802,7 +880,7 @@ def main():
     parser.add_argument("--only-newsletter", action="store_true",
                         help="skip everything but the newsletter row")
     parser.add_argument("--only-markdown", action="store_true",
-                        help="skip everything but export-markdown and import-markdown of 5,000 posts")
+                        help="skip everything but the moves of 5,000 posts (Markdown and static out; Markdown, WordPress, Ghost in)")
     args = parser.parse_args()
     args.lighthouse = args.lighthouse or args.only_lighthouse
     args.site = os.path.abspath(args.site)
@@ -833,6 +911,7 @@ def main():
 
     if args.only_markdown or not only_one:
         markdown_moves(args)
+        platform_imports(args)
 
     if args.lighthouse:
         tmp = tempfile.mkdtemp(prefix="quire-lighthouse-")

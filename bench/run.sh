@@ -6,7 +6,8 @@
 #   bench/run.sh --lighthouse        also Google Lighthouse on three pages, mobile and desktop
 #   bench/run.sh --only-lighthouse   Lighthouse alone
 #   bench/run.sh --only-newsletter   a post mailed to 10,000 subscribers (--newsletter N), alone
-#   bench/run.sh --only-markdown     export-markdown and import-markdown of 5,000 posts, alone
+#   bench/run.sh --only-markdown     moves of 5,000 posts, alone: export-markdown, export-static,
+#                                    import-markdown, import-wordpress, import-ghost
 #
 # Builds the release server and client (scripts/build-release.sh), installs wrk and brotli
 # (Debian packages) when missing, makes sure PostgreSQL runs, then prints the tables and the

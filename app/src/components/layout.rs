@@ -4,79 +4,73 @@ use leptos::prelude::*;
 use super::{static_export, LinkButton, ThemeToggle};
 use crate::session::Session;
 
-/// The banner on every page: the blog's name, navigation and the theme switch.
+/// The banner on every page: the blog's name, navigation and the theme switch. A static copy
+/// of the site (`static_export`) has only what works without this server.
 #[component]
 pub fn SiteHeader() -> impl IntoView {
-    if static_export() {
-        return StaticHeader().into_any();
+    let live = !static_export();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="site-header">
+            <a class="brand" href="/">"Quire"</a>
+            <nav aria-label="Main">
+                <ul>
+                    <li><a href="/">"Home"</a></li>
+                    <li><a href="/about">"About"</a></li>
+                    {live.then(|| view! {
+                        <li><a href="/contact">"Contact"</a></li>
+                        <AccountLinks/>
+                    })}
+                </ul>
+            </nav>
+            {live.then(|| view! {
+                // A plain GET form: works without JavaScript, and the results have an address.
+                <form class="site-search" role="search" action="/search" method="get">
+                    <label for="site-search" class="visually-hidden">"Search posts"</label>
+                    <input type="search" id="site-search" name="q" placeholder="Search posts" required maxlength="200"/>
+                    <button type="submit">"Search"</button>
+                </form>
+                <ThemeToggle/>
+            })}
+        </header>
     }
+}
+
+/// The reader's links: the admin's pages, the account and "Log out"; or "Log in" and
+/// "Register".
+#[component]
+fn AccountLinks() -> impl IntoView {
     let session = Session::get();
     let user = session.user;
     let logout = session.logout;
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="site-header">
-            <a class="brand" href="/">"Quire"</a>
-            <nav aria-label="Main">
-                <ul>
-                    <li><a href="/">"Home"</a></li>
-                    <li><a href="/about">"About"</a></li>
-                    <li><a href="/contact">"Contact"</a></li>
-                    <Transition fallback=|| ()>
-                        {move || Suspend::new(async move {
-                            match user.await {
-                                Ok(Some(me)) => view! {
-                                    {me.is_admin().then(|| view! {
-                                        <li><a href="/admin/posts/new">"New post"</a></li>
-                                        <li><a href="/admin/users">"Users"</a></li>
-                                        <li><a href="/admin/comments">"Comments"</a></li>
-                                        <li><a href="/admin/messages">"Messages"</a></li>
-                                        <li><a href="/admin/subscribers">"Subscribers"</a></li>
-                                    })}
-                                    <li><a href="/account" class="account-link">{me.name}</a></li>
-                                    <li>
-                                        <ActionForm action=logout>
-                                            <LinkButton label="Log out" name="Log out"/>
-                                        </ActionForm>
-                                    </li>
-                                }
-                                .into_any(),
-                                _ => view! {
-                                    <li><a href="/login">"Log in"</a></li>
-                                    <li><a href="/register">"Register"</a></li>
-                                }
-                                .into_any(),
-                            }
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match user.await {
+                    Ok(Some(me)) => view! {
+                        {me.is_admin().then(|| view! {
+                            <li><a href="/admin/posts/new">"New post"</a></li>
+                            <li><a href="/admin/users">"Users"</a></li>
+                            <li><a href="/admin/comments">"Comments"</a></li>
+                            <li><a href="/admin/messages">"Messages"</a></li>
+                            <li><a href="/admin/subscribers">"Subscribers"</a></li>
                         })}
-                    </Transition>
-                </ul>
-            </nav>
-            // A plain GET form: works without JavaScript, and the results have an address.
-            <form class="site-search" role="search" action="/search" method="get">
-                <label for="site-search" class="visually-hidden">"Search posts"</label>
-                <input type="search" id="site-search" name="q" placeholder="Search posts" required maxlength="200"/>
-                <button type="submit">"Search"</button>
-            </form>
-            <ThemeToggle/>
-        </header>
-    }
-    .into_any()
-}
-
-/// The banner of a static copy of the site: only what works without this server.
-#[component]
-fn StaticHeader() -> impl IntoView {
-    view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
-        <header class="site-header">
-            <a class="brand" href="/">"Quire"</a>
-            <nav aria-label="Main">
-                <ul>
-                    <li><a href="/">"Home"</a></li>
-                    <li><a href="/about">"About"</a></li>
-                </ul>
-            </nav>
-        </header>
+                        <li><a href="/account" class="account-link">{me.name}</a></li>
+                        <li>
+                            <ActionForm action=logout>
+                                <LinkButton label="Log out" name="Log out"/>
+                            </ActionForm>
+                        </li>
+                    }
+                    .into_any(),
+                    _ => view! {
+                        <li><a href="/login">"Log in"</a></li>
+                        <li><a href="/register">"Register"</a></li>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 

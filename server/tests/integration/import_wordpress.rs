@@ -8,7 +8,9 @@ use app::db;
 use app::domain::{Email, Role};
 use sha2::{Digest, Sha256};
 
-use crate::support::{both, count, html, quire_on, refuse_posts_titled, TestDb, TestServer};
+use crate::support::{
+    both, count, html, location, quire_on, refuse_posts_titled, TestDb, TestServer,
+};
 
 both!(
     a_wordpress_blog_moves_in_with_its_people_comments_images_and_addresses,
@@ -27,17 +29,6 @@ fn import(db: &TestDb, extra: &[&str]) -> (bool, String) {
     let mut args = vec!["import-wordpress", export.to_str().unwrap()];
     args.extend_from_slice(extra);
     quire_on(db, &args)
-}
-
-/// Where `path` redirects to, if it does.
-async fn location(server: &TestServer, path: &str) -> Option<String> {
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
-    let response = client.get(server.url(path)).send().await.unwrap();
-    (response.status() == 308 || response.status() == 301)
-        .then(|| response.headers()["location"].to_str().unwrap().to_owned())
 }
 
 async fn a_wordpress_blog_moves_in_with_its_people_comments_images_and_addresses(db: TestDb) {
@@ -189,7 +180,7 @@ async fn a_wordpress_blog_moves_in_with_its_people_comments_images_and_addresses
     );
     assert_eq!(location(&server, "/?p=5").await, None);
     assert_eq!(server.get("/?p=5").await.0, 200, "the home page");
-    assert_eq!(server.get("/2024/05/nothing-here/").await.0, 404);
+    assert_eq!(server.get("/2024/05/nothing-here").await.0, 404);
 }
 
 async fn a_dry_run_a_full_blog_and_a_broken_file_change_nothing(db: TestDb) {

@@ -1,12 +1,14 @@
 //! Leaving as plain files: `quire export-markdown` writes every post as Markdown with front
 //! matter, the images they use beside them, and their comments as JSON.
 
-use app::db::{self, images::NewImage, posts::NewPost};
+use app::db::{self, posts::NewPost};
 use app::domain::{CommentStatus, PostTitle, Tag};
 use sha2::{Digest, Sha256};
 use std::path::Path;
 
-use crate::support::{both, count, quire_on, refuse_posts_titled, seed, TestDb, TestServer};
+use crate::support::{
+    both, count, location, quire_on, refuse_posts_titled, seed, TestDb, TestServer,
+};
 
 both!(
     every_post_leaves_as_markdown_with_its_images_and_comments,
@@ -34,16 +36,7 @@ struct Seeded {
 async fn seed_blog(pool: &db::Db) -> Seeded {
     let author = seed::author(pool, "Ada Writer").await;
     let png = crate::images::png(3, 2, [200, 40, 90]);
-    let sha = format!("{:x}", Sha256::digest(&png));
-    let image = NewImage {
-        sha256: &sha,
-        content_type: "image/png",
-        bytes: &png,
-        width: None,
-        height: None,
-        uploader_id: author,
-    };
-    db::images::store(pool, &image).await.unwrap();
+    let sha = seed::image(pool, author, &png).await;
     let title = PostTitle::parse("Quotes \"and\": a colon").unwrap();
     let tags = [
         Tag::parse("Rust").unwrap(),
@@ -283,6 +276,14 @@ async fn a_hugo_folder_comes_in_with_its_front_matter_and_images(db: TestDb) {
             .bytes,
         png
     );
+
+    // Links to the Hugo site's addresses (`/posts/first-post/`) still lead to the posts.
+    let server = TestServer::start(&db).await;
+    assert_eq!(
+        location(&server, "/posts/first-post/").await.as_deref(),
+        Some("/posts/first-post")
+    );
+    assert_eq!(server.get("/posts/first-post").await.0, 200);
 }
 
 async fn a_folder_with_a_problem_imports_nothing(db: TestDb) {

@@ -69,7 +69,7 @@ async fn search_ranks_title_matches_first_and_marks_them(db: TestDb) {
     assert_eq!(page.status, 200);
     assert!(page
         .body
-        .contains(r#"<form class="site-search" role="search" action="/search" method="get">"#));
+        .contains(r#"<form role="search" action="/search" method="get" class="site-search">"#));
     assert!(
         page.body.contains("Results for “tomatoes”"),
         "{}",

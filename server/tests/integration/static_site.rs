@@ -5,9 +5,8 @@ use std::collections::{BTreeSet, VecDeque};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-use app::db::{self, images::NewImage, posts::NewPost};
+use app::db::{self, posts::NewPost};
 use app::domain::{CommentStatus, PostTitle, Tag};
-use sha2::{Digest, Sha256};
 
 use crate::support::{both, html, seed, server, TestDb};
 
@@ -53,21 +52,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
         )
         .await;
     }
-    let png = crate::images::png(3, 2, [20, 140, 90]);
-    let sha = format!("{:x}", Sha256::digest(&png));
-    db::images::store(
-        pool,
-        &NewImage {
-            sha256: &sha,
-            content_type: "image/png",
-            bytes: &png,
-            width: None,
-            height: None,
-            uploader_id: author,
-        },
-    )
-    .await
-    .unwrap();
+    let sha = seed::image(pool, author, &crate::images::png(3, 2, [20, 140, 90])).await;
     let body = format!(
         "A picture: ![green](/images/{sha}.png)\n\nSee [the first post](/posts/{}), its \
          [old address](/post/{}) and [the login page](/login).",

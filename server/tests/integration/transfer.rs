@@ -145,6 +145,11 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
     db::subscribers::queue_mailing(&mut tx, post_id, subscriber, &"d".repeat(64), &mailing)
         .await
         .unwrap();
+    // An imported post's address on its old blog, whose redirect must move too.
+    let old = app::domain::OldAddress::parse("/2024/05/first/").unwrap();
+    db::import::old_address(&mut tx, &old, post_id)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     // An uploaded image: a PNG signature, then every byte value, which must survive base64.
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();

@@ -5,7 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::commands::importing::{fit, shorten, without_controls};
+use crate::commands::importing::{fit, shorten, without_controls, Taken};
 use app::db::transfer::Value;
 use app::domain::{parse_cover_url, BodyFormat, Email, PostTitle, Role, Slug, UserName};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -139,7 +139,7 @@ pub struct Planner {
     /// Accounts made up while planning the current row, to write before it.
     pending_users: Vec<Vec<Value>>,
     admins: Vec<String>,
-    titles: HashSet<String>,
+    titles: Taken,
     slugs: HashMap<String, i64>,
     post_dates: HashMap<i64, DateTime<Utc>>,
     last_date: Option<DateTime<Utc>>,
@@ -159,7 +159,7 @@ impl Planner {
             made_up: HashMap::new(),
             pending_users: Vec::new(),
             admins: Vec::new(),
-            titles: HashSet::new(),
+            titles: Taken::default(),
             slugs: HashMap::new(),
             post_dates: HashMap::new(),
             last_date: None,
@@ -401,49 +401,13 @@ impl Planner {
     }
 
     fn post_title(&mut self, id: i64, raw: Option<&str>) -> String {
-        let raw = raw.unwrap_or_default();
-        let mut title = match PostTitle::parse(raw) {
-            Ok(title) => title.as_str().to_owned(),
-            Err(_) => {
-                let cleaned = without_controls(raw).trim().to_owned();
-                let title = if cleaned.is_empty() {
-                    format!("Untitled post {id}")
-                } else {
-                    shorten(&cleaned, PostTitle::MAX_CHARS)
-                };
-                let why = if cleaned.is_empty() {
-                    "it has no title".to_owned()
-                } else if cleaned.chars().count() > PostTitle::MAX_CHARS {
-                    format!(
-                        "its title is {} characters and Quire allows {}",
-                        cleaned.chars().count(),
-                        PostTitle::MAX_CHARS
-                    )
-                } else {
-                    "its title has control characters".to_owned()
-                };
-                self.problem("posts", id, format!("{why}: imported as {title:?}"));
-                title
-            }
-        };
         // Flask's titles are unique, but shortening can make two alike.
-        if self.titles.contains(&title) {
-            let base = title.clone();
-            title = (2..)
-                .map(|n| {
-                    let suffix = format!(" ({n})");
-                    shorten(&base, PostTitle::MAX_CHARS - suffix.chars().count()) + &suffix
-                })
-                .find(|candidate| !self.titles.contains(candidate))
-                .expect("a free title");
-            self.problem(
-                "posts",
-                id,
-                format!("another post has the title {base:?}: imported as {title:?}"),
-            );
+        let untitled = format!("Untitled post {id}");
+        let (title, why) = self.titles.title(raw.unwrap_or_default(), &untitled);
+        if let Some(why) = why {
+            self.problem("posts", id, why);
         }
-        self.titles.insert(title.clone());
-        title
+        title.as_str().to_owned()
     }
 
     fn post_slug(&mut self, id: i64, title: &str) -> String {

@@ -5,12 +5,12 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use app::domain::{parse_cover_url, parse_subtitle, BodyFormat, OldAddress, Role, Tag, UserName};
+use app::domain::{parse_cover_url, parse_subtitle, BodyFormat, OldAddress, Tag};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::export::{Data, Post};
 use crate::commands::importing::{
-    fit, shorten, without_controls, Images, Notes, Person, Plan, PlannedPost, Taken,
+    shorten, unknown_admin, without_controls, Images, Notes, Person, Plan, PlannedPost, Taken,
 };
 
 /// What Ghost writes in place of its own address (`__GHOST_URL__/content/images/a.jpg`).
@@ -47,39 +47,11 @@ pub fn plan(data: &Data, settings: &Settings) -> (Plan, Notes) {
     let mut notes = Notes::default();
     let mut taken = Taken::default();
     for user in &data.users {
-        let name = fit(&without_controls(&user.name), UserName::MAX_CHARS);
-        let admin = settings
-            .admin
-            .is_some_and(|a| a.eq_ignore_ascii_case(user.email.trim()));
-        plan.people.insert(
-            author_key(&user.id),
-            Person {
-                name: if name.is_empty() {
-                    "Ghost author".into()
-                } else {
-                    name
-                },
-                email: (!user.email.trim().is_empty()).then(|| user.email.trim().to_owned()),
-                role: if admin { Role::Admin } else { Role::Reader },
-            },
-        );
+        let person = Person::author(&user.name, "Ghost author", &user.email, settings.admin);
+        plan.people.insert(author_key(&user.id), person);
     }
-    if let Some(admin) = settings.admin {
-        if !data
-            .users
-            .iter()
-            .any(|u| u.email.trim().eq_ignore_ascii_case(admin))
-        {
-            plan.problems.push(format!(
-                "--admin {admin}: no user of the export has that address (they are: {})",
-                data.users
-                    .iter()
-                    .map(|u| u.email.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
+    let emails = data.users.iter().map(|u| u.email.as_str());
+    plan.problems.extend(unknown_admin(settings.admin, emails));
     let tags: HashMap<&str, &super::export::Tag> =
         data.tags.iter().map(|t| (t.id.as_str(), t)).collect();
     let mut images = Images::new(

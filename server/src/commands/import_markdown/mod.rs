@@ -16,20 +16,15 @@ use anyhow::Context as _;
 use app::db::{self, Db};
 use app::domain::Email;
 
-use super::importing::{self, Write};
+use super::importing::{self, Target, Write};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// The folder: `*.md` files, and `*/index.md` page bundles.
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
-    /// Check everything and say what would be imported, changing nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Delete the blog's posts (and their comments) first, instead of refusing a blog that
-    /// has some.
-    #[arg(long)]
-    pub replace: bool,
+    #[command(flatten)]
+    pub target: Target,
     /// The account (by email) every post is by, instead of each file's `author`.
     #[arg(long, value_name = "EMAIL")]
     pub author: Option<String>,
@@ -57,8 +52,7 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
     }
     let source = options.dir.display().to_string();
     let write = Write {
-        dry_run: options.dry_run,
-        replace: options.replace,
+        target: options.target.clone(),
         fixed,
         source: &source,
     };

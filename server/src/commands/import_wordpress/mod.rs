@@ -10,23 +10,17 @@ mod wxr;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use anyhow::Context as _;
 use app::db::Db;
 
-use super::importing::{self, Write};
+use super::importing::{self, Target, Write};
 
 #[derive(Debug, clap::Args)]
 pub struct Options {
     /// The export: the `.xml` file "Tools → Export → All content" downloads.
     #[arg(value_name = "FILE")]
     pub file: PathBuf,
-    /// Check everything and say what would be imported, changing nothing.
-    #[arg(long)]
-    pub dry_run: bool,
-    /// Delete the blog's posts (and their comments) first, instead of refusing a blog that
-    /// has some.
-    #[arg(long)]
-    pub replace: bool,
+    #[command(flatten)]
+    pub target: Target,
     /// The author (by email, as in the export) who becomes an admin of this blog; the other
     /// authors become accounts that log in once they set a password.
     #[arg(long, value_name = "EMAIL")]
@@ -39,25 +33,16 @@ pub struct Options {
 }
 
 pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
-    let text = std::fs::read_to_string(&options.file)
-        .with_context(|| format!("could not read {}", options.file.display()))?;
-    let source = options.file.display().to_string();
+    let (text, source) = importing::read_export(&options.file)?;
     let export = wxr::parse(&text).map_err(|why| anyhow::anyhow!("{source}: {why}"))?;
-    if let Some(dir) = &options.fetch_images {
-        anyhow::ensure!(
-            dir.is_dir(),
-            "--fetch-images {}: not a folder (give the copy of wp-content/uploads)",
-            dir.display()
-        );
-    }
+    importing::check_images_folder(options.fetch_images.as_deref(), "wp-content/uploads")?;
     let settings = plan::Settings {
         admin: options.admin.as_deref(),
         uploads: options.fetch_images.as_deref(),
     };
     let (plan, notes) = plan::plan(&export, &settings);
     let write = Write {
-        dry_run: options.dry_run,
-        replace: options.replace,
+        target: options.target.clone(),
         fixed: HashMap::new(),
         source: &source,
     };

@@ -6,14 +6,15 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use app::domain::{
-    parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Role, Tag, UserName,
+    parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Tag, UserName,
 };
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::body;
 use super::wxr::{Comment, Export, Item};
 use crate::commands::importing::{
-    fit, shorten, without_controls, Images, Notes, Person, Plan, PlannedComment, PlannedPost, Taken,
+    fit, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan, PlannedComment,
+    PlannedPost, Taken,
 };
 
 /// First segments of Quire's own pages: an old address there would never be asked for.
@@ -57,41 +58,16 @@ pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
         .map(|a| (a.id.as_str(), a.login.as_str()))
         .collect();
     for author in &export.authors {
-        let name = fit(&without_controls(&author.display_name), UserName::MAX_CHARS);
-        let name = if name.is_empty() {
-            author.login.clone()
-        } else {
-            name
-        };
-        let admin = settings
-            .admin
-            .is_some_and(|a| a.eq_ignore_ascii_case(author.email.trim()));
-        plan.people.insert(
-            author_key(&author.login),
-            Person {
-                name,
-                email: (!author.email.trim().is_empty()).then(|| author.email.trim().to_owned()),
-                role: if admin { Role::Admin } else { Role::Reader },
-            },
+        let person = Person::author(
+            &author.display_name,
+            &author.login,
+            &author.email,
+            settings.admin,
         );
+        plan.people.insert(author_key(&author.login), person);
     }
-    if let Some(admin) = settings.admin {
-        if !export
-            .authors
-            .iter()
-            .any(|a| a.email.trim().eq_ignore_ascii_case(admin))
-        {
-            plan.problems.push(format!(
-                "--admin {admin}: no author of the export has that address (they are: {})",
-                export
-                    .authors
-                    .iter()
-                    .map(|a| a.email.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
+    let emails = export.authors.iter().map(|a| a.email.as_str());
+    plan.problems.extend(unknown_admin(settings.admin, emails));
     let attachments: HashMap<i64, &str> = export
         .items
         .iter()

@@ -63,6 +63,63 @@ pub struct Person {
     pub role: Role,
 }
 
+impl Person {
+    /// An author of the old blog: their name (else `fallback`), their address, and the admin
+    /// role when it is `admin`'s.
+    pub fn author(name: &str, fallback: &str, email: &str, admin: Option<&str>) -> Person {
+        let name = fit(&without_controls(name), UserName::MAX_CHARS);
+        let email = email.trim();
+        Person {
+            name: if name.is_empty() {
+                fallback.to_owned()
+            } else {
+                name
+            },
+            email: (!email.is_empty()).then(|| email.to_owned()),
+            role: if admin.is_some_and(|a| a.eq_ignore_ascii_case(email)) {
+                Role::Admin
+            } else {
+                Role::Reader
+            },
+        }
+    }
+}
+
+/// The problem with `--admin EMAIL` when no author of the export has that address.
+pub fn unknown_admin<'e>(
+    admin: Option<&str>,
+    emails: impl Iterator<Item = &'e str> + Clone,
+) -> Option<String> {
+    let admin = admin?;
+    if emails.clone().any(|e| e.trim().eq_ignore_ascii_case(admin)) {
+        return None;
+    }
+    let known: Vec<&str> = emails.collect();
+    Some(format!(
+        "--admin {admin}: no author of the export has that address (they are: {})",
+        known.join(", ")
+    ))
+}
+
+/// The text of an export file, and its name for messages.
+pub fn read_export(file: &std::path::Path) -> anyhow::Result<(String, String)> {
+    let text = std::fs::read_to_string(file)
+        .with_context(|| format!("could not read {}", file.display()))?;
+    Ok((text, file.display().to_string()))
+}
+
+/// Refuses a `--fetch-images` that is not a folder, naming what to give instead.
+pub fn check_images_folder(dir: Option<&std::path::Path>, what: &str) -> anyhow::Result<()> {
+    if let Some(dir) = dir {
+        anyhow::ensure!(
+            dir.is_dir(),
+            "--fetch-images {}: not a folder (give the copy of {what})",
+            dir.display()
+        );
+    }
+    Ok(())
+}
+
 #[derive(Default)]
 pub struct Plan {
     pub posts: Vec<PlannedPost>,
@@ -76,9 +133,20 @@ pub struct Plan {
     pub problems: Vec<String>,
 }
 
-pub struct Write<'a> {
+/// What every import command takes besides its source.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Target {
+    /// Check everything and say what would be imported, changing nothing.
+    #[arg(long)]
     pub dry_run: bool,
+    /// Delete the blog's posts (and their comments) first, instead of refusing a blog that
+    /// has some.
+    #[arg(long)]
     pub replace: bool,
+}
+
+pub struct Write<'a> {
+    pub target: Target,
     /// Keys already bound to an account (`--author EMAIL`).
     pub fixed: HashMap<String, i64>,
     /// Where the problems were found, for the message that refuses: a folder or a file.
@@ -127,13 +195,13 @@ pub async fn write(db: &Db, plan: &Plan, options: Write<'_>) -> anyhow::Result<W
         .await
         .context("could not open the database")?;
     let existing = db::import::post_count(&mut tx).await?;
-    if existing > 0 && !options.replace {
+    if existing > 0 && !options.target.replace {
         bail!(
             "this blog has {existing} posts: import into an empty blog, or pass --replace to \
              delete them first"
         );
     }
-    if options.replace {
+    if options.target.replace {
         db::import::delete_posts(&mut tx).await?;
     }
     let mut accounts = options.fixed.clone();
@@ -211,7 +279,7 @@ pub async fn write(db: &Db, plan: &Plan, options: Write<'_>) -> anyhow::Result<W
             plan.undated.join(", ")
         );
     }
-    if options.dry_run {
+    if options.target.dry_run {
         tx.rollback().await.context("could not undo the dry run")?;
         println!("Dry run: nothing was changed.");
     } else {
@@ -287,6 +355,8 @@ impl Taken {
                 PostTitle::MAX_CHARS
             );
             (shorten(&cleaned, PostTitle::MAX_CHARS), Some(why))
+        } else if cleaned != raw.trim() {
+            (cleaned, Some("its title has control characters".to_owned()))
         } else {
             (cleaned, None)
         };

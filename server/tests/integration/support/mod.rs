@@ -65,6 +65,22 @@ pub fn quire_on(db: &TestDb, args: &[&str]) -> (bool, String) {
     (out.status.success(), text)
 }
 
+/// Where `path` on `server` redirects to, if it does.
+pub async fn location(server: &TestServer, path: &str) -> Option<String> {
+    let response = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(server.url(path))
+        .send()
+        .await
+        .unwrap();
+    response
+        .status()
+        .is_redirection()
+        .then(|| response.headers()["location"].to_str().unwrap().to_owned())
+}
+
 /// The one number `sql` selects from `db`.
 pub async fn count(db: &TestDb, sql: &str) -> i64 {
     match db.connect().await {
@@ -124,6 +140,22 @@ pub mod seed {
         )
         .await
         .expect("create author")
+    }
+
+    /// Stores `png` as an upload by `uploader`; returns its SHA-256 (hex).
+    pub async fn image(db: &Db, uploader: i64, png: &[u8]) -> String {
+        use sha2::{Digest, Sha256};
+        let sha = format!("{:x}", Sha256::digest(png));
+        let image = db::images::NewImage {
+            sha256: &sha,
+            content_type: "image/png",
+            bytes: png,
+            width: None,
+            height: None,
+            uploader_id: uploader,
+        };
+        db::images::store(db, &image).await.unwrap();
+        sha
     }
 
     /// Creates a post; `published_at: None` leaves it a draft. Returns its slug.
