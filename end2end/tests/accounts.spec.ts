@@ -74,6 +74,9 @@ test('the admin sees New post and the user list; a reader does not', async ({ pa
   await logIn(page, ADMIN.email, ADMIN.password);
   const nav = page.getByRole('navigation', { name: 'Main' });
   await expect(nav.getByRole('link', { name: 'New post' })).toBeVisible();
+  // The admin's other pages are behind the "Admin" disclosure (a <details>: no script needed).
+  await expect(nav.getByRole('link', { name: 'Users' })).toBeHidden();
+  await nav.locator('summary', { hasText: 'Admin' }).click();
   await nav.getByRole('link', { name: 'Users' }).click();
   await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
   await expect(page.getByRole('cell', { name: ADMIN.email })).toBeVisible();

@@ -22,7 +22,9 @@ test('a visitor sends a message and the admin reads it in the inbox', async ({ p
 
   await logIn(page, ADMIN.email, ADMIN.password);
   await expect(page).toHaveURL(/\/$/);
-  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Messages' }).click();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.locator('summary', { hasText: 'Admin' }).click();
+  await nav.getByRole('link', { name: 'Messages' }).click();
   const message = page.locator('.message', { hasText: text });
   await expect(message).toBeVisible();
   await hydrated(page);

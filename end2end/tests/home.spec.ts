@@ -1,5 +1,5 @@
 import { test, expect, type Page } from '@playwright/test';
-import { hydrated } from '../support/helpers';
+import { SEEDED_ADMIN, hydrated, logIn } from '../support/helpers';
 
 // scripts/e2e.sh seeds three posts ("Demo post 1" oldest … "Demo post 3" newest); the
 // server shows two a page.
@@ -175,4 +175,34 @@ test('the header is one row on a laptop, and no link breaks on a phone', async (
   // One line each: as tall as "Home".
   expect(logIn.height).toBeLessThanOrEqual(home.height + 1);
   expect(register.height).toBeLessThanOrEqual(home.height + 1);
+});
+
+test("the admin's header is one row at 1280 px too, with the admin's pages in a menu", async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await logIn(page, SEEDED_ADMIN.email, SEEDED_ADMIN.password);
+  const header = page.getByRole('banner');
+  const nav = header.getByRole('navigation', { name: 'Main' });
+  const menu = nav.locator('summary', { hasText: 'Admin' });
+  const parts = await Promise.all(
+    [
+      header.getByRole('link', { name: 'Quire' }),
+      nav.getByRole('link', { name: 'Home' }),
+      nav.getByRole('link', { name: 'New post' }),
+      menu,
+      nav.getByRole('button', { name: 'Log out' }),
+      header.getByRole('button', { name: 'Search' }),
+      header.getByRole('button', { name: /theme$/ }),
+    ].map(async (part) => (await part.boundingBox())!),
+  );
+  const middle = (box: { y: number; height: number }) => box.y + box.height / 2;
+  for (const box of parts) {
+    expect(Math.abs(middle(box) - middle(parts[0]))).toBeLessThan(12);
+  }
+  // The menu opens below the header, over the page, and its links work.
+  await menu.click();
+  const subscribers = nav.getByRole('link', { name: 'Subscribers' });
+  await expect(subscribers).toBeVisible();
+  expect((await subscribers.boundingBox())!.y).toBeGreaterThan(parts[0].y + parts[0].height);
+  await subscribers.click();
+  await expect(page.getByRole('heading', { level: 1, name: /Subscribers/ })).toBeVisible();
 });

@@ -53,7 +53,9 @@ test('the admin hides a reader\'s comment and a visitor no longer sees it', asyn
   await expect(page.getByText(text)).toHaveCount(0);
 
   // The moderation page lists it; showing it takes it off the list and back onto the post.
-  await admin.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Comments' }).click();
+  const adminNav = admin.getByRole('navigation', { name: 'Main' });
+  await adminNav.locator('summary', { hasText: 'Admin' }).click();
+  await adminNav.getByRole('link', { name: 'Comments' }).click();
   await expect(admin.getByRole('heading', { level: 1, name: 'Comments' })).toBeVisible();
   await hydrated(admin);
   await expect(admin.getByLabel('Hold new comments for approval')).toBeVisible();

@@ -50,10 +50,20 @@ fn AccountLinks() -> impl IntoView {
                     Ok(Some(me)) => view! {
                         {me.is_admin().then(|| view! {
                             <li><a href="/admin/posts/new">"New post"</a></li>
-                            <li><a href="/admin/users">"Users"</a></li>
-                            <li><a href="/admin/comments">"Comments"</a></li>
-                            <li><a href="/admin/messages">"Messages"</a></li>
-                            <li><a href="/admin/subscribers">"Subscribers"</a></li>
+                            // The admin's other pages behind one disclosure, so the header
+                            // stays one row at desktop widths; a <details> opens without
+                            // JavaScript.
+                            <li>
+                                <details class="admin-menu">
+                                    <summary>"Admin"</summary>
+                                    <ul>
+                                        <li><a href="/admin/users">"Users"</a></li>
+                                        <li><a href="/admin/comments">"Comments"</a></li>
+                                        <li><a href="/admin/messages">"Messages"</a></li>
+                                        <li><a href="/admin/subscribers">"Subscribers"</a></li>
+                                    </ul>
+                                </details>
+                            </li>
                         })}
                         <li><a href="/account" class="account-link">{me.name}</a></li>
                         <li>

@@ -31,6 +31,9 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// Pages rendered at once: enough to keep both cores busy while others wait on the database.
+const IN_FLIGHT: usize = 8;
+
 /// Addresses not linked from any page that a static copy still needs.
 const SEEDS: &[&str] = &[
     "/",
@@ -138,8 +141,23 @@ impl<'a> Crawl<'a> {
     async fn run(mut self) -> anyhow::Result<Report> {
         let mut progress = super::progress::Progress::pages(self.queue.len() as u64);
         progress.table("copying");
-        while let Some(path) = self.queue.pop_front() {
-            self.copy(&path).await?;
+        let mut fetching = tokio::task::JoinSet::new();
+        loop {
+            while fetching.len() < IN_FLIGHT {
+                let Some(path) = self.queue.pop_front() else {
+                    break;
+                };
+                let (router, host) = (self.router.clone(), self.host.clone());
+                fetching.spawn(async move {
+                    let fetched = fetch(router, &host, &path).await;
+                    (path, fetched)
+                });
+            }
+            let Some(done) = fetching.join_next().await else {
+                break;
+            };
+            let (path, fetched) = done.context("a page's rendering stopped")?;
+            self.record(&path, fetched?)?;
             progress.advance(1);
             progress.set_total(self.seen.len() as u64);
         }
@@ -147,73 +165,34 @@ impl<'a> Crawl<'a> {
         Ok(self.report)
     }
 
-    async fn copy(&mut self, path: &SitePath) -> anyhow::Result<()> {
+    /// Writes what was fetched for `path`, and notes the addresses it leads to.
+    fn record(&mut self, path: &SitePath, fetched: Fetched) -> anyhow::Result<()> {
         let uri = path.request_uri();
-        let Some(file) = path.file() else {
-            self.report.broken.push((uri, self.seen[path].clone()));
-            return Ok(());
-        };
-        let request = Request::get(&uri)
-            .header(header::HOST, &self.host)
-            .body(Body::empty())
-            .context("building a request")?;
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .with_context(|| format!("asking for {uri}"))?;
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = axum::body::to_bytes(response.into_body(), usize::MAX)
-            .await
-            .with_context(|| format!("reading {uri}"))?;
-        let bytes = match status {
-            StatusCode::OK => {
-                let html = headers
-                    .get(header::CONTENT_TYPE)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.starts_with("text/html"));
-                if html {
-                    self.report.pages += 1;
-                    let text = String::from_utf8_lossy(&body);
-                    let page = rewrite::rewrite(path, &text)
-                        .with_context(|| format!("rewriting the links of {uri}"))?;
-                    for link in page.links {
-                        self.visit(link, &uri);
-                    }
-                    self.report.live_links.extend(page.live_links);
-                    page.html.into_bytes()
-                } else {
-                    self.report.files += 1;
-                    if uri == "/sitemap.xml" {
-                        self.follow_sitemap(&body);
-                    }
-                    body.to_vec()
+        let (file, bytes) = match fetched {
+            Fetched::Page(file, page) => {
+                self.report.pages += 1;
+                for link in page.links {
+                    self.visit(link, &uri);
                 }
+                self.report.live_links.extend(page.live_links);
+                (file, page.html.into_bytes())
             }
-            status if status.is_redirection() => {
-                let location = headers
-                    .get(header::LOCATION)
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("/");
-                let Target::Site(target, fragment) = classify(location) else {
-                    bail!("{uri} redirects out of the site, to {location}");
-                };
-                let (Some(link), false) =
-                    (path.link_to(&target, fragment.as_deref()), path.is_file())
-                else {
-                    bail!("{uri} redirects to {location}, which a static copy cannot say");
-                };
+            Fetched::File(file, body) => {
+                self.report.files += 1;
+                if uri == "/sitemap.xml" {
+                    self.follow_sitemap(&body);
+                }
+                (file, body)
+            }
+            Fetched::Moved(file, target, page) => {
                 self.visit(target, &uri);
                 self.report.redirects += 1;
-                redirect_page(&link).into_bytes()
+                (file, page.into_bytes())
             }
-            StatusCode::NOT_FOUND => {
+            Fetched::Missing => {
                 self.report.broken.push((uri, self.seen[path].clone()));
                 return Ok(());
             }
-            status => bail!("{uri} answered {status}: see the log above"),
         };
         let file = self.dir.join(file);
         if let Some(parent) = file.parent() {
@@ -242,6 +221,67 @@ impl<'a> Crawl<'a> {
                 self.visit(path, "/sitemap.xml");
             }
         }
+    }
+}
+
+/// What the live site answered for an address, made ready for the copy.
+enum Fetched {
+    Page(PathBuf, rewrite::Rewritten),
+    File(PathBuf, Vec<u8>),
+    /// A redirect: where to, and the page that says so.
+    Moved(PathBuf, SitePath, String),
+    /// A 404, or an address no file can be named after.
+    Missing,
+}
+
+/// Asks the router for `path` as an anonymous reader would.
+async fn fetch(router: Router, host: &str, path: &SitePath) -> anyhow::Result<Fetched> {
+    let uri = path.request_uri();
+    let Some(file) = path.file() else {
+        return Ok(Fetched::Missing);
+    };
+    let request = Request::get(&uri)
+        .header(header::HOST, host)
+        .body(Body::empty())
+        .context("building a request")?;
+    let response = router
+        .oneshot(request)
+        .await
+        .with_context(|| format!("asking for {uri}"))?;
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .with_context(|| format!("reading {uri}"))?;
+    match status {
+        StatusCode::OK => {
+            let html = headers
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with("text/html"));
+            if !html {
+                return Ok(Fetched::File(file, body.to_vec()));
+            }
+            let page = rewrite::rewrite(path, &String::from_utf8_lossy(&body))
+                .with_context(|| format!("rewriting the links of {uri}"))?;
+            Ok(Fetched::Page(file, page))
+        }
+        status if status.is_redirection() => {
+            let location = headers
+                .get(header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("/");
+            let Target::Site(target, fragment) = classify(location) else {
+                bail!("{uri} redirects out of the site, to {location}");
+            };
+            let (Some(link), false) = (path.link_to(&target, fragment.as_deref()), path.is_file())
+            else {
+                bail!("{uri} redirects to {location}, which a static copy cannot say");
+            };
+            Ok(Fetched::Moved(file, target, redirect_page(&link)))
+        }
+        StatusCode::NOT_FOUND => Ok(Fetched::Missing),
+        status => bail!("{uri} answered {status}: see the log above"),
     }
 }
 

@@ -48,6 +48,6 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
         source: &source,
     };
     let written = importing::write(db, &plan, write).await?;
-    notes.print(written.old_addresses);
+    notes.print(written.old_addresses, options.target.dry_run);
     Ok(())
 }

@@ -436,6 +436,9 @@ pub fn fit(text: &str, max: usize) -> String {
         .to_owned()
 }
 
+/// How many changes the report lists (`--dry-run` lists every one).
+const SHOWN_CHANGES: usize = 50;
+
 /// What the export had that Quire does not carry, or carries differently.
 #[derive(Debug, Default)]
 pub struct Notes {
@@ -451,7 +454,9 @@ pub struct Notes {
 
 /// What came over differently, and what stayed behind.
 impl Notes {
-    pub fn print(&self, old_addresses: usize) {
+    /// Prints the report; every change when `all` (a dry run), else the first ones.
+    pub fn print(&self, old_addresses: usize, all: bool) {
+        let shown = if all { usize::MAX } else { SHOWN_CHANGES };
         println!("{old_addresses} old addresses now redirect to their posts.");
         if self.pages > 0 {
             println!(
@@ -480,8 +485,14 @@ impl Notes {
         }
         if !self.changes.is_empty() {
             println!("Changed on the way:");
-            for change in &self.changes {
+            for change in self.changes.iter().take(shown) {
                 println!("  {change}");
+            }
+            if self.changes.len() > shown {
+                println!(
+                    "  … and {} more (--dry-run lists them all)",
+                    self.changes.len() - shown
+                );
             }
         }
     }
