@@ -37,7 +37,7 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
     if !meta.version.is_empty() {
         println!("A Ghost {} export.", meta.version);
     }
-    let settings = plan::Settings {
+    let settings = importing::Settings {
         admin: options.admin.as_deref(),
         images: options.fetch_images.as_deref(),
     };

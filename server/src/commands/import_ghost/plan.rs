@@ -3,44 +3,18 @@
 //! that HTML; a post exported without it is named, not guessed at.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use app::domain::{parse_cover_url, parse_subtitle, BodyFormat, OldAddress, Tag};
 use chrono::{DateTime, NaiveDateTime, Utc};
 
 use super::export::{Data, Post};
 use crate::commands::importing::{
-    shorten, unknown_admin, without_controls, Images, Notes, Person, Plan, PlannedPost, Taken,
+    is_quire_page, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan,
+    PlannedPost, Settings, Taken,
 };
 
 /// What Ghost writes in place of its own address (`__GHOST_URL__/content/images/a.jpg`).
 const GHOST_URL: &str = "__GHOST_URL__";
-
-/// First segments of Quire's own pages: an old address there would never be asked for.
-const QUIRE_PAGES: &[&str] = &[
-    "about",
-    "account",
-    "admin",
-    "api",
-    "authors",
-    "contact",
-    "images",
-    "login",
-    "pkg",
-    "post",
-    "posts",
-    "register",
-    "search",
-    "subscribe",
-    "tags",
-    "v",
-];
-
-pub struct Settings<'a> {
-    pub admin: Option<&'a str>,
-    /// A copy of Ghost's `content/images` folder.
-    pub images: Option<&'a Path>,
-}
 
 pub fn plan(data: &Data, settings: &Settings) -> (Plan, Notes) {
     let mut plan = Plan::default();
@@ -229,10 +203,10 @@ fn old_address(post: &Post, change: &mut impl FnMut(String)) -> Vec<OldAddress> 
     let Some(address) = OldAddress::parse(&format!("/{}/", post.slug)) else {
         return Vec::new();
     };
-    let first = address.as_str().trim_start_matches('/');
-    if QUIRE_PAGES.contains(&first) {
+    if is_quire_page(&address) {
         change(format!(
-            "its old address /{first}/ is a page of Quire's: no redirect"
+            "its old address {}/ is a page of Quire's: no redirect",
+            address.as_str()
         ));
         return Vec::new();
     }

@@ -36,9 +36,9 @@ pub async fn run(db: &Db, options: &Options) -> anyhow::Result<()> {
     let (text, source) = importing::read_export(&options.file)?;
     let export = wxr::parse(&text).map_err(|why| anyhow::anyhow!("{source}: {why}"))?;
     importing::check_images_folder(options.fetch_images.as_deref(), "wp-content/uploads")?;
-    let settings = plan::Settings {
+    let settings = importing::Settings {
         admin: options.admin.as_deref(),
-        uploads: options.fetch_images.as_deref(),
+        images: options.fetch_images.as_deref(),
     };
     let (plan, notes) = plan::plan(&export, &settings);
     let write = Write {

@@ -3,7 +3,6 @@
 //! read: a real blog's export always has oddities, and the report names them.
 
 use std::collections::HashMap;
-use std::path::Path;
 
 use app::domain::{
     parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Tag, UserName,
@@ -13,40 +12,9 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use super::body;
 use super::wxr::{Comment, Export, Item};
 use crate::commands::importing::{
-    fit, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan, PlannedComment,
-    PlannedPost, Taken,
+    fit, is_quire_page, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan,
+    PlannedComment, PlannedPost, Settings, Taken,
 };
-
-/// First segments of Quire's own pages: an old address there would never be asked for.
-const QUIRE_PAGES: &[&str] = &[
-    "about",
-    "account",
-    "admin",
-    "api",
-    "authors",
-    "contact",
-    "feed.xml",
-    "images",
-    "login",
-    "pkg",
-    "post",
-    "posts",
-    "register",
-    "robots.txt",
-    "rss.xml",
-    "search",
-    "sitemap.xml",
-    "subscribe",
-    "tags",
-    "v",
-];
-
-pub struct Settings<'a> {
-    /// The author (by address) who becomes an admin.
-    pub admin: Option<&'a str>,
-    /// A copy of `wp-content/uploads`, to take images from.
-    pub uploads: Option<&'a Path>,
-}
 
 pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
     let mut plan = Plan::default();
@@ -74,7 +42,7 @@ pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
         .filter(|i| i.kind == "attachment")
         .map(|i| (i.id, i.attachment_url.as_str()))
         .collect();
-    let mut images = Images::new(settings.uploads, upload_prefixes(export));
+    let mut images = Images::new(settings.images, upload_prefixes(export));
 
     for item in &export.items {
         let published_at = match (item.kind.as_str(), item.status.as_str()) {
@@ -308,11 +276,7 @@ fn old_addresses(export: &Export, item: &Item, notes: &mut Notes) -> Vec<OldAddr
         let Some(address) = OldAddress::parse(raw).filter(|_| within) else {
             continue;
         };
-        let first = address.as_str()[1..]
-            .split(['/', '?'])
-            .next()
-            .unwrap_or_default();
-        if QUIRE_PAGES.contains(&first) {
+        if is_quire_page(&address) {
             notes.changes.push(format!(
                 "post {} ({:?}): its old address {} is a page of Quire's: no redirect",
                 item.id,

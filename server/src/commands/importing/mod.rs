@@ -436,6 +436,47 @@ pub fn fit(text: &str, max: usize) -> String {
         .to_owned()
 }
 
+/// First segments of Quire's own pages: an old address there would never be asked for.
+const QUIRE_PAGES: &[&str] = &[
+    "about",
+    "account",
+    "admin",
+    "api",
+    "authors",
+    "contact",
+    "feed.xml",
+    "images",
+    "login",
+    "pkg",
+    "post",
+    "posts",
+    "register",
+    "robots.txt",
+    "rss.xml",
+    "search",
+    "sitemap.xml",
+    "subscribe",
+    "tags",
+    "v",
+];
+
+/// Whether `address` is one of Quire's own pages (`/about`), which a redirect cannot take.
+pub fn is_quire_page(address: &OldAddress) -> bool {
+    let first = address.as_str()[1..]
+        .split(['/', '?'])
+        .next()
+        .unwrap_or_default();
+    QUIRE_PAGES.contains(&first)
+}
+
+/// What a platform importer is told besides its export.
+pub struct Settings<'a> {
+    /// The author (by address) who becomes an admin.
+    pub admin: Option<&'a str>,
+    /// A copy of the old site's uploads, to take images from.
+    pub images: Option<&'a std::path::Path>,
+}
+
 /// How many changes the report lists (`--dry-run` lists every one).
 const SHOWN_CHANGES: usize = 50;
 
