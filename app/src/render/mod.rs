@@ -16,6 +16,13 @@ mod cache;
 mod highlight;
 mod outline;
 
+/// The text of an HTML body, its markup dropped and its entities decoded (a mail's plain-text
+/// part, an imported excerpt).
+pub fn text_of_html(html: &str) -> String {
+    let clean = ammonia::Builder::empty().clean(html).to_string();
+    html_escape::decode_html_entities(&clean).into_owned()
+}
+
 /// Full Markdown for posts: CommonMark with tables, strikethrough, footnotes, task lists.
 pub fn post_html(markdown: &str) -> String {
     cache::cached("post", markdown, post_html_uncached)

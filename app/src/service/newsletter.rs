@@ -120,7 +120,7 @@ impl Letter {
         let body_text = match post.body_format {
             // Markdown reads well as it is.
             BodyFormat::Markdown => post.body.clone(),
-            BodyFormat::Html => text_of_html(&post.body),
+            BodyFormat::Html => crate::render::text_of_html(&post.body),
         };
         let mut text = format!("{}\n\n", post.title);
         if !post.subtitle.is_empty() {
@@ -161,12 +161,6 @@ fn absolute_url(url: &str, base_url: &str) -> String {
     } else {
         url.to_owned()
     }
-}
-
-/// The text of an HTML body (a post imported from Flask), for the plain-text part.
-fn text_of_html(html: &str) -> String {
-    let clean = ammonia::Builder::empty().clean(html).to_string();
-    html_escape::decode_html_entities(&clean).into_owned()
 }
 
 #[cfg(test)]
@@ -270,7 +264,7 @@ mod tests {
     #[test]
     fn an_html_body_becomes_its_text() {
         assert_eq!(
-            text_of_html("<p>Fish &amp; <b>chips</b></p><script>x()</script>"),
+            crate::render::text_of_html("<p>Fish &amp; <b>chips</b></p><script>x()</script>"),
             "Fish & chips"
         );
     }

@@ -67,39 +67,38 @@ pub async fn old_addresses(
     request: Request,
     next: Next,
 ) -> Response {
-    let uri = request.uri();
-    let address = matches!(*request.method(), Method::GET | Method::HEAD)
-        .then(|| OldAddress::from_parts(uri.path(), uri.query()))
-        .flatten();
-    let Some(address) = address else {
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
         return next.run(request).await;
-    };
+    }
+    // Cheap: a `Uri` shares its bytes. Nothing is parsed unless the answer is a 404.
+    let uri = request.uri().clone();
     if uri.path() == "/" {
-        if let Some(found) = redirect(&state, &address).await {
+        let plain_link = OldAddress::from_parts("/", uri.query());
+        if let Some(found) = redirect(&state, plain_link).await {
             return found;
         }
         return next.run(request).await;
     }
-    // Static site generators' addresses end in a slash (`/posts/hello/`); Quire's do not.
-    let without_slash = uri.path().strip_suffix('/').map(|path| match uri.query() {
-        Some(query) => format!("{path}?{query}"),
-        None => path.to_owned(),
-    });
     let response = next.run(request).await;
     if response.status() != StatusCode::NOT_FOUND {
         return response;
     }
-    if let Some(found) = redirect(&state, &address).await {
+    if let Some(found) = redirect(&state, OldAddress::from_parts(uri.path(), None)).await {
         return found;
     }
-    match without_slash {
-        Some(path) => Redirect::permanent(&path).into_response(),
+    // Static site generators' addresses end in a slash (`/posts/hello/`); Quire's do not.
+    match uri.path().strip_suffix('/') {
+        Some(path) => match uri.query() {
+            Some(query) => Redirect::permanent(&format!("{path}?{query}")).into_response(),
+            None => Redirect::permanent(path).into_response(),
+        },
         None => response,
     }
 }
 
-async fn redirect(state: &AppState, address: &OldAddress) -> Option<Response> {
-    match app::db::posts::slug_by_old_address(&state.db, address).await {
+/// The redirect to the post that had `address`, if one did.
+async fn redirect(state: &AppState, address: Option<OldAddress>) -> Option<Response> {
+    match app::db::posts::slug_by_old_address(&state.db, &address?).await {
         Ok(slug) => slug.map(|slug| to_post(&slug)),
         Err(e) => Some(AppError::from_db("looking up an old address", e).into_response()),
     }

@@ -208,12 +208,12 @@ impl<'a> Crawl<'a> {
     /// Copies every address the sitemap lists too, linked or not.
     fn follow_sitemap(&mut self, sitemap: &[u8]) {
         let text = String::from_utf8_lossy(sitemap);
-        for loc in text.split("<loc>").skip(1) {
-            let Some((url, _)) = loc.split_once("</loc>") else {
-                continue;
-            };
-            let url = html_escape::decode_html_entities(url);
-            let Some(path) = url.strip_prefix(self.base) else {
+        let Ok(document) = roxmltree::Document::parse(&text) else {
+            return;
+        };
+        let locations = document.descendants().filter(|n| n.has_tag_name("loc"));
+        for url in locations.filter_map(|n| n.text()) {
+            let Some(path) = url.trim().strip_prefix(self.base) else {
                 continue;
             };
             let path = if path.is_empty() { "/" } else { path };

@@ -4,13 +4,12 @@
 
 use std::collections::HashMap;
 
-use app::domain::{parse_cover_url, parse_subtitle, BodyFormat, OldAddress, Tag};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use app::domain::{parse_cover_url, BodyFormat, OldAddress, Tag};
 
 use super::export::{Data, Post};
 use crate::commands::importing::{
-    is_quire_page, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan,
-    PlannedPost, Settings, Taken,
+    is_quire_page, parse_date, subtitle, unknown_admin, Images, Notes, Person, Plan, PlannedPost,
+    Settings, Taken,
 };
 
 /// What Ghost writes in place of its own address (`__GHOST_URL__/content/images/a.jpg`).
@@ -152,20 +151,7 @@ pub fn plan(data: &Data, settings: &Settings) -> (Plan, Notes) {
         } else {
             Vec::new()
         };
-        let subtitle = post
-            .custom_excerpt
-            .as_deref()
-            .map(|e| {
-                shorten(
-                    &without_controls(e)
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    300,
-                )
-            })
-            .and_then(|e| parse_subtitle(&e).ok())
-            .unwrap_or_default();
+        let subtitle = subtitle(post.custom_excerpt.as_deref().unwrap_or_default());
         plan.posts.push(PlannedPost {
             file: label,
             title,
@@ -211,18 +197,6 @@ fn old_address(post: &Post, change: &mut impl FnMut(String)) -> Vec<OldAddress> 
         return Vec::new();
     }
     vec![address]
-}
-
-/// `2024-05-01 09:00:00` (Ghost on SQLite) or `2024-05-01T09:00:00.000Z` (on MySQL, the API).
-fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw)
-        .map(|at| at.with_timezone(&Utc))
-        .ok()
-        .or_else(|| {
-            NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
-                .ok()
-                .map(|at| at.and_utc())
-        })
 }
 
 #[cfg(test)]

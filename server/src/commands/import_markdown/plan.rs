@@ -9,13 +9,13 @@ use app::domain::{
     image_path, parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, PostTitle, Slug, Tag,
     UploadProblem,
 };
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use gray_matter::engine::{Engine, TOML, YAML};
 use pulldown_cmark::{Event, Options, Parser, Tag as CmTag};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-pub use crate::commands::importing::{Plan, PlannedComment, PlannedImage, PlannedPost};
+pub use crate::commands::importing::{parse_date, Plan, PlannedComment, PlannedImage, PlannedPost};
 
 /// The front matter fields Quire reads, under the names Hugo, Zola and Jekyll use; others
 /// are ignored.
@@ -148,36 +148,6 @@ fn split(text: &str) -> Result<(FrontMatter, &str), String> {
         at += line.len();
     }
     Err(format!("its front matter has no closing {fence} line"))
-}
-
-/// A date as front matter writes them: RFC 3339, or a day, or a day and a time (UTC).
-pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
-    let raw = raw.trim();
-    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
-        return Some(at.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S%.f %z",
-        "%Y-%m-%d %H:%M:%S %z",
-        "%Y-%m-%d %H:%M %z",
-    ] {
-        if let Ok(at) = DateTime::parse_from_str(raw, format) {
-            return Some(at.with_timezone(&Utc));
-        }
-    }
-    for format in [
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(at) = NaiveDateTime::parse_from_str(raw, format) {
-            return Some(at.and_utc());
-        }
-    }
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
-        .and_then(|day| day.and_hms_opt(0, 0, 0))
-        .map(|at| at.and_utc())
 }
 
 impl Plan {

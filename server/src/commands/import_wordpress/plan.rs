@@ -4,16 +4,14 @@
 
 use std::collections::HashMap;
 
-use app::domain::{
-    parse_cover_url, parse_subtitle, BodyFormat, CommentStatus, OldAddress, Tag, UserName,
-};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use app::domain::{parse_cover_url, BodyFormat, CommentStatus, OldAddress, Tag, UserName};
+use chrono::{DateTime, Utc};
 
 use super::body;
 use super::wxr::{Comment, Export, Item};
 use crate::commands::importing::{
-    fit, is_quire_page, shorten, unknown_admin, without_controls, Images, Notes, Person, Plan,
-    PlannedComment, PlannedPost, Settings, Taken,
+    fit, is_quire_page, parse_date, subtitle, unknown_admin, without_controls, Images, Notes,
+    Person, Plan, PlannedComment, PlannedPost, Settings, Taken,
 };
 
 pub fn plan(export: &Export, settings: &Settings) -> (Plan, Notes) {
@@ -173,7 +171,7 @@ fn author_key(login: &str) -> String {
 
 /// The item's date in UTC: `post_date_gmt`, or why it had to be taken otherwise.
 fn gmt(item: &Item) -> Result<DateTime<Utc>, String> {
-    parse_wp_date(&item.date_gmt).ok_or_else(|| {
+    parse_date(&item.date_gmt).ok_or_else(|| {
         format!(
             "it has no UTC date ({:?}): dated {:?} as if it were UTC",
             item.date_gmt, item.date
@@ -182,34 +180,7 @@ fn gmt(item: &Item) -> Result<DateTime<Utc>, String> {
 }
 
 fn fallback_date(item: &Item) -> DateTime<Utc> {
-    parse_wp_date(&item.date).unwrap_or_else(Utc::now)
-}
-
-/// `2024-05-10 07:30:00`; `None` for WordPress' zero date.
-pub fn parse_wp_date(raw: &str) -> Option<DateTime<Utc>> {
-    NaiveDateTime::parse_from_str(raw.trim(), "%Y-%m-%d %H:%M:%S")
-        .ok()
-        .map(|at| at.and_utc())
-}
-
-/// The hand-written excerpt, as text: its markup dropped, at most 300 characters.
-fn subtitle(excerpt: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in excerpt.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    let text = html_escape::decode_html_entities(&text);
-    let text = without_controls(&text)
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ");
-    parse_subtitle(&shorten(&text, 300)).unwrap_or_default()
+    parse_date(&item.date).unwrap_or_else(Utc::now)
 }
 
 fn comments(item: &Item, authors: &HashMap<&str, &str>, notes: &mut Notes) -> Vec<PlannedComment> {
@@ -235,7 +206,7 @@ fn comments(item: &Item, authors: &HashMap<&str, &str>, notes: &mut Notes) -> Ve
         }
         out.push(PlannedComment {
             author: commenter(comment, authors),
-            created_at: parse_wp_date(&comment.date_gmt).unwrap_or_else(|| gmt_or_now(item)),
+            created_at: parse_date(&comment.date_gmt).unwrap_or_else(|| gmt_or_now(item)),
             body: body::paragraphs(&comment.content.replace("\r\n", "\n")),
             format: BodyFormat::Html,
             status,
@@ -312,10 +283,10 @@ mod tests {
     #[test]
     fn wordpress_dates_are_utc_and_its_zero_date_is_none() {
         assert_eq!(
-            parse_wp_date("2024-05-10 07:30:00").map(|d| d.to_rfc3339()),
+            parse_date("2024-05-10 07:30:00").map(|d| d.to_rfc3339()),
             Some("2024-05-10T07:30:00+00:00".to_owned())
         );
-        assert_eq!(parse_wp_date("0000-00-00 00:00:00"), None);
+        assert_eq!(parse_date("0000-00-00 00:00:00"), None);
     }
 
     #[test]

@@ -9,9 +9,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use anyhow::{bail, Context as _};
 use app::db::{self, images::NewImage, import::ImportedComment, import::ImportedPost, Db};
 use app::domain::{
-    BodyFormat, CommentStatus, Email, OldAddress, PostTitle, Role, Slug, Tag, UserName,
+    parse_subtitle, BodyFormat, CommentStatus, Email, OldAddress, PostTitle, Role, Slug, Tag,
+    UserName,
 };
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use sha2::{Digest, Sha256};
 
 pub use images::Images;
@@ -332,6 +333,49 @@ pub fn placeholder_email(name: &str) -> String {
     } else {
         format!("{local}-{tag}@{PLACEHOLDER_DOMAIN}")
     }
+}
+
+/// A date as the exports write them: RFC 3339 (Hugo, Ghost's API), a day, or a day and a
+/// time, UTC unless it says otherwise (WordPress' `post_date_gmt`, Ghost on SQLite). `None`
+/// for what is not one, WordPress' zero date (`0000-00-00 00:00:00`) included.
+pub fn parse_date(raw: &str) -> Option<DateTime<Utc>> {
+    let raw = raw.trim();
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Some(at.with_timezone(&Utc));
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f %z",
+        "%Y-%m-%d %H:%M:%S %z",
+        "%Y-%m-%d %H:%M %z",
+    ] {
+        if let Ok(at) = DateTime::parse_from_str(raw, format) {
+            return Some(at.with_timezone(&Utc));
+        }
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%d %H:%M",
+    ] {
+        if let Ok(at) = NaiveDateTime::parse_from_str(raw, format) {
+            return Some(at.and_utc());
+        }
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|at| at.and_utc())
+}
+
+/// A subtitle from an excerpt: its text (markup dropped, entities decoded) on one line, at
+/// most 300 characters.
+pub fn subtitle(excerpt: &str) -> String {
+    let text = app::render::text_of_html(excerpt);
+    let text = without_controls(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    parse_subtitle(&shorten(&text, 300)).unwrap_or_default()
 }
 
 /// Titles and addresses taken so far in an import: both are unique in Quire.
