@@ -6,6 +6,7 @@ pub mod devices;
 pub mod password;
 pub mod rate_limit;
 pub mod reset_token;
+pub mod stand_in;
 mod store;
 pub mod two_factor;
 pub mod werkzeug;

@@ -116,6 +116,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::map_response(
             server_fn_status::server_fn_error_status,
         ))
+        // Inside the session layers: it serves logged-in readers, so it needs the reader.
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache.clone(),
+            page_cache::serve_readers,
+        ))
         .layer(axum::middleware::from_fn(session_activity::note))
         .layer(auth)
         .layer(axum::middleware::from_fn(limits::limit_bodies))

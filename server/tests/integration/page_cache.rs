@@ -6,13 +6,17 @@ use std::time::Duration;
 use app::domain::CommentStatus::Visible;
 use chrono::TimeDelta;
 
-use crate::support::{admin_and_reader, both, seed, Browser, TestDb, TestServer};
+use crate::support::{
+    admin_and_reader, both, seed, without_hydration_markers, Browser, TestDb, TestServer,
+};
 
 both!(
     anonymous_pages_are_kept_revalidated_and_compressed,
     any_change_readers_could_see_retires_kept_pages,
     changes_that_show_nowhere_keep_the_pages,
-    logged_in_readers_never_get_or_leave_kept_pages,
+    the_admin_never_gets_or_leaves_kept_pages,
+    logged_in_readers_share_one_rendering_each_with_their_own_name,
+    a_readers_own_comments_are_rendered_for_them_alone,
     a_comment_made_through_one_instance_reaches_readers_of_another,
     a_scheduled_post_reaches_kept_pages_when_its_time_comes,
     a_burst_of_readers_of_a_new_page_waits_for_one_rendering,
@@ -28,8 +32,9 @@ struct Fetched {
 }
 
 impl Fetched {
+    /// The body, without the empty comments written for hydration.
     fn text(&self) -> String {
-        String::from_utf8(self.body.clone()).unwrap()
+        without_hydration_markers(&String::from_utf8(self.body.clone()).unwrap())
     }
 }
 
@@ -214,7 +219,7 @@ async fn changes_that_show_nowhere_keep_the_pages(db: TestDb) {
     assert_eq!(page.cache.as_deref(), Some("hit"));
 }
 
-async fn logged_in_readers_never_get_or_leave_kept_pages(db: TestDb) {
+async fn the_admin_never_gets_or_leaves_kept_pages(db: TestDb) {
     let server = TestServer::start(&db).await;
     let (mut admin, _) = admin_and_reader(&server).await;
     admin.publish("Members post", "Body.").await;
@@ -229,8 +234,171 @@ async fn logged_in_readers_never_get_or_leave_kept_pages(db: TestDb) {
 
     let cookie = admin.cookie.clone().unwrap();
     let raw = fetch(&server, "/", &[("cookie", &cookie)]).await;
-    assert_eq!(raw.cache, None, "a logged-in request bypasses the cache");
+    assert_eq!(raw.cache, None, "the admin's request bypasses the cache");
     assert!(raw.text().contains("Log out"));
+    assert!(raw.text().contains("New post"));
+}
+
+/// The header's link to a reader's account, which carries their name.
+fn account_link(name: &str) -> String {
+    format!(
+        "class=\"account-link\">{}</a>",
+        html_escape::encode_text(name)
+    )
+}
+
+fn gunzip(gzip: &[u8]) -> Vec<u8> {
+    use std::io::Read;
+    let mut out = Vec::new();
+    flate2::read::GzDecoder::new(gzip)
+        .read_to_end(&mut out)
+        .expect("valid gzip");
+    out
+}
+
+async fn logged_in_readers_share_one_rendering_each_with_their_own_name(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let (mut admin, reader) = admin_and_reader(&server).await;
+    let slug = "read-by-readers";
+    assert_eq!(admin.publish("Read by readers", "Body.").await.status, 200);
+    let mut other = Browser::new(&server);
+    let hostile = "Bo <b>&\"Zed\"";
+    other
+        .register(hostile, "bo@example.com", "correct horse battery")
+        .await;
+    let cookie = |b: &Browser<'_>| b.cookie.clone().unwrap();
+
+    for path in ["/", &format!("/posts/{slug}"), "/about"] {
+        let first = fetch(&server, path, &[("cookie", &cookie(&reader))]).await;
+        assert_eq!(first.status, 200, "{path}");
+        assert_eq!(first.cache.as_deref(), Some("miss"), "{path}");
+        assert!(first.text().contains(&account_link("Reader")), "{path}");
+        assert!(first.text().contains("Log out"));
+
+        let second = fetch(&server, path, &[("cookie", &cookie(&other))]).await;
+        assert_eq!(second.cache.as_deref(), Some("hit"), "{path}");
+        let text = second.text();
+        assert!(
+            text.contains(&account_link(hostile)),
+            "{path}: escaped name"
+        );
+        assert!(!text.contains("<b>&"), "{path}: the name is escaped");
+        assert!(
+            !text.contains(&account_link("Reader")),
+            "{path}: not the first reader's"
+        );
+        assert!(
+            !text.contains("stand-in-"),
+            "{path}: the stand-in never shows"
+        );
+        assert!(!text.contains("New post"), "{path}: no admin controls");
+        assert_eq!(
+            second.etag, None,
+            "{path}: a reader's page has no validator"
+        );
+
+        let gzip = fetch(
+            &server,
+            path,
+            &[("cookie", &cookie(&other)), ("accept-encoding", "br, gzip")],
+        )
+        .await;
+        assert_eq!(gzip.encoding.as_deref(), Some("gzip"), "{path}");
+        assert_eq!(
+            gunzip(&gzip.body),
+            second.body,
+            "{path}: gzip holds the same page"
+        );
+    }
+    let reply = server
+        .client
+        .get(server.url("/"))
+        .header("cookie", cookie(&other))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.headers()["cache-control"], "private, no-store");
+
+    // Their account, and the admin's pages, are theirs alone.
+    let account = fetch(&server, "/account", &[("cookie", &cookie(&other))]).await;
+    assert_eq!(account.cache, None);
+    let admins = fetch(&server, "/", &[("cookie", &cookie(&admin))]).await;
+    assert_eq!(admins.cache, None);
+    assert!(admins.text().contains(&account_link("Admin")));
+    let anonymous = fetch(&server, "/", &[]).await;
+    assert!(!anonymous.text().contains("Log out"));
+}
+
+async fn a_readers_own_comments_are_rendered_for_them_alone(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let (mut admin, mut reader) = admin_and_reader(&server).await;
+    let slug = "commented-post";
+    assert_eq!(admin.publish("Commented post", "Body.").await.status, 200);
+    let mut other = Browser::new(&server);
+    other
+        .register("Other", "other@example.com", "correct horse battery")
+        .await;
+    let path = format!("/posts/{slug}");
+    let other_cookie = other.cookie.clone().unwrap();
+    fetch(&server, &path, &[("cookie", &other_cookie)]).await;
+    assert_eq!(
+        fetch(&server, &path, &[("cookie", &other_cookie)])
+            .await
+            .cache
+            .as_deref(),
+        Some("hit")
+    );
+
+    let said = reader
+        .call(
+            "comments/add",
+            &[("slug", slug), ("body", "Mine to delete")],
+        )
+        .await;
+    assert_eq!(said.status, 200, "{}", said.body);
+    let mine = fetch(
+        &server,
+        &path,
+        &[("cookie", reader.cookie.as_ref().unwrap())],
+    )
+    .await;
+    assert_eq!(mine.cache, None, "rendered for its commenter");
+    assert!(mine.text().contains("Mine to delete"));
+    assert!(mine.text().contains("Delete comment"));
+    let theirs = fetch(&server, &path, &[("cookie", &other_cookie)]).await;
+    assert_eq!(
+        theirs.cache.as_deref(),
+        Some("miss"),
+        "the comment retired the page"
+    );
+    assert!(theirs.text().contains("Mine to delete"));
+    assert!(
+        !theirs.text().contains("Delete comment"),
+        "not theirs to delete"
+    );
+
+    // A comment held for approval shows to its author alone.
+    let reply = admin.call("admin/comments/hold", &[("hold", "true")]).await;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let held = other
+        .call(
+            "comments/add",
+            &[("slug", slug), ("body", "Awaiting my turn")],
+        )
+        .await;
+    assert_eq!(held.status, 200, "{}", held.body);
+    let own = fetch(&server, &path, &[("cookie", &other_cookie)]).await;
+    assert_eq!(own.cache, None);
+    assert!(own.text().contains("Awaiting my turn"));
+    let reader_cookie = reader.cookie.clone().unwrap();
+    let mut third = Browser::new(&server);
+    third
+        .register("Third", "third@example.com", "correct horse battery")
+        .await;
+    for cookie in [&reader_cookie, third.cookie.as_ref().unwrap()] {
+        let page = fetch(&server, &path, &[("cookie", cookie)]).await;
+        assert!(!page.text().contains("Awaiting my turn"));
+    }
 }
 
 async fn a_comment_made_through_one_instance_reaches_readers_of_another(db: TestDb) {

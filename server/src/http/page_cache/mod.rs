@@ -18,8 +18,9 @@
 //! version and the page is rendered again with a fresh nonce, so nobody can learn a page's
 //! nonce before the content they control is in it.
 //!
-//! Readers with a session cookie are never served from here, nor do their pages go in:
-//! their pages carry their name and are `private, no-store` (see `headers`).
+//! Readers with a session cookie are not served by this layer. The public pages of a
+//! logged-in reader (not the admin) come from a rendering shared by all readers, with each
+//! one's name filled in (`readers`); every other page of theirs is rendered for them.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -43,7 +44,11 @@ use sha2::{Digest, Sha256};
 use crate::http::middleware::request_log::Route;
 use crate::http::middleware::session::has_session_cookie;
 
+mod readers;
+mod template;
 mod version;
+pub use readers::serve_readers;
+use template::Template;
 use version::VersionCheck;
 
 /// Says whether a page came from the cache (`hit`) or was rendered for this request (`miss`).
@@ -54,6 +59,8 @@ const NOT_PAGES: [&str; 5] = ["/pkg/", "/api/", "/images/", "/healthz", "/readyz
 
 pub struct PageCache {
     db: Db,
+    /// Who logged-in readers' shared pages are rendered for.
+    stand_in: app::auth::stand_in::StandIn,
     capacity: usize,
     pages: Cache<Key, Arc<Page>, PageBytes>,
     /// The content version the kept pages were rendered under: when it moves, they go.
@@ -62,6 +69,30 @@ pub struct PageCache {
     /// Addresses being rendered for the cache right now: other requests for them wait for
     /// that rendering rather than render the same page again.
     renderings: Mutex<HashMap<Key, Arc<tokio::sync::RwLock<()>>>>,
+}
+
+impl Key {
+    fn new(request: &Request, audience: Audience) -> Key {
+        let headers = request.headers();
+        Key {
+            host: headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .unwrap_or("")
+                .to_ascii_lowercase(),
+            path_and_query: request.uri().path_and_query().map_or_else(
+                || request.uri().path().to_owned(),
+                |pq| pq.as_str().to_owned(),
+            ),
+            theme: Theme::from_cookie_headers(
+                headers
+                    .get_all(header::COOKIE)
+                    .iter()
+                    .filter_map(|v| v.to_str().ok()),
+            ),
+            audience,
+        }
+    }
 }
 
 /// A request's part in rendering its page (see [`PageCache::join_rendering`]).
@@ -105,6 +136,15 @@ struct Key {
     path_and_query: String,
     /// Pages are rendered in the reader's chosen theme (`<html data-theme>`).
     theme: Theme,
+    audience: Audience,
+}
+
+/// Whom a kept page is for.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+enum Audience {
+    Anonymous,
+    /// Any logged-in reader: the page has a hole for their name.
+    Reader,
 }
 
 struct Page {
@@ -115,6 +155,17 @@ struct Page {
     expires: Option<DateTime<Utc>>,
     /// The headers the page was rendered with, minus those about the body's encoding.
     headers: HeaderMap,
+    body: Kept,
+}
+
+enum Kept {
+    /// The same page for every anonymous reader.
+    Whole(Whole),
+    /// A page for logged-in readers, with holes for their name.
+    Template(Template),
+}
+
+struct Whole {
     etag: ETag,
     identity: Bytes,
     brotli: Bytes,
@@ -123,26 +174,71 @@ struct Page {
 
 impl Page {
     fn size(&self, key: &Key) -> usize {
-        self.identity.len()
-            + self.brotli.len()
-            + self.gzip.len()
-            + key.host.len()
-            + key.path_and_query.len()
+        let body = match &self.body {
+            Kept::Whole(w) => w.identity.len() + w.brotli.len() + w.gzip.len(),
+            Kept::Template(t) => t.size(),
+        };
+        body + key.host.len() + key.path_and_query.len()
     }
 
-    /// The kept page for a new reader.
-    fn hit(&self, request_headers: &HeaderMap) -> Response {
+    /// The kept page for a new reader, if it is one for anonymous readers.
+    fn hit(&self, request_headers: &HeaderMap) -> Option<Response> {
+        let Kept::Whole(whole) = &self.body else {
+            return None;
+        };
+        self.record_route();
+        Some(whole.response(&self.headers, request_headers, "hit"))
+    }
+
+    fn record_route(&self) {
         if let Some(route) = &self.route {
             route.record();
         }
-        self.response(request_headers, "hit")
     }
 
-    fn response(&self, request_headers: &HeaderMap, outcome: &'static str) -> Response {
+    /// A logged-in reader's page: the template with their name. Only gzip (brotli cannot be
+    /// spliced), and no validator: such pages are `private, no-store` (`security_headers`).
+    fn for_reader(
+        &self,
+        name: &str,
+        request_headers: &HeaderMap,
+        outcome: &'static str,
+    ) -> Option<Response> {
+        let Kept::Template(template) = &self.body else {
+            return None;
+        };
+        let gzip = Encoding::accepted(request_headers).1;
+        let mut response = Response::new(Body::from(if gzip {
+            template.fill_gzip(name)
+        } else {
+            template.fill(name)
+        }));
+        *response.headers_mut() = self.headers.clone();
+        let headers = response.headers_mut();
+        if gzip {
+            headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+        headers.insert(
+            HeaderName::from_static(CACHE_HEADER),
+            HeaderValue::from_static(outcome),
+        );
+        Some(response)
+    }
+}
+
+impl Whole {
+    /// The page with the `headers` it was rendered with.
+    fn response(
+        &self,
+        headers: &HeaderMap,
+        request_headers: &HeaderMap,
+        outcome: &'static str,
+    ) -> Response {
         let mut response = if crate::http::etag::client_has(request_headers, &self.etag) {
             let mut response = StatusCode::NOT_MODIFIED.into_response();
             for name in [header::CONTENT_SECURITY_POLICY, header::CONTENT_TYPE] {
-                if let Some(value) = self.headers.get(&name) {
+                if let Some(value) = headers.get(&name) {
                     response.headers_mut().insert(name, value.clone());
                 }
             }
@@ -154,7 +250,7 @@ impl Page {
                 Encoding::Identity => (self.identity.clone(), None),
             };
             let mut response = Response::new(Body::from(body));
-            *response.headers_mut() = self.headers.clone();
+            *response.headers_mut() = headers.clone();
             if let Some(encoding) = encoding {
                 response
                     .headers_mut()
@@ -185,6 +281,15 @@ enum Encoding {
 impl Encoding {
     /// Brotli when the reader accepts it, else gzip, else none (`q=0` refuses one).
     fn preferred(headers: &HeaderMap) -> Encoding {
+        match Encoding::accepted(headers) {
+            (true, _) => Encoding::Brotli,
+            (false, true) => Encoding::Gzip,
+            (false, false) => Encoding::Identity,
+        }
+    }
+
+    /// Whether the reader accepts brotli, and gzip.
+    fn accepted(headers: &HeaderMap) -> (bool, bool) {
         let mut brotli = false;
         let mut gzip = false;
         for value in headers.get_all(header::ACCEPT_ENCODING) {
@@ -208,13 +313,7 @@ impl Encoding {
                 }
             }
         }
-        if brotli {
-            Encoding::Brotli
-        } else if gzip {
-            Encoding::Gzip
-        } else {
-            Encoding::Identity
-        }
+        (brotli, gzip)
     }
 }
 
@@ -229,6 +328,7 @@ impl PageCache {
             .build()
             .expect("valid cache options");
         PageCache {
+            stand_in: app::auth::stand_in::StandIn::new(),
             version: VersionCheck::new(db.clone()),
             db,
             capacity,
@@ -274,23 +374,7 @@ impl PageCache {
         if headers.contains_key(header::AUTHORIZATION) || has_session_cookie(headers) {
             return None;
         }
-        Some(Key {
-            host: headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .unwrap_or("")
-                .to_ascii_lowercase(),
-            path_and_query: request
-                .uri()
-                .path_and_query()
-                .map_or_else(|| path.to_owned(), |pq| pq.as_str().to_owned()),
-            theme: Theme::from_cookie_headers(
-                headers
-                    .get_all(header::COOKIE)
-                    .iter()
-                    .filter_map(|v| v.to_str().ok()),
-            ),
-        })
+        Some(Key::new(request, Audience::Anonymous))
     }
 
     fn get(&self, key: &Key, version: i64, now: DateTime<Utc>) -> Option<Arc<Page>> {
@@ -345,55 +429,28 @@ pub async fn serve(
     let Some(version) = cache.version.current().await else {
         return next.run(request).await;
     };
-    if let Some(page) = cache.get(&key, version, Utc::now()) {
-        return page.hit(request.headers());
-    }
-    // One rendering per page at a time: a burst of readers of a page not kept yet waits for
-    // the first one's rendering instead of each rendering (and compressing) it.
-    let _leader = match cache.join_rendering(&key) {
-        Rendering::Leader(guard) => Some(guard),
-        Rendering::Follower(running) => {
-            drop(running.read().await);
-            if let Some(page) = cache.get(&key, version, Utc::now()) {
-                return page.hit(request.headers());
-            }
-            // Not kept after all (an error page, say): render it as usual.
-            None
-        }
+    let _leader = match cache.find_or_lead(&key, version).await {
+        Ok(page) => match page.hit(request.headers()) {
+            Some(response) => return response,
+            None => None,
+        },
+        Err(leader) => leader,
     };
-    // Read before rendering, like the version: a post going live meanwhile only makes the
-    // page expire early.
-    let expires = match db::freshness::next_publication(&cache.db, db::now()).await {
-        Ok(at) => at,
-        Err(e) => {
-            tracing::debug!(error = %e, "page cache: next publication unavailable");
-            return next.run(request).await;
-        }
+    let Some(expires) = cache.expiry().await else {
+        return next.run(request).await;
     };
     let request_headers = request.headers().clone();
     let response = next.run(request).await;
     if !keepable(&response) {
         return response;
     }
-    let route = response.extensions().get::<Route>().cloned();
-    let (mut parts, body) = response.into_parts();
-    let identity = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(bytes) => bytes,
-        Err(e) => {
-            tracing::error!(error = %e, "page cache: rendering a page failed midway");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
+    let (parts, identity, route) = match collect(response).await {
+        Ok(collected) => collected,
+        Err(failed) => return failed,
     };
-    for name in [header::CONTENT_LENGTH, header::TRANSFER_ENCODING] {
-        parts.headers.remove(name);
-    }
-    let page = match tokio::task::spawn_blocking(move || compress(identity)).await {
-        Ok((identity, brotli, gzip)) => Page {
-            version,
-            route,
-            expires,
+    let whole = match tokio::task::spawn_blocking(move || compress(identity)).await {
+        Ok((identity, brotli, gzip)) => Whole {
             etag: etag(&identity),
-            headers: parts.headers,
             identity,
             brotli,
             gzip,
@@ -403,7 +460,75 @@ pub async fn serve(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    cache.put(key, page).response(&request_headers, "miss")
+    let response = whole.response(&parts.headers, &request_headers, "miss");
+    cache.put(
+        key,
+        Page {
+            version,
+            route,
+            expires,
+            headers: parts.headers,
+            body: Kept::Whole(whole),
+        },
+    );
+    response
+}
+
+impl PageCache {
+    /// The kept page for `key`; or else, when this request is the one to render it, the
+    /// guard that makes the others wait (`None`: render without keeping the others waiting).
+    /// One rendering per page at a time: a burst of readers of a page not kept yet waits for
+    /// the first one's rendering instead of each rendering (and compressing) it.
+    async fn find_or_lead(
+        &self,
+        key: &Key,
+        version: i64,
+    ) -> Result<Arc<Page>, Option<RenderingGuard<'_>>> {
+        if let Some(page) = self.get(key, version, Utc::now()) {
+            return Ok(page);
+        }
+        match self.join_rendering(key) {
+            Rendering::Leader(guard) => Err(Some(guard)),
+            Rendering::Follower(running) => {
+                drop(running.read().await);
+                // Not kept after all (an error page, say): render it as usual.
+                self.get(key, version, Utc::now()).ok_or(None)
+            }
+        }
+    }
+
+    /// When the next scheduled post goes live, after which a page rendered now is stale;
+    /// `None` when that cannot be read (then nothing rendered now may be kept). Read before
+    /// rendering, like the version: a post going live meanwhile only makes the page expire
+    /// early.
+    async fn expiry(&self) -> Option<Option<DateTime<Utc>>> {
+        match db::freshness::next_publication(&self.db, db::now()).await {
+            Ok(at) => Some(at),
+            Err(e) => {
+                tracing::debug!(error = %e, "page cache: next publication unavailable");
+                None
+            }
+        }
+    }
+}
+
+/// A rendered response's head (minus the headers about its body's length), body and route.
+async fn collect(
+    response: Response,
+) -> Result<(axum::http::response::Parts, Bytes, Option<Route>), Response> {
+    let route = response.extensions().get::<Route>().cloned();
+    let (mut parts, body) = response.into_parts();
+    let identity = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            tracing::error!(error = %e, "page cache: rendering a page failed midway");
+            return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response());
+        }
+    };
+    for name in [header::CONTENT_LENGTH, header::TRANSFER_ENCODING] {
+        parts.headers.remove(name);
+    }
+    Ok((parts, identity, route))
 }
 
 /// The page as it is, as brotli and as gzip. Done once per rendering, so brotli gets a
@@ -518,10 +643,12 @@ mod tests {
             route: None,
             expires,
             headers: HeaderMap::new(),
-            etag: crate::http::etag::weak("x"),
-            identity: Bytes::from(vec![b'a'; bytes]),
-            brotli: Bytes::new(),
-            gzip: Bytes::new(),
+            body: Kept::Whole(Whole {
+                etag: crate::http::etag::weak("x"),
+                identity: Bytes::from(vec![b'a'; bytes]),
+                brotli: Bytes::new(),
+                gzip: Bytes::new(),
+            }),
         }
     }
 
@@ -530,6 +657,7 @@ mod tests {
             host: String::new(),
             path_and_query: path.into(),
             theme: Theme::System,
+            audience: Audience::Anonymous,
         }
     }
 
