@@ -176,19 +176,18 @@ pub async fn exists(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
     })
 }
 
-/// Whether `author_id` has a comment they would see on the post at `slug`: a visible one
+/// Who has a comment they would see on the post at `slug` as no one else does: a visible one
 /// (with its Delete button) or one awaiting approval (shown to them alone). Their pages of
-/// that post are theirs alone, not the one every reader shares.
-pub async fn has_own_on_post(db: &Db, slug: &str, author_id: i64) -> Result<bool, sqlx::Error> {
+/// that post are theirs alone, not the one every reader shares. Ascending ids.
+pub async fn commenters_on_post(db: &Db, slug: &str) -> Result<Vec<i64>, sqlx::Error> {
     on_pool!(db, pool => {
         sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM comments c JOIN posts p ON p.id = c.post_id
-                            WHERE p.slug = $1 AND c.author_id = $2
-                              AND c.status IN ('visible', 'pending'))",
+            "SELECT DISTINCT c.author_id FROM comments c JOIN posts p ON p.id = c.post_id
+             WHERE p.slug = $1 AND c.status IN ('visible', 'pending')
+             ORDER BY c.author_id",
         )
         .bind(slug)
-        .bind(author_id)
-        .fetch_one(pool)
+        .fetch_all(pool)
         .await
     })
 }

@@ -48,7 +48,7 @@ mod readers;
 mod template;
 mod version;
 pub use readers::serve_readers;
-use template::Template;
+use readers::ReaderPage;
 use version::VersionCheck;
 
 /// Says whether a page came from the cache (`hit`) or was rendered for this request (`miss`).
@@ -162,7 +162,7 @@ enum Kept {
     /// The same page for every anonymous reader.
     Whole(Whole),
     /// A page for logged-in readers, with holes for their name.
-    Template(Template),
+    Readers(ReaderPage),
 }
 
 struct Whole {
@@ -176,7 +176,7 @@ impl Page {
     fn size(&self, key: &Key) -> usize {
         let body = match &self.body {
             Kept::Whole(w) => w.identity.len() + w.brotli.len() + w.gzip.len(),
-            Kept::Template(t) => t.size(),
+            Kept::Readers(r) => r.size(),
         };
         body + key.host.len() + key.path_and_query.len()
     }
@@ -198,21 +198,19 @@ impl Page {
 
     /// A logged-in reader's page: the template with their name. Only gzip (brotli cannot be
     /// spliced), and no validator: such pages are `private, no-store` (`security_headers`).
+    /// `None` when the page is not one for readers, or must be rendered for this one.
     fn for_reader(
         &self,
+        reader: i64,
         name: &str,
         request_headers: &HeaderMap,
         outcome: &'static str,
     ) -> Option<Response> {
-        let Kept::Template(template) = &self.body else {
+        let Kept::Readers(page) = &self.body else {
             return None;
         };
         let gzip = Encoding::accepted(request_headers).1;
-        let mut response = Response::new(Body::from(if gzip {
-            template.fill_gzip(name)
-        } else {
-            template.fill(name)
-        }));
+        let mut response = Response::new(Body::from(page.fill(reader, name, gzip)?));
         *response.headers_mut() = self.headers.clone();
         let headers = response.headers_mut();
         if gzip {

@@ -18,8 +18,9 @@ use std::sync::Arc;
 
 use app::auth::AuthSession;
 use app::domain::Role;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, Method};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -65,19 +66,45 @@ fn reader_request(request: &Request) -> Option<(Key, i64, String)> {
     })
 }
 
-/// Whether the reader has comments of their own on the post the request is for (so it must
-/// be rendered for them); `None` when that cannot be told.
-async fn owns_comments(cache: &PageCache, path: &str, reader: i64) -> Option<bool> {
+/// A page kept for readers: the template, and who must not get it.
+pub struct ReaderPage {
+    template: Template,
+    /// Readers with comments of their own on this post (ascending): it is rendered for them.
+    commenters: Vec<i64>,
+}
+
+impl ReaderPage {
+    pub fn size(&self) -> usize {
+        self.template.size() + self.commenters.len() * 8
+    }
+
+    /// The page for `reader`, unless it must be rendered for them.
+    pub fn fill(&self, reader: i64, name: &str, gzip: bool) -> Option<Bytes> {
+        if self.commenters.binary_search(&reader).is_ok() {
+            return None;
+        }
+        Some(if gzip {
+            self.template.fill_gzip(name)
+        } else {
+            self.template.fill(name)
+        })
+    }
+}
+
+/// Who has comments of their own on the post at `path` (none for other pages); `None` when
+/// that cannot be told. Read after the content version, so it holds every commenter as of
+/// that version: a comment moves the version, and with it the page.
+async fn commenters(cache: &PageCache, path: &str) -> Option<Vec<i64>> {
     let Some(slug) = path.strip_prefix("/posts/") else {
-        return Some(false);
+        return Some(Vec::new());
     };
     let slug = percent_encoding::percent_decode_str(slug)
         .decode_utf8()
         .ok()?;
-    match app::db::comments::has_own_on_post(&cache.db, &slug, reader).await {
-        Ok(owns) => Some(owns),
+    match app::db::comments::commenters_on_post(&cache.db, &slug).await {
+        Ok(ids) => Some(ids),
         Err(e) => {
-            tracing::debug!(error = %e, "page cache: a reader's comments unavailable");
+            tracing::debug!(error = %e, "page cache: a post's commenters unavailable");
             None
         }
     }
@@ -92,69 +119,91 @@ pub async fn serve_readers(
     let (Some(cache), Some((key, reader, name))) = (cache, reader_request(&request)) else {
         return next.run(request).await;
     };
-    if owns_comments(&cache, request.uri().path(), reader).await != Some(false) {
-        return next.run(request).await;
-    }
     let Some(version) = cache.version.current().await else {
         return next.run(request).await;
     };
-    let _leader = match cache.find_or_lead(&key, version).await {
-        Ok(page) => match page.for_reader(&name, request.headers(), "hit") {
-            Some(response) => return response,
-            None => None,
-        },
-        Err(leader) => leader,
+    let (page, outcome) = match cache.find_or_lead(&key, version).await {
+        Ok(page) => (Some(page), "hit"),
+        Err(_leader) => {
+            let head = head_of(&request);
+            let page = render_for_readers(&cache, head, &next, version).await;
+            (page.map(|page| cache.put(key, page)), "miss")
+        }
     };
-    let Some(expires) = cache.expiry().await else {
-        return next.run(request).await;
-    };
-    let (parts, body) = request.into_parts();
-    let mut as_stand_in = Request::from_parts(parts.clone(), Body::empty());
-    if let Some(session) = as_stand_in.extensions_mut().get_mut::<AuthSession>() {
+    match page.and_then(|page| page.for_reader(reader, &name, request.headers(), outcome)) {
+        Some(response) => response,
+        // Theirs alone, or not kept (an error page, say): rendered for them.
+        None => next.run(request).await,
+    }
+}
+
+/// A copy of a GET request's head (its body is empty).
+fn head_of(request: &Request) -> Parts {
+    let (mut head, ()) = Request::new(()).into_parts();
+    head.method = request.method().clone();
+    head.uri = request.uri().clone();
+    head.version = request.version();
+    head.headers = request.headers().clone();
+    head.extensions = request.extensions().clone();
+    head
+}
+
+/// The page for `head`'s address rendered for the stand-in and made a template; `None` when
+/// it cannot be kept.
+async fn render_for_readers(
+    cache: &PageCache,
+    mut head: Parts,
+    next: &Next,
+    version: i64,
+) -> Option<Page> {
+    let expires = cache.expiry().await?;
+    let path = head.uri.path().to_owned();
+    if let Some(session) = head.extensions.get_mut::<AuthSession>() {
         session.user = Some(cache.stand_in.user());
     }
-    let rendered = next.clone().run(as_stand_in).await;
-    if keepable(&rendered) {
-        if let Ok((head, page, route)) = collect(rendered).await {
-            let placeholder = cache.stand_in.name().to_owned();
-            let shows_stand_in = cache
-                .stand_in
-                .must_not_show()
-                .iter()
-                .any(|s| find(&page, s.as_bytes()).is_some());
-            let made = tokio::task::spawn_blocking(move || {
-                if shows_stand_in {
-                    return Err(Unfit::ShowsStandIn);
-                }
-                Template::new(&page, &placeholder)
-            })
-            .await;
-            match made {
-                Ok(Ok(template)) => {
-                    let page = Page {
-                        version,
-                        route,
-                        expires,
-                        headers: head.headers,
-                        body: Kept::Template(template),
-                    };
-                    let response = page.for_reader(&name, &parts.headers, "miss");
-                    cache.put(key, page);
-                    if let Some(response) = response {
-                        return response;
-                    }
-                }
-                Ok(Err(unfit)) => {
-                    tracing::warn!(?unfit, path = %parts.uri.path(), "page cache: a reader's page cannot be shared");
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, "page cache: making a reader's template failed")
-                }
-            }
-        }
+    let rendered = next
+        .clone()
+        .run(Request::from_parts(head, Body::empty()))
+        .await;
+    if !keepable(&rendered) {
+        return None;
     }
-    // Not kept (an error page, say): the reader's own rendering.
-    next.run(Request::from_parts(parts, body)).await
+    let (head, page, route) = collect(rendered).await.ok()?;
+    let commenters = commenters(cache, &path).await?;
+    let placeholder = cache.stand_in.name().to_owned();
+    let shows_stand_in = cache
+        .stand_in
+        .must_not_show()
+        .iter()
+        .any(|s| find(&page, s.as_bytes()).is_some());
+    let made = tokio::task::spawn_blocking(move || {
+        if shows_stand_in {
+            return Err(Unfit::ShowsStandIn);
+        }
+        Template::new(&page, &placeholder)
+    })
+    .await;
+    let template = match made {
+        Ok(Ok(template)) => template,
+        Ok(Err(unfit)) => {
+            tracing::warn!(?unfit, %path, "page cache: a reader's page cannot be shared");
+            return None;
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "page cache: making a reader's template failed");
+            return None;
+        }
+    };
+    Some(Page {
+        version,
+        route,
+        expires,
+        headers: head.headers,
+        body: Kept::Readers(ReaderPage {
+            template,
+            commenters,
+        }),
+    })
 }
 
 #[cfg(test)]
