@@ -6,6 +6,7 @@ use std::time::Duration;
 use app::domain::CommentStatus::Visible;
 use chrono::TimeDelta;
 
+use crate::support::smtp::{mail_settings, SmtpSink};
 use crate::support::{
     admin_and_reader, both, seed, without_hydration_markers, Browser, TestDb, TestServer,
 };
@@ -17,6 +18,7 @@ both!(
     the_admin_never_gets_or_leaves_kept_pages,
     logged_in_readers_share_one_rendering_each_with_their_own_name,
     a_readers_own_comments_are_rendered_for_them_alone,
+    on_a_blog_that_mails_each_reader_gets_their_own_address,
     a_comment_made_through_one_instance_reaches_readers_of_another,
     a_scheduled_post_reaches_kept_pages_when_its_time_comes,
     a_burst_of_readers_of_a_new_page_waits_for_one_rendering,
@@ -473,4 +475,51 @@ async fn execute(db: &app::db::Db, sql: &str) {
         app::db::Db::Postgres(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
     .unwrap_or_else(|e| panic!("{sql}: {e}"));
+}
+
+async fn on_a_blog_that_mails_each_reader_gets_their_own_address(db: TestDb) {
+    let smtp = SmtpSink::start().await;
+    let mut settings = mail_settings(&smtp);
+    settings.push(("QUIRE_VERIFY_EMAIL", "off".into()));
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let server = TestServer::start_with(&db, &settings).await;
+    let (_, first) = admin_and_reader(&server).await;
+    let mut second = Browser::new(&server);
+    second
+        .register(
+            "Second",
+            "o'brien+news@example.com",
+            "correct horse battery",
+        )
+        .await;
+    let subscribe_as =
+        |email: &str| format!("<strong>{}</strong>", html_escape::encode_text(email));
+    let hidden_field = |email: &str| {
+        format!(
+            "name=\"email\" value=\"{}\"",
+            html_escape::encode_double_quoted_attribute(email)
+        )
+    };
+
+    let page = fetch(&server, "/", &[("cookie", first.cookie.as_ref().unwrap())]).await;
+    assert_eq!(page.cache.as_deref(), Some("miss"));
+    assert!(page.text().contains(&subscribe_as("reader@example.com")));
+    assert!(page.text().contains(&hidden_field("reader@example.com")));
+    let page = fetch(&server, "/", &[("cookie", second.cookie.as_ref().unwrap())]).await;
+    assert_eq!(
+        page.cache.as_deref(),
+        Some("hit"),
+        "shared, the form included"
+    );
+    let text = page.text();
+    assert!(
+        text.contains(&subscribe_as("o'brien+news@example.com")),
+        "{text}"
+    );
+    assert!(text.contains(&hidden_field("o'brien+news@example.com")));
+    assert!(
+        !text.contains("reader@example.com"),
+        "not the first reader's address"
+    );
+    assert!(!text.contains("stand-in"));
 }

@@ -201,8 +201,7 @@ impl Page {
     /// `None` when the page is not one for readers, or must be rendered for this one.
     fn for_reader(
         &self,
-        reader: i64,
-        name: &str,
+        reader: &readers::Reader,
         request_headers: &HeaderMap,
         outcome: &'static str,
     ) -> Option<Response> {
@@ -210,7 +209,7 @@ impl Page {
             return None;
         };
         let gzip = Encoding::accepted(request_headers).1;
-        let mut response = Response::new(Body::from(page.fill(reader, name, gzip)?));
+        let mut response = Response::new(Body::from(page.fill(reader, gzip)?));
         *response.headers_mut() = self.headers.clone();
         let headers = response.headers_mut();
         if gzip {

@@ -1,10 +1,11 @@
 //! The public pages of logged-in readers, from one rendering shared by all of them.
 //!
 //! A reader's home page, post, tag, author and About pages differ from every other reader's
-//! only by their name in the header — and, on a post, by their own comments (a Delete button,
-//! one awaiting approval). So such a page is rendered once, for a stand-in reader who exists
-//! nowhere, kept as a template with a hole where the stand-in's name is, and each reader gets
-//! it with their own name: a copy instead of a rendering. A reader with comments on a post
+//! only by their name (the header) and address (the subscribe form's "To …") — and, on a post,
+//! by their own comments (a Delete button, one awaiting approval). So such a page is rendered
+//! once, for a stand-in reader who exists nowhere, kept as a template with holes where the
+//! stand-in's name and address are, and each reader gets it with their own: a copy instead
+//! of a rendering. A reader with comments on a post
 //! gets that post rendered for them. The admin (and any other role) is never served from
 //! here: their pages carry controls for what they may do.
 //!
@@ -42,8 +43,15 @@ fn shared_page(path: &str) -> bool {
         || one_segment("/authors/")
 }
 
-/// The key of a reader's request for a shared page, and the reader's id and name.
-fn reader_request(request: &Request) -> Option<(Key, i64, String)> {
+/// Who is asking: what a shared page fills in, and whether it may be shared with them.
+pub struct Reader {
+    id: i64,
+    name: String,
+    email: String,
+}
+
+/// The key of a reader's request for a shared page, and the reader.
+fn reader_request(request: &Request) -> Option<(Key, Reader)> {
     if request.method() != Method::GET || !shared_page(request.uri().path()) {
         return None;
     }
@@ -58,11 +66,12 @@ fn reader_request(request: &Request) -> Option<(Key, i64, String)> {
     }
     let user = request.extensions().get::<AuthSession>()?.user.as_ref()?;
     (user.role == Role::Reader).then(|| {
-        (
-            Key::new(request, Audience::Reader),
-            user.id,
-            user.name.clone(),
-        )
+        let reader = Reader {
+            id: user.id,
+            name: user.name.clone(),
+            email: user.email.clone(),
+        };
+        (Key::new(request, Audience::Reader), reader)
     })
 }
 
@@ -79,14 +88,15 @@ impl ReaderPage {
     }
 
     /// The page for `reader`, unless it must be rendered for them.
-    pub fn fill(&self, reader: i64, name: &str, gzip: bool) -> Option<Bytes> {
-        if self.commenters.binary_search(&reader).is_ok() {
+    pub fn fill(&self, reader: &Reader, gzip: bool) -> Option<Bytes> {
+        if self.commenters.binary_search(&reader.id).is_ok() {
             return None;
         }
+        let values = [reader.name.as_str(), reader.email.as_str()];
         Some(if gzip {
-            self.template.fill_gzip(name)
+            self.template.fill_gzip(&values)
         } else {
-            self.template.fill(name)
+            self.template.fill(&values)
         })
     }
 }
@@ -116,7 +126,7 @@ pub async fn serve_readers(
     request: Request,
     next: Next,
 ) -> Response {
-    let (Some(cache), Some((key, reader, name))) = (cache, reader_request(&request)) else {
+    let (Some(cache), Some((key, reader))) = (cache, reader_request(&request)) else {
         return next.run(request).await;
     };
     let Some(version) = cache.version.current().await else {
@@ -130,7 +140,7 @@ pub async fn serve_readers(
             (page.map(|page| cache.put(key, page)), "miss")
         }
     };
-    match page.and_then(|page| page.for_reader(reader, &name, request.headers(), outcome)) {
+    match page.and_then(|page| page.for_reader(&reader, request.headers(), outcome)) {
         Some(response) => response,
         // Theirs alone, or not kept (an error page, say): rendered for them.
         None => next.run(request).await,
@@ -170,17 +180,16 @@ async fn render_for_readers(
     }
     let (head, page, route) = collect(rendered).await.ok()?;
     let commenters = commenters(cache, &path).await?;
-    let placeholder = cache.stand_in.name().to_owned();
-    let shows_stand_in = cache
-        .stand_in
-        .must_not_show()
-        .iter()
-        .any(|s| find(&page, s.as_bytes()).is_some());
+    let placeholders = [
+        cache.stand_in.name().to_owned(),
+        cache.stand_in.email().to_owned(),
+    ];
+    let shows_stand_in = find(&page, cache.stand_in.id_text().as_bytes()).is_some();
     let made = tokio::task::spawn_blocking(move || {
         if shows_stand_in {
             return Err(Unfit::ShowsStandIn);
         }
-        Template::new(&page, &placeholder)
+        Template::new(&page, &[&placeholders[0], &placeholders[1]])
     })
     .await;
     let template = match made {

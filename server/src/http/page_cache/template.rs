@@ -1,5 +1,5 @@
-//! A page with holes for one piece of text (a reader's name), kept compressed around the
-//! holes so that filling it in costs a copy, not a compression.
+//! A page with holes for a few pieces of text (a reader's name and address), kept compressed
+//! around the holes so that filling them in costs a copy, not a compression.
 //!
 //! gzip has no "insert here", but deflate is a sequence of blocks: each run of the page
 //! between holes is deflated on its own and ends on a byte boundary (a sync flush), a hole's
@@ -16,46 +16,73 @@ use flate2::Compression;
 /// Why a rendering cannot be kept as a template.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Unfit {
-    /// The placeholder is not on the page: it was not rendered as the stand-in's.
+    /// The first placeholder is not on the page: it was not rendered as the stand-in's.
     NoPlaceholder,
-    /// The placeholder shows somewhere other than an element's text (an attribute, a
-    /// script), where HTML-escaped text would not be right.
+    /// A placeholder shows somewhere other than an element's whole text or a double-quoted
+    /// attribute's whole value (a script, part of a sentence), where escaping for either
+    /// would not be right.
     OutsideText,
-    /// The stand-in's address or id shows: the page shows more of its reader than a name.
+    /// The stand-in's id shows: the page shows more of its reader than the template fills in.
     ShowsStandIn,
+}
+
+/// Where a hole is, which decides how its text is escaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Context {
+    /// `>hole<`
+    Text,
+    /// `="hole"`
+    Attribute,
 }
 
 pub struct Template {
     /// The page between the holes: one more run than holes.
     runs: Vec<Bytes>,
+    /// Which placeholder each hole was, and where.
+    holes: Vec<(usize, Context)>,
     /// Each run as raw deflate blocks, the last one final.
     deflated: Vec<Bytes>,
     crcs: Vec<crc32fast::Hasher>,
 }
 
 impl Template {
-    /// The page with a hole wherever `placeholder` is, which must be an element's whole text
-    /// (`>placeholder<`).
-    pub fn new(page: &[u8], placeholder: &str) -> Result<Template, Unfit> {
-        let placeholder = placeholder.as_bytes();
-        let mut runs = Vec::new();
-        let mut start = 0;
-        let mut at = 0;
-        while let Some(found) = find(&page[at..], placeholder) {
-            let hole = at + found;
-            let end = hole + placeholder.len();
-            let in_text = hole > 0 && page[hole - 1] == b'>' && page.get(end) == Some(&b'<');
-            if !in_text {
-                return Err(Unfit::OutsideText);
+    /// The page with a hole wherever one of `placeholders` is, each an element's whole text
+    /// or a double-quoted attribute's whole value. The first must show at least once.
+    pub fn new(page: &[u8], placeholders: &[&str]) -> Result<Template, Unfit> {
+        let mut found: Vec<(usize, usize, usize)> = Vec::new();
+        for (which, placeholder) in placeholders.iter().enumerate() {
+            let placeholder = placeholder.as_bytes();
+            let mut at = 0;
+            while let Some(offset) = find(&page[at..], placeholder) {
+                let start = at + offset;
+                at = start + placeholder.len();
+                found.push((start, at, which));
             }
-            runs.push(Bytes::copy_from_slice(&page[start..hole]));
-            start = end;
-            at = end;
         }
-        if runs.is_empty() {
+        if !found.iter().any(|&(_, _, which)| which == 0) {
             return Err(Unfit::NoPlaceholder);
         }
-        runs.push(Bytes::copy_from_slice(&page[start..]));
+        found.sort_unstable();
+        let mut runs = Vec::new();
+        let mut holes = Vec::new();
+        let mut from = 0;
+        for (start, end, which) in found {
+            if start < from {
+                return Err(Unfit::OutsideText);
+            }
+            let before = start.checked_sub(1).map(|i| page[i]);
+            let context = match (before, page.get(end)) {
+                (Some(b'>'), Some(b'<')) => Context::Text,
+                (Some(b'"'), Some(b'"')) if start >= 2 && page[start - 2] == b'=' => {
+                    Context::Attribute
+                }
+                _ => return Err(Unfit::OutsideText),
+            };
+            runs.push(Bytes::copy_from_slice(&page[from..start]));
+            holes.push((which, context));
+            from = end;
+        }
+        runs.push(Bytes::copy_from_slice(&page[from..]));
         let last = runs.len() - 1;
         let deflated = runs
             .iter()
@@ -72,6 +99,7 @@ impl Template {
             .collect();
         Ok(Template {
             runs,
+            holes,
             deflated,
             crcs,
         })
@@ -83,12 +111,29 @@ impl Template {
             + self.deflated.iter().map(Bytes::len).sum::<usize>()
     }
 
-    /// The page with `text` (HTML-escaped here) in every hole.
-    pub fn fill(&self, text: &str) -> Bytes {
-        let text = html_escape::encode_text(text);
-        let mut page = Vec::with_capacity(self.runs.iter().map(Bytes::len).sum::<usize>() + 64);
+    /// Each hole's text, escaped for where it is.
+    fn texts(&self, values: &[&str]) -> Vec<String> {
+        self.holes
+            .iter()
+            .map(|&(which, context)| {
+                let value = values.get(which).copied().unwrap_or_default();
+                match context {
+                    Context::Text => html_escape::encode_text(value).into_owned(),
+                    Context::Attribute => {
+                        html_escape::encode_double_quoted_attribute(value).into_owned()
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// The page with `values[i]` (escaped here) in the holes of placeholder `i`.
+    pub fn fill(&self, values: &[&str]) -> Bytes {
+        let texts = self.texts(values);
+        let size = self.runs.iter().map(Bytes::len).sum::<usize>();
+        let mut page = Vec::with_capacity(size + texts.iter().map(String::len).sum::<usize>());
         for (i, run) in self.runs.iter().enumerate() {
-            if i > 0 {
+            if let Some(text) = i.checked_sub(1).map(|h| &texts[h]) {
                 page.extend_from_slice(text.as_bytes());
             }
             page.extend_from_slice(run);
@@ -97,26 +142,27 @@ impl Template {
     }
 
     /// [`Template::fill`], as gzip.
-    pub fn fill_gzip(&self, text: &str) -> Bytes {
-        let text = html_escape::encode_text(text);
-        let text = text.as_bytes();
-        let mut text_crc = crc32fast::Hasher::new();
-        text_crc.update(text);
+    pub fn fill_gzip(&self, values: &[&str]) -> Bytes {
+        let texts = self.texts(values);
         let size = self.deflated.iter().map(Bytes::len).sum::<usize>();
-        let mut gzip = Vec::with_capacity(size + 32 + self.runs.len() * (text.len() + 5));
+        let filled: usize = texts.iter().map(|t| t.len() + 5).sum();
+        let mut gzip = Vec::with_capacity(size + 32 + filled);
         // ID1 ID2, deflate, no flags, no time, no extra flags, unknown OS.
         gzip.extend_from_slice(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255]);
         let mut crc = crc32fast::Hasher::new();
+        let mut length = 0;
         for (i, run) in self.deflated.iter().enumerate() {
-            if i > 0 {
+            if let Some(text) = i.checked_sub(1).map(|h| texts[h].as_bytes()) {
                 stored(&mut gzip, text);
+                let mut text_crc = crc32fast::Hasher::new();
+                text_crc.update(text);
                 crc.combine(&text_crc);
+                length += text.len();
             }
             gzip.extend_from_slice(run);
             crc.combine(&self.crcs[i]);
+            length += self.runs[i].len();
         }
-        let length =
-            self.runs.iter().map(Bytes::len).sum::<usize>() + text.len() * (self.runs.len() - 1);
         gzip.extend_from_slice(&crc.finalize().to_le_bytes());
         gzip.extend_from_slice(&(length as u32).to_le_bytes());
         Bytes::from(gzip)
@@ -162,7 +208,8 @@ mod tests {
     use super::*;
     use std::io::Read;
 
-    const HOLE: &str = "stand-in-0123";
+    const NAME: &str = "stand-in-0123";
+    const EMAIL: &str = "stand-in-4567@stand-in.invalid";
 
     fn gunzip(gzip: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
@@ -172,55 +219,71 @@ mod tests {
         out
     }
 
-    fn page(body: &str) -> String {
+    fn page(name: &str, email_text: &str, email_attribute: &str) -> String {
         format!(
-            "<html><a class=\"account-link\">{HOLE}</a>{}<p>{HOLE}</p></html>",
-            body.repeat(40)
+            "<html><a class=\"account-link\">{name}</a>{}<p>{name}</p>\
+             <p>To <strong>{email_text}</strong></p><input name=\"email\" value=\"{email_attribute}\"/></html>",
+            "<li>post</li>".repeat(400)
         )
     }
 
     #[test]
-    fn filled_pages_escape_the_text_and_decode_from_gzip() {
-        let template = Template::new(page("<li>post</li>").as_bytes(), HOLE).unwrap();
-        for name in ["Ada", "", "<script>&\"x\"", "Zoë 李", &"n".repeat(70_000)] {
-            let filled = template.fill(name);
-            let escaped = html_escape::encode_text(name);
+    fn filled_pages_escape_each_hole_for_its_place_and_decode_from_gzip() {
+        let template = Template::new(page(NAME, EMAIL, EMAIL).as_bytes(), &[NAME, EMAIL]).unwrap();
+        for (name, email) in [
+            ("Ada", "ada@example.com"),
+            ("", ""),
+            ("<script>&\"x\"", "\"q\"@example.com"),
+            ("Zoë 李", "zoë@example.com"),
+            (&"n".repeat(70_000), "a@b.c"),
+        ] {
+            let filled = template.fill(&[name, email]);
+            let expected = page(
+                &html_escape::encode_text(name),
+                &html_escape::encode_text(email),
+                &html_escape::encode_double_quoted_attribute(email),
+            );
             assert_eq!(
                 String::from_utf8(filled.to_vec()).unwrap(),
-                page("<li>post</li>").replace(HOLE, &escaped),
+                expected,
                 "{name:.20}"
             );
-            assert_eq!(gunzip(&template.fill_gzip(name)), filled.to_vec());
+            assert_eq!(gunzip(&template.fill_gzip(&[name, email])), filled.to_vec());
         }
     }
 
     #[test]
     fn gzip_is_smaller_than_the_page() {
-        let template =
-            Template::new(page("<li class=\"post\">a post</li>").as_bytes(), HOLE).unwrap();
-        let gzip = template.fill_gzip("Ada");
+        let template = Template::new(page(NAME, EMAIL, EMAIL).as_bytes(), &[NAME, EMAIL]).unwrap();
+        let gzip = template.fill_gzip(&["Ada", "ada@example.com"]);
         assert!(
-            gzip.len() * 5 < template.fill("Ada").len(),
+            gzip.len() * 4 < template.fill(&["Ada", "ada@example.com"]).len(),
             "{}",
             gzip.len()
         );
     }
 
     #[test]
-    fn the_placeholder_must_be_an_elements_text() {
+    fn placeholders_must_be_an_elements_text_or_an_attributes_value() {
         assert_eq!(
-            Template::new(b"<p>no one</p>", HOLE).err(),
+            Template::new(b"<p>no one</p>", &[NAME]).err(),
             Some(Unfit::NoPlaceholder)
         );
+        assert_eq!(
+            Template::new(format!("<p>{EMAIL}</p>").as_bytes(), &[NAME, EMAIL]).err(),
+            Some(Unfit::NoPlaceholder),
+            "the name must show"
+        );
         for page in [
-            format!("<a title=\"{HOLE}\">x</a>"),
-            format!("<p>Hello {HOLE}</p>"),
-            format!("<script>let n = \"{HOLE}\";</script>"),
-            format!("<p>{HOLE}</p><p>a{HOLE}</p>"),
-            format!("{HOLE}<p>"),
+            format!("<a title='{NAME}'>x</a>"),
+            format!("<p>Hello {NAME}</p>"),
+            format!("<script>let n = \"{NAME}\";</script>"),
+            format!("<p>{NAME}</p><p>a{NAME}</p>"),
+            format!("{NAME}<p>"),
+            format!("<p>{NAME}</p><a href=\"/u/{EMAIL}\">"),
         ] {
             assert_eq!(
-                Template::new(page.as_bytes(), HOLE).err(),
+                Template::new(page.as_bytes(), &[NAME, EMAIL]).err(),
                 Some(Unfit::OutsideText),
                 "{page}"
             );
