@@ -29,8 +29,8 @@ use axum::response::Response;
 use super::template::{find, Template, Unfit};
 use super::{collect, keepable, Audience, Kept, Key, Page, PageCache};
 
-/// The pages kept for readers: those anyone may read and that depend on nothing of the reader
-/// but their name. Others (their account, search results) are rendered for them.
+/// The pages kept for readers: those anyone may read and that show nothing of the reader but
+/// their name and address. Others (their account, search results) are rendered for them.
 fn shared_page(path: &str) -> bool {
     let one_segment = |prefix: &str| {
         path.strip_prefix(prefix)
