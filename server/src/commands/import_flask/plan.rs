@@ -5,10 +5,10 @@
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
-use crate::commands::importing::{fit, shorten, without_controls, Taken};
+use crate::commands::importing::{fit, parse_date, shorten, without_controls, Taken};
 use app::db::transfer::Value;
 use app::domain::{parse_cover_url, BodyFormat, Email, PostTitle, Role, Slug, UserName};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 
 /// The columns written, in the order of the values of each planned row.
 pub const USER_COLUMNS: &[&str] = &["id", "name", "email", "password_hash", "role", "created_at"];
@@ -634,34 +634,23 @@ fn placeholder_email(kind: &str, id: i64) -> String {
 }
 
 /// The dates the Flask blog stored: `date.today().strftime("%B %d, %Y")` ("August 24, 2024"),
-/// and the ISO forms people wrote by hand or with other code. Midnight UTC for a day.
+/// and the ISO forms people wrote by hand or with other code (the other importers' reading).
+/// Midnight UTC for a day.
 pub fn parse_flask_date(raw: &str) -> Option<DateTime<Utc>> {
     let raw = raw.trim();
-    if let Ok(t) = DateTime::parse_from_rfc3339(raw) {
-        return Some(t.with_timezone(&Utc));
-    }
-    for format in [
-        "%Y-%m-%d %H:%M:%S%.f",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M",
-    ] {
-        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format) {
-            return Some(t.and_utc());
-        }
-    }
-    for format in [
+    let written_out = [
         "%B %d, %Y",
         "%b %d, %Y",
         "%B %d %Y",
         "%d %B %Y",
-        "%Y-%m-%d",
         "%b. %d, %Y",
-    ] {
-        if let Ok(day) = NaiveDate::parse_from_str(raw, format) {
-            return day.and_hms_opt(0, 0, 0).map(|t| t.and_utc());
-        }
-    }
-    None
+    ];
+    written_out
+        .iter()
+        .find_map(|format| NaiveDate::parse_from_str(raw, format).ok())
+        .and_then(|day| day.and_hms_opt(0, 0, 0))
+        .map(|at| at.and_utc())
+        .or_else(|| parse_date(raw))
 }
 
 /// What the sanitizer leaves out of a body that someone would miss or should know about:
