@@ -168,8 +168,13 @@ pub(super) mod held {
 
     /// The recovery codes kept to be shown, which are then forgotten.
     pub async fn take_new_codes() -> Result<Vec<String>, AppError> {
-        let codes: Option<Vec<String>> =
-            session().await?.remove(NEW_CODES).await.map_err(failed)?;
+        let session = session().await?;
+        // Looked at first: a removal saves the session even when there was nothing to
+        // remove, and every save makes every instance read its sessions again.
+        let codes: Option<Vec<String>> = session.get(NEW_CODES).await.map_err(failed)?;
+        if codes.is_some() {
+            session.remove_value(NEW_CODES).await.map_err(failed)?;
+        }
         Ok(codes.unwrap_or_default())
     }
 }
