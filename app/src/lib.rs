@@ -15,6 +15,8 @@ pub mod auth;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod freshness;
+#[cfg(feature = "ssr")]
 pub mod mail;
 #[cfg(feature = "render")]
 pub mod render;

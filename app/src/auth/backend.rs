@@ -1,8 +1,12 @@
 //! The login backend for axum-login: finds users and checks their passwords.
 
+use std::sync::Arc;
+
 use crate::db::{self, Db};
 use crate::domain::{Email, SessionUser};
+use crate::freshness::Freshness;
 
+use super::kept::Kept;
 use super::password;
 
 impl axum_login::AuthUser for SessionUser {
@@ -67,9 +71,22 @@ pub struct Credentials {
     pub password: String,
 }
 
+/// The accounts sessions belong to. Loaded users are kept while the auth version holds
+/// (see `kept`).
 #[derive(Clone)]
 pub struct Users {
-    pub db: Db,
+    db: Db,
+    kept: Arc<Kept<i64, SessionUser>>,
+}
+
+impl Users {
+    /// Without `freshness`, every session's user is read from the database.
+    pub fn new(db: Db, freshness: Option<Arc<Freshness>>) -> Users {
+        Users {
+            db,
+            kept: Arc::new(Kept::new(freshness)),
+        }
+    }
 }
 
 impl axum_login::AuthnBackend for Users {
@@ -82,6 +99,8 @@ impl axum_login::AuthnBackend for Users {
     }
 
     async fn get_user(&self, id: &i64) -> Result<Option<SessionUser>, sqlx::Error> {
-        db::users::by_id(&self.db, *id).await
+        self.kept
+            .get(id, |_| true, db::users::by_id(&self.db, *id))
+            .await
     }
 }

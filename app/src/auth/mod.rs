@@ -3,6 +3,7 @@
 
 mod backend;
 pub mod devices;
+mod kept;
 pub mod password;
 pub mod rate_limit;
 pub mod reset_token;

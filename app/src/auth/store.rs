@@ -1,20 +1,32 @@
 //! Sessions live in the blog's own database, whichever backend it is, so they survive
 //! restarts and are shared by every instance.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion};
 use tower_sessions_sqlx_store::{PostgresStore, SqliteStore};
 
 use super::devices::{self, Device};
+use super::kept::Kept;
 use crate::db::Db;
+use crate::freshness::Freshness;
 
 /// The session table of either backend (created by migration 0002), and beside it the
-/// list of logged-in sessions their owners see (`session_devices`, migration 0015).
-#[derive(Debug, Clone)]
+/// list of logged-in sessions their owners see (`session_devices`, migration 0015). Loaded
+/// sessions are kept while the auth version holds (see `kept`).
+#[derive(Clone)]
 pub struct SessionStore {
     tables: Tables,
     db: Db,
+    kept: Arc<Kept<Id, Record>>,
+}
+
+impl std::fmt::Debug for SessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionStore").finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -24,7 +36,8 @@ enum Tables {
 }
 
 impl SessionStore {
-    pub fn new(db: &Db) -> Self {
+    /// Without `freshness`, every load reads the database.
+    pub fn new(db: &Db, freshness: Option<Arc<Freshness>>) -> Self {
         const TABLE: &str = "sessions";
         let tables = match db {
             Db::Sqlite(pool) => Tables::Sqlite(
@@ -43,6 +56,7 @@ impl SessionStore {
         SessionStore {
             tables,
             db: db.clone(),
+            kept: Arc::new(Kept::new(freshness)),
         }
     }
 
@@ -72,6 +86,7 @@ impl tower_sessions::SessionStore for SessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.kept.forget(&record.id);
         match &self.tables {
             Tables::Sqlite(s) => s.save(record).await?,
             Tables::Postgres(s) => s.save(record).await?,
@@ -80,13 +95,18 @@ impl tower_sessions::SessionStore for SessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        match &self.tables {
-            Tables::Sqlite(s) => s.load(id).await,
-            Tables::Postgres(s) => s.load(id).await,
-        }
+        let unexpired = |record: &Record| record.expiry_date > time::OffsetDateTime::now_utc();
+        let load = async {
+            match &self.tables {
+                Tables::Sqlite(s) => s.load(id).await,
+                Tables::Postgres(s) => s.load(id).await,
+            }
+        };
+        self.kept.get(id, unexpired, load).await
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        self.kept.forget(id);
         match &self.tables {
             Tables::Sqlite(s) => s.delete(id).await,
             Tables::Postgres(s) => s.delete(id).await,

@@ -4,13 +4,17 @@ use chrono::{DateTime, Utc};
 
 use super::{on_pool, Db};
 
-/// The counter the migrations' triggers move whenever something anonymous readers see
-/// changes (see migration 0009).
-pub async fn content_version(db: &Db) -> Result<i64, sqlx::Error> {
+/// The counters the migrations' triggers move: whenever something anonymous readers see
+/// changes (the content version, migration 0009), and whenever a session or its user does
+/// (the auth version, migration 0019). One read for both, as every page needs both.
+pub async fn versions(db: &Db) -> Result<(i64, i64), sqlx::Error> {
     on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT version FROM content_version WHERE id = 1")
-            .fetch_one(pool)
-            .await
+        sqlx::query_as(
+            "SELECT c.version, a.version FROM content_version c, auth_version a
+              WHERE c.id = 1 AND a.id = 1",
+        )
+        .fetch_one(pool)
+        .await
     })
 }
 

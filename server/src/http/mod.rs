@@ -17,6 +17,7 @@ pub mod unsubscribe;
 use std::sync::Arc;
 
 use app::db::Db;
+use app::freshness::Freshness;
 use app::state::AppState;
 use app::{shell, App};
 use axum::Router;
@@ -85,12 +86,20 @@ pub fn router(state: AppState, config: &Config) -> Router {
         tokio::spawn(app::mail::outbox::deliver(state.db.clone(), mailer.clone()));
         tokio::spawn(app::service::newsletter::run(state.clone()));
     }
-    let auth = session::layers(&state.db, &config.sessions);
+    // One read of the database's versions per request, shared by the page cache and the
+    // session layers (see `app::freshness`).
+    let freshness = Arc::new(Freshness::new(state.db.clone()));
+    let auth = session::layers(&state.db, freshness.clone(), &config.sessions);
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
     let asset_version = assets::version(&state.leptos_options);
     let asset_root = assets::root(asset_version.as_deref());
-    let page_cache = (config.page_cache_bytes > 0)
-        .then(|| Arc::new(PageCache::new(state.db.clone(), config.page_cache_bytes)));
+    let page_cache = (config.page_cache_bytes > 0).then(|| {
+        Arc::new(PageCache::new(
+            state.db.clone(),
+            freshness.clone(),
+            config.page_cache_bytes,
+        ))
+    });
 
     let app = Router::new()
         .merge(routes::routes())
@@ -171,6 +180,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(TimeoutLayer::new(config.request_timeout))
         // Inside compression (a kept page is already compressed, and the compression layer
         // leaves encoded bodies alone), outside the sessions (a hit needs none).
+        // Outside the page cache and the sessions: all of them ask, and a request reads once.
+        .layer(axum::middleware::from_fn(
+            |request: axum::extract::Request, next: axum::middleware::Next| {
+                Freshness::scope(next.run(request))
+            },
+        ))
         .layer(axum::middleware::from_fn_with_state(
             page_cache,
             page_cache::serve,

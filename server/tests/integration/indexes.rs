@@ -9,7 +9,7 @@ use crate::support::server::quire;
 use crate::support::{Kind, TestDb, TestServer};
 
 /// The tables the public pages read.
-const TABLES: [&str; 7] = [
+const TABLES: [&str; 8] = [
     "posts",
     "comments",
     "users",
@@ -17,6 +17,7 @@ const TABLES: [&str; 7] = [
     "post_tags",
     "settings",
     "content_version",
+    "auth_version",
 ];
 
 async fn seq_scans(pool: &sqlx::PgPool) -> Vec<(String, i64)> {

@@ -14,6 +14,8 @@ both!(
     two_instances_accept_each_others_sessions,
     the_account_page_lists_sessions_and_ends_them,
     a_new_password_takes_the_other_sessions_off_the_list,
+    kept_sessions_and_users_cost_no_query_until_they_change,
+    a_change_through_another_instance_counts_at_its_next_request,
 );
 
 async fn listed(browser: &mut Browser<'_>) -> Vec<serde_json::Value> {
@@ -224,4 +226,87 @@ async fn two_instances_accept_each_others_sessions(db: TestDb) {
     // And a logout at one instance holds at the other.
     at_two.call("logout", &[]).await;
     assert!(ada.whoami().await.is_null());
+}
+
+/// Runs `sql` on the test's database, as a command or an administrator by hand would.
+async fn by_hand(db: &TestDb, sql: &str) {
+    match db.connect().await {
+        app::db::Db::Sqlite(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
+        app::db::Db::Postgres(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
+    }
+    .unwrap();
+}
+
+async fn kept_sessions_and_users_cost_no_query_until_they_change(db: TestDb) {
+    let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
+    // The statements that load a session (tower-sessions' own) and its user (`users::by_id`).
+    let loads = || {
+        server
+            .log()
+            .to_lowercase()
+            .lines()
+            .filter(|l| {
+                l.contains("select data from") || l.contains("totp_since from users where id")
+            })
+            .count()
+    };
+    let settled = || tokio::time::sleep(Duration::from_millis(300));
+    let mut ada = Browser::new(&server);
+    ada.register("Ada", "ada@example.com", PASSWORD).await;
+    assert_eq!(ada.whoami().await["name"], "Ada");
+    settled().await;
+    let first = loads();
+    assert!(first > 0, "the statements are being counted");
+    // Pages that only read the session leave it unsaved, so nothing moves the version.
+    for _ in 0..3 {
+        assert_eq!(ada.page("/account").await.status, 200);
+        assert_eq!(ada.whoami().await["name"], "Ada");
+    }
+    settled().await;
+    assert_eq!(loads(), first, "the session and its user were kept");
+
+    // Changed behind the server's back, as another instance or a command would: the next
+    // request sees each change.
+    by_hand(&db, "UPDATE users SET name = 'Countess Ada'").await;
+    assert_eq!(ada.whoami().await["name"], "Countess Ada");
+    settled().await;
+    assert!(loads() > first, "read again after the change");
+    by_hand(&db, "UPDATE users SET role = 'admin'").await;
+    assert_eq!(ada.whoami().await["role"], "Admin");
+    assert_eq!(ada.page("/admin/users").await.status, 200);
+    by_hand(&db, "UPDATE users SET role = 'reader'").await;
+    assert_eq!(ada.page("/admin/users").await.status, 403);
+    by_hand(&db, "DELETE FROM sessions").await;
+    assert!(
+        ada.whoami().await.is_null(),
+        "a deleted session logs nobody in"
+    );
+    assert_eq!(ada.page("/account").await.status, 401);
+}
+
+async fn a_change_through_another_instance_counts_at_its_next_request(db: TestDb) {
+    let one = TestServer::start(&db).await;
+    let two = TestServer::start(&db).await;
+    let mut laptop = Browser::new(&two);
+    laptop.register("Ada", "ada@example.com", PASSWORD).await;
+    let mut phone = Browser::new(&one);
+    assert!(phone.login("ada@example.com", PASSWORD).await.status < 400);
+    for _ in 0..2 {
+        assert_eq!(phone.whoami().await["name"], "Ada");
+    }
+
+    let renamed = laptop.call("account/name", &[("name", "Ada L.")]).await;
+    assert!(renamed.status < 400, "{}", renamed.body);
+    assert_eq!(
+        phone.whoami().await["name"],
+        "Ada L.",
+        "the new name, at once"
+    );
+    let others = laptop.call("account/sessions/end-others", &[]).await;
+    assert!(others.status < 400, "{}", others.body);
+    assert!(
+        phone.whoami().await.is_null(),
+        "ended at the other instance"
+    );
+    assert_eq!(laptop.whoami().await["name"], "Ada L.");
 }

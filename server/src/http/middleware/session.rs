@@ -2,7 +2,10 @@
 //! (tower-sessions with Quire's store, axum-login with Quire's user backend).
 
 use app::auth::{SessionStore, Users};
+use std::sync::Arc;
+
 use app::db::Db;
+use app::freshness::Freshness;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::session_store::ExpiredDeletion;
@@ -25,8 +28,12 @@ pub fn has_session_cookie(headers: &axum::http::HeaderMap) -> bool {
 
 /// The session and login layers. Starts the background deletion of expired sessions (every
 /// instance may do it).
-pub fn layers(db: &Db, settings: &SessionSettings) -> AuthManagerLayer<Users, SessionStore> {
-    let store = SessionStore::new(db);
+pub fn layers(
+    db: &Db,
+    freshness: Arc<Freshness>,
+    settings: &SessionSettings,
+) -> AuthManagerLayer<Users, SessionStore> {
+    let store = SessionStore::new(db, Some(freshness.clone()));
     tokio::spawn(
         store
             .clone()
@@ -40,5 +47,5 @@ pub fn layers(db: &Db, settings: &SessionSettings) -> AuthManagerLayer<Users, Se
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookie)
         .with_expiry(Expiry::OnInactivity(idle));
-    AuthManagerLayerBuilder::new(Users { db: db.clone() }, sessions).build()
+    AuthManagerLayerBuilder::new(Users::new(db.clone(), Some(freshness)), sessions).build()
 }

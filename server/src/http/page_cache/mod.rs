@@ -9,7 +9,7 @@
 //! - it was rendered under the database's current content version, a counter that triggers
 //!   move on every change anonymous readers could see (migration 0009), read after the
 //!   request arrived (one single-row read serves all requests waiting for it, see
-//!   `version`), so a change made through any instance, an import or a hand-written `UPDATE`
+//!   `app::freshness`), so a change made through any instance, an import or a hand-written `UPDATE`
 //!   reaches the readers of every instance with their next request;
 //! - and no scheduled post has gone live since it was rendered (no write marks that moment).
 //!
@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex};
 
 use app::db::{self, Db};
 use app::domain::Theme;
+use app::freshness::Freshness;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
@@ -46,10 +47,8 @@ use crate::http::middleware::session::has_session_cookie;
 
 mod readers;
 mod template;
-mod version;
 pub use readers::serve_readers;
 use readers::ReaderPage;
-use version::VersionCheck;
 
 /// Says whether a page came from the cache (`hit`) or was rendered for this request (`miss`).
 pub const CACHE_HEADER: &str = "x-quire-cache";
@@ -65,7 +64,7 @@ pub struct PageCache {
     pages: Cache<Key, Arc<Page>, PageBytes>,
     /// The content version the kept pages were rendered under: when it moves, they go.
     kept_version: AtomicI64,
-    version: VersionCheck,
+    freshness: Arc<Freshness>,
     /// Addresses being rendered for the cache right now: other requests for them wait for
     /// that rendering rather than render the same page again.
     renderings: Mutex<HashMap<Key, Arc<tokio::sync::RwLock<()>>>>,
@@ -315,7 +314,7 @@ impl Encoding {
 }
 
 impl PageCache {
-    pub fn new(db: Db, capacity: usize) -> PageCache {
+    pub fn new(db: Db, freshness: Arc<Freshness>, capacity: usize) -> PageCache {
         // Four shards, each a quarter of the capacity: room for the largest page kept (an
         // eighth), with less lock contention than one.
         let options = OptionsBuilder::new()
@@ -326,7 +325,7 @@ impl PageCache {
             .expect("valid cache options");
         PageCache {
             stand_in: app::auth::stand_in::StandIn::new(),
-            version: VersionCheck::new(db.clone()),
+            freshness,
             db,
             capacity,
             pages: Cache::with_options(options, PageBytes, Default::default(), Default::default()),
@@ -423,7 +422,7 @@ pub async fn serve(
         return next.run(request).await;
     };
     // Without the version nothing kept can be trusted: render as if there were no cache.
-    let Some(version) = cache.version.current().await else {
+    let Some(version) = cache.freshness.now().await.map(|v| v.content) else {
         return next.run(request).await;
     };
     let _leader = match cache.find_or_lead(&key, version).await {
@@ -661,7 +660,8 @@ mod tests {
     #[tokio::test]
     async fn pages_live_while_the_version_holds_and_until_they_expire() {
         let db = Db::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
-        let cache = PageCache::new(db, 8000);
+        let freshness = Arc::new(Freshness::new(db.clone()));
+        let cache = PageCache::new(db, freshness, 8000);
         let now = Utc::now();
         assert!(cache.get(&key("/"), 1, now).is_none());
         cache.put(key("/"), page(1, 100, None));
@@ -682,7 +682,8 @@ mod tests {
     #[tokio::test]
     async fn pages_make_room_within_the_capacity_and_huge_ones_are_not_kept() {
         let db = Db::Sqlite(sqlx::SqlitePool::connect_lazy("sqlite::memory:").unwrap());
-        let cache = PageCache::new(db, 8000);
+        let freshness = Arc::new(Freshness::new(db.clone()));
+        let cache = PageCache::new(db, freshness, 8000);
         let now = Utc::now();
         cache.get(&key("/"), 1, now);
         for i in 0..10 {

@@ -129,7 +129,7 @@ pub async fn serve_readers(
     let (Some(cache), Some((key, reader))) = (cache, reader_request(&request)) else {
         return next.run(request).await;
     };
-    let Some(version) = cache.version.current().await else {
+    let Some(version) = cache.freshness.now().await.map(|v| v.content) else {
         return next.run(request).await;
     };
     let (page, outcome) = match cache.find_or_lead(&key, version).await {
