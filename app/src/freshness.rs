@@ -113,10 +113,12 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    async fn database() -> (Db, sqlx::SqlitePool) {
+    /// The two counters alone, content at 0 and auth at 100, in a database of one
+    /// connection (also for the tests of what is kept under them).
+    pub(crate) async fn database() -> (Db, sqlx::SqlitePool) {
         let pool = sqlx::sqlite::SqlitePoolOptions::new()
             .max_connections(1)
             .connect("sqlite::memory:")

@@ -75,24 +75,11 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::Db;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
     async fn freshness() -> (Arc<Freshness>, sqlx::SqlitePool) {
-        let pool = sqlx::sqlite::SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect("sqlite::memory:")
-            .await
-            .unwrap();
-        for sql in [
-            "CREATE TABLE content_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
-            "INSERT INTO content_version VALUES (1, 0)",
-            "CREATE TABLE auth_version (id INTEGER PRIMARY KEY, version INTEGER NOT NULL)",
-            "INSERT INTO auth_version VALUES (1, 0)",
-        ] {
-            sqlx::query(sql).execute(&pool).await.unwrap();
-        }
-        (Arc::new(Freshness::new(Db::Sqlite(pool.clone()))), pool)
+        let (db, pool) = crate::freshness::tests::database().await;
+        (Arc::new(Freshness::new(db)), pool)
     }
 
     /// Loads `value`, counting loads.
