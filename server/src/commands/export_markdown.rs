@@ -7,13 +7,24 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use app::db::{self, archive::ArchivedComment, posts::PostRecord, Db};
 use app::domain::{parse_image_name, BodyFormat, Tag, IMAGE_PATH_PREFIX};
 use serde::Serialize;
 
 pub async fn run(db: &Db, dir: &Path) -> anyhow::Result<()> {
-    ensure_empty(dir)?;
+    let staged = super::staged::Staged::begin(dir)?;
+    let (posts, images, comments) = write(db, staged.path()).await?;
+    staged.finish()?;
+    println!(
+        "{posts} posts, {images} images and {comments} comments written to {}",
+        dir.display()
+    );
+    Ok(())
+}
+
+/// Writes the archive into `dir`; how many posts, images and comments.
+async fn write(db: &Db, dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
     std::fs::create_dir_all(dir.join("images"))
         .with_context(|| format!("could not create {}", dir.display()))?;
 
@@ -71,33 +82,12 @@ pub async fn run(db: &Db, dir: &Path) -> anyhow::Result<()> {
                 .with_context(|| format!("could not write {}", file.display()))?;
         }
     }
-    println!(
-        "{} posts, {} images and {comment_count} comments written to {}",
-        posts.len(),
-        images.len(),
-        dir.display()
-    );
-    Ok(())
+    Ok((posts.len(), images.len(), comment_count))
 }
 
 /// The front matter of `post`, between `---` lines. Strings are written as JSON strings: YAML
 /// 1.2 reads them as they are, and serde_json escapes whatever a title may hold.
 /// Refuses a folder that has files in it, so that an export never overwrites one.
-pub(super) fn ensure_empty(dir: &Path) -> anyhow::Result<()> {
-    let empty = match std::fs::read_dir(dir) {
-        Ok(mut entries) => entries.next().is_none(),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-        Err(e) => return Err(e).with_context(|| format!("could not read {}", dir.display())),
-    };
-    if !empty {
-        bail!(
-            "{} is not empty: export into a new folder, so no file of yours is overwritten",
-            dir.display()
-        );
-    }
-    Ok(())
-}
-
 fn front_matter(post: &PostRecord, tags: &[Tag], cover: Option<&str>) -> String {
     let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
     let mut lines = vec!["---".to_owned(), format!("title: {}", quoted(&post.title))];

@@ -15,6 +15,7 @@ mod import_wordpress;
 mod importing;
 mod migrate;
 mod progress;
+mod staged;
 mod subscribers;
 mod target;
 

@@ -16,6 +16,7 @@ both!(
     a_hugo_folder_comes_in_with_its_front_matter_and_images,
     a_folder_with_a_problem_imports_nothing,
     a_failure_half_way_leaves_the_blog_as_it_was,
+    an_export_that_fails_half_way_leaves_no_folder,
 );
 
 fn export(db: &TestDb, dir: &std::path::Path) -> (bool, String) {
@@ -354,4 +355,41 @@ async fn a_failure_half_way_leaves_the_blog_as_it_was(db: TestDb) {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 0);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM users").await, 1);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM images").await, 0);
+}
+
+async fn an_export_that_fails_half_way_leaves_no_folder(db: TestDb) {
+    let pool = db.connect().await;
+    let Seeded { slug, .. } = seed_blog(&pool).await;
+    // The posts can be read, their comments cannot: the export stops after the first file.
+    let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
+    let run = |sql: String| {
+        let pool = pool.clone();
+        async move {
+            match pool {
+                db::Db::Sqlite(p) => sqlx::query(&sql).execute(&p).await.map(|_| ()),
+                db::Db::Postgres(p) => sqlx::query(&sql).execute(&p).await.map(|_| ()),
+            }
+            .unwrap()
+        }
+    };
+    run(rename("comments", "comments_away")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("archive");
+    let (ok, said) = export(&db, &out);
+    assert!(!ok, "{said}");
+    assert!(said.contains("could not read the comments"), "{said}");
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert!(left.is_empty(), "nothing left behind: {left:?}");
+
+    // Into a folder made empty beforehand, the same: it stays as it was.
+    std::fs::create_dir(&out).unwrap();
+    assert!(!export(&db, &out).0);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+
+    run(rename("comments_away", "comments")).await;
+    let (ok, said) = export(&db, &out);
+    assert!(ok, "{said}");
+    assert!(out.join(format!("{slug}.md")).exists());
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 }

@@ -45,7 +45,7 @@ const SEEDS: &[&str] = &[
 ];
 
 pub async fn run(config: &Config, options: &Options) -> anyhow::Result<()> {
-    super::export_markdown::ensure_empty(&options.dir)?;
+    let staged = super::staged::Staged::begin(&options.dir)?;
     let base = base_url(options.base_url.as_deref().or(config.public_url.as_deref()))?;
     let host = base
         .split_once("://")
@@ -61,9 +61,10 @@ pub async fn run(config: &Config, options: &Options) -> anyhow::Result<()> {
     config.site.static_export = true;
     let (router, db) = crate::http::app(&config).await?;
     let started = Instant::now();
-    let result = Crawl::new(router, host, &base, &options.dir).run().await;
+    let result = Crawl::new(router, host, &base, staged.path()).run().await;
     db.close().await;
     let report = result?;
+    staged.finish()?;
     report.print(&options.dir, started.elapsed().as_secs_f64());
     Ok(())
 }
