@@ -80,8 +80,7 @@ pub struct Users {
 }
 
 impl Users {
-    /// Without `freshness`, every session's user is read from the database.
-    pub fn new(db: Db, freshness: Option<Arc<Freshness>>) -> Users {
+    pub fn new(db: Db, freshness: Arc<Freshness>) -> Users {
         Users {
             db,
             kept: Arc::new(Kept::new(freshness)),

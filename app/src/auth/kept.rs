@@ -17,7 +17,7 @@ use crate::freshness::Freshness;
 const CAPACITY: usize = 4096;
 
 pub struct Kept<K, V> {
-    freshness: Option<Arc<Freshness>>,
+    freshness: Arc<Freshness>,
     entries: Cache<K, (i64, V)>,
 }
 
@@ -26,8 +26,7 @@ where
     K: Eq + Hash + Clone,
     V: Clone,
 {
-    /// Without `freshness` nothing is kept and every call loads.
-    pub fn new(freshness: Option<Arc<Freshness>>) -> Self {
+    pub fn new(freshness: Arc<Freshness>) -> Self {
         Kept {
             freshness,
             entries: Cache::new(CAPACITY),
@@ -35,7 +34,8 @@ where
     }
 
     /// `key`'s value: the kept one if the auth version has not moved since it was read and
-    /// `usable` accepts it, else what `load` finds (kept for the next requests).
+    /// `usable` accepts it, else what `load` finds (kept for the next requests). When the
+    /// version cannot be read, nothing kept is trusted and nothing is kept.
     pub async fn get<E>(
         &self,
         key: &K,
@@ -44,11 +44,7 @@ where
     ) -> Result<Option<V>, E> {
         // Read before the value is loaded: a change committed in between moves the version
         // past this one, so the value is never kept under a version older than it is.
-        let version = match &self.freshness {
-            Some(freshness) => freshness.now().await.map(|v| v.auth),
-            None => None,
-        };
-        let Some(version) = version else {
+        let Some(version) = self.freshness.now().await.map(|v| v.auth) else {
             return load.await;
         };
         if let Some((kept_under, value)) = self.entries.get(key) {
@@ -91,7 +87,7 @@ mod tests {
     #[tokio::test]
     async fn kept_values_serve_until_the_auth_version_moves() {
         let (freshness, pool) = freshness().await;
-        let kept = Kept::new(Some(freshness));
+        let kept = Kept::new(freshness);
         let loads = AtomicUsize::new(0);
         for _ in 0..3 {
             let got = kept.get(&1, |_| true, load(&loads, Some("ann"))).await;
@@ -115,7 +111,7 @@ mod tests {
     #[tokio::test]
     async fn unusable_missing_and_forgotten_values_are_loaded_again() {
         let (freshness, _pool) = freshness().await;
-        let kept = Kept::new(Some(freshness));
+        let kept = Kept::new(freshness);
         let loads = AtomicUsize::new(0);
         kept.get(&1, |_| true, load(&loads, Some("ann")))
             .await
@@ -142,19 +138,16 @@ mod tests {
     async fn without_the_versions_nothing_is_kept() {
         let (freshness, pool) = freshness().await;
         let loads = AtomicUsize::new(0);
-        let unchecked: Kept<i64, String> = Kept::new(None);
-        let checked = Kept::new(Some(freshness));
+        let kept = Kept::new(freshness);
         sqlx::query("DROP TABLE auth_version")
             .execute(&pool)
             .await
             .unwrap();
-        for kept in [&unchecked, &checked] {
-            for _ in 0..2 {
-                kept.get(&1, |_| true, load(&loads, Some("ann")))
-                    .await
-                    .unwrap();
-            }
+        for _ in 0..2 {
+            kept.get(&1, |_| true, load(&loads, Some("ann")))
+                .await
+                .unwrap();
         }
-        assert_eq!(loads.load(Ordering::SeqCst), 4);
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
     }
 }

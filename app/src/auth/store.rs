@@ -36,8 +36,7 @@ enum Tables {
 }
 
 impl SessionStore {
-    /// Without `freshness`, every load reads the database.
-    pub fn new(db: &Db, freshness: Option<Arc<Freshness>>) -> Self {
+    pub fn new(db: &Db, freshness: Arc<Freshness>) -> Self {
         const TABLE: &str = "sessions";
         let tables = match db {
             Db::Sqlite(pool) => Tables::Sqlite(

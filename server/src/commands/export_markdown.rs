@@ -87,7 +87,6 @@ async fn write(db: &Db, dir: &Path) -> anyhow::Result<(usize, usize, usize)> {
 
 /// The front matter of `post`, between `---` lines. Strings are written as JSON strings: YAML
 /// 1.2 reads them as they are, and serde_json escapes whatever a title may hold.
-/// Refuses a folder that has files in it, so that an export never overwrites one.
 fn front_matter(post: &PostRecord, tags: &[Tag], cover: Option<&str>) -> String {
     let quoted = |text: &str| serde_json::to_string(text).unwrap_or_default();
     let mut lines = vec!["---".to_owned(), format!("title: {}", quoted(&post.title))];

@@ -178,14 +178,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .layer(HandleErrorLayer::new(limits::timed_out))
         .layer(TimeoutLayer::new(config.request_timeout))
-        // Inside compression (a kept page is already compressed, and the compression layer
-        // leaves encoded bodies alone), outside the sessions (a hit needs none).
         // Outside the page cache and the sessions: all of them ask, and a request reads once.
         .layer(axum::middleware::from_fn(
             |request: axum::extract::Request, next: axum::middleware::Next| {
                 Freshness::scope(next.run(request))
             },
         ))
+        // Inside compression (a kept page is already compressed, and the compression layer
+        // leaves encoded bodies alone), outside the sessions (a hit needs none).
         .layer(axum::middleware::from_fn_with_state(
             page_cache,
             page_cache::serve,

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use std::path::Path;
 
 use crate::support::{
-    both, count, location, quire_on, refuse_posts_titled, seed, TestDb, TestServer,
+    both, count, execute, location, quire_on, refuse_posts_titled, seed, TestDb, TestServer,
 };
 
 both!(
@@ -358,21 +358,10 @@ async fn a_failure_half_way_leaves_the_blog_as_it_was(db: TestDb) {
 }
 
 async fn an_export_that_fails_half_way_leaves_no_folder(db: TestDb) {
-    let pool = db.connect().await;
-    let Seeded { slug, .. } = seed_blog(&pool).await;
+    let Seeded { slug, .. } = seed_blog(&db.connect().await).await;
     // The posts can be read, their comments cannot: the export stops after the first file.
     let rename = |from: &str, to: &str| format!("ALTER TABLE {from} RENAME TO {to}");
-    let run = |sql: String| {
-        let pool = pool.clone();
-        async move {
-            match pool {
-                db::Db::Sqlite(p) => sqlx::query(&sql).execute(&p).await.map(|_| ()),
-                db::Db::Postgres(p) => sqlx::query(&sql).execute(&p).await.map(|_| ()),
-            }
-            .unwrap()
-        }
-    };
-    run(rename("comments", "comments_away")).await;
+    execute(&db, &rename("comments", "comments_away")).await;
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("archive");
     let (ok, said) = export(&db, &out);
@@ -387,7 +376,7 @@ async fn an_export_that_fails_half_way_leaves_no_folder(db: TestDb) {
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 0);
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
 
-    run(rename("comments_away", "comments")).await;
+    execute(&db, &rename("comments_away", "comments")).await;
     let (ok, said) = export(&db, &out);
     assert!(ok, "{said}");
     assert!(out.join(format!("{slug}.md")).exists());

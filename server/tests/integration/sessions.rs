@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::support::{both, Browser, TestDb, TestServer};
+use crate::support::{both, execute, Browser, TestDb, TestServer};
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -228,15 +228,6 @@ async fn two_instances_accept_each_others_sessions(db: TestDb) {
     assert!(ada.whoami().await.is_null());
 }
 
-/// Runs `sql` on the test's database, as a command or an administrator by hand would.
-async fn by_hand(db: &TestDb, sql: &str) {
-    match db.connect().await {
-        app::db::Db::Sqlite(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
-        app::db::Db::Postgres(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
-    }
-    .unwrap();
-}
-
 async fn kept_sessions_and_users_cost_no_query_until_they_change(db: TestDb) {
     let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
     // The statements that load a session (tower-sessions' own) and its user (`users::by_id`).
@@ -267,16 +258,16 @@ async fn kept_sessions_and_users_cost_no_query_until_they_change(db: TestDb) {
 
     // Changed behind the server's back, as another instance or a command would: the next
     // request sees each change.
-    by_hand(&db, "UPDATE users SET name = 'Countess Ada'").await;
+    execute(&db, "UPDATE users SET name = 'Countess Ada'").await;
     assert_eq!(ada.whoami().await["name"], "Countess Ada");
     settled().await;
     assert!(loads() > first, "read again after the change");
-    by_hand(&db, "UPDATE users SET role = 'admin'").await;
+    execute(&db, "UPDATE users SET role = 'admin'").await;
     assert_eq!(ada.whoami().await["role"], "Admin");
     assert_eq!(ada.page("/admin/users").await.status, 200);
-    by_hand(&db, "UPDATE users SET role = 'reader'").await;
+    execute(&db, "UPDATE users SET role = 'reader'").await;
     assert_eq!(ada.page("/admin/users").await.status, 403);
-    by_hand(&db, "DELETE FROM sessions").await;
+    execute(&db, "DELETE FROM sessions").await;
     assert!(
         ada.whoami().await.is_null(),
         "a deleted session logs nobody in"

@@ -1,9 +1,9 @@
 //! Sessions: the cookie that carries one, and the layers that load it and the logged-in user
 //! (tower-sessions with Quire's store, axum-login with Quire's user backend).
 
-use app::auth::{SessionStore, Users};
 use std::sync::Arc;
 
+use app::auth::{SessionStore, Users};
 use app::db::Db;
 use app::freshness::Freshness;
 use axum_login::{AuthManagerLayer, AuthManagerLayerBuilder};
@@ -33,7 +33,7 @@ pub fn layers(
     freshness: Arc<Freshness>,
     settings: &SessionSettings,
 ) -> AuthManagerLayer<Users, SessionStore> {
-    let store = SessionStore::new(db, Some(freshness.clone()));
+    let store = SessionStore::new(db, freshness.clone());
     tokio::spawn(
         store
             .clone()
@@ -47,5 +47,5 @@ pub fn layers(
         .with_same_site(SameSite::Lax)
         .with_secure(settings.secure_cookie)
         .with_expiry(Expiry::OnInactivity(idle));
-    AuthManagerLayerBuilder::new(Users::new(db.clone(), Some(freshness)), sessions).build()
+    AuthManagerLayerBuilder::new(Users::new(db.clone(), freshness), sessions).build()
 }

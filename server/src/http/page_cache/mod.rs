@@ -9,8 +9,8 @@
 //! - it was rendered under the database's current content version, a counter that triggers
 //!   move on every change anonymous readers could see (migration 0009), read after the
 //!   request arrived (one single-row read serves all requests waiting for it, see
-//!   `app::freshness`), so a change made through any instance, an import or a hand-written `UPDATE`
-//!   reaches the readers of every instance with their next request;
+//!   `app::freshness`), so a change made through any instance, an import or a hand-written
+//!   `UPDATE` reaches the readers of every instance with their next request;
 //! - and no scheduled post has gone live since it was rendered (no write marks that moment).
 //!
 //! The CSP nonce of a kept page is served to every reader of that page. It stays unguessable

@@ -90,6 +90,15 @@ pub async fn count(db: &TestDb, sql: &str) -> i64 {
     .unwrap()
 }
 
+/// Runs `sql` on the test's database, as a command or an administrator by hand would.
+pub async fn execute(db: &TestDb, sql: &str) {
+    match db.connect().await {
+        Db::Sqlite(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
+        Db::Postgres(pool) => sqlx::query(sql).execute(&pool).await.map(|_| ()),
+    }
+    .unwrap()
+}
+
 /// Makes the database refuse to insert a post titled `title` (a trigger): a failure an
 /// import's own checks cannot see coming, half-way through its transaction.
 pub async fn refuse_posts_titled(db: &Db, title: &str) {
