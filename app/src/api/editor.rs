@@ -33,6 +33,7 @@ pub async fn create_post(
             status: status.as_deref().unwrap_or_default(),
             publish_at: publish_at.as_deref().unwrap_or_default(),
             tags: tags.as_deref().unwrap_or_default(),
+            revision: "",
         };
         let slug = editor::create(state, caller, &typed).await?;
         super::guard::land_on(&format!("/posts/{}", slug.as_str()));
@@ -41,10 +42,13 @@ pub async fn create_post(
     .await
 }
 
-/// Saves changes to the post at `slug` (its address stays the same) and opens it.
+/// Saves changes to the post at `slug` (its address stays the same) and opens it. `revision`
+/// is the one the edit started from: the save is refused if the post was saved since (left
+/// out, it is not checked).
 #[server(endpoint = "posts/update")]
 pub async fn update_post(
     slug: String,
+    revision: Option<String>,
     title: String,
     subtitle: String,
     cover_url: String,
@@ -65,6 +69,7 @@ pub async fn update_post(
             status: status.as_deref().unwrap_or_default(),
             publish_at: publish_at.as_deref().unwrap_or_default(),
             tags: tags.as_deref().unwrap_or_default(),
+            revision: revision.as_deref().unwrap_or_default(),
         };
         editor::update(state, caller, &slug, &typed).await?;
         super::guard::land_on(&format!("/posts/{slug}"));
@@ -89,6 +94,60 @@ pub async fn delete_post(slug: String) -> Result<(), AppError> {
 pub async fn load_post_draft(slug: String) -> Result<PostDraft, AppError> {
     super::guard::serve(async |state, caller| {
         crate::service::editor::draft(state, caller, &slug).await
+    })
+    .await
+}
+
+/// An empty editor for a new post, with the caller's unsaved text of one, if any.
+#[server(endpoint = "posts/new-draft")]
+pub async fn load_new_post_draft() -> Result<PostDraft, AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::editor::new_draft(state, caller).await
+    })
+    .await
+}
+
+/// Keeps a copy of what the editor shows, as the caller's own draft copy of the post at
+/// `slug` (empty: a new post). Returns when, for the editor's status line. The editor calls
+/// it every few seconds while the text changes, and when its tab is hidden.
+#[server(endpoint = "posts/autosave")]
+pub async fn autosave_post(
+    slug: String,
+    revision: Option<String>,
+    title: String,
+    subtitle: String,
+    cover_url: String,
+    tags: String,
+    body: String,
+) -> Result<String, AppError> {
+    use crate::service::autosave::{self, Typed};
+    super::guard::serve(async |state, caller| {
+        let typed = Typed {
+            slug: &slug,
+            revision: revision.as_deref().unwrap_or_default(),
+            title: &title,
+            subtitle: &subtitle,
+            cover_url: &cover_url,
+            tags: &tags,
+            body: &body,
+        };
+        autosave::keep(state, caller, &typed).await
+    })
+    .await
+}
+
+/// Drops the caller's draft copy of the post at `slug` (empty: a new post) and goes back to
+/// the editor.
+#[server(endpoint = "posts/autosave/discard")]
+pub async fn discard_autosave(slug: String) -> Result<(), AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::autosave::discard(state, caller, &slug).await?;
+        super::guard::land_on(&if slug.is_empty() {
+            "/admin/posts/new".to_owned()
+        } else {
+            format!("/posts/{slug}/edit")
+        });
+        Ok(())
     })
     .await
 }

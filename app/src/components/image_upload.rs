@@ -138,7 +138,7 @@ fn ImageUploadForm(uploaded: Option<String>, error: Option<String>) -> impl Into
 }
 
 #[cfg(feature = "hydrate")]
-mod client {
+pub(super) mod client {
     use leptos::prelude::*;
     use leptos::wasm_bindgen::JsCast;
     use leptos::web_sys;

@@ -6,7 +6,9 @@ pub const PAGE_SCRIPT: &str = include_str!("page_script.js");
 #[cfg(feature = "ssr")]
 use leptos::prelude::use_context;
 
+mod autosave;
 mod comment;
+mod difference;
 mod form;
 mod image_upload;
 mod layout;
@@ -16,7 +18,9 @@ mod subscribe;
 mod theme_toggle;
 mod title;
 
+pub use autosave::Autosave;
 pub use comment::{Comment, CommentActions};
+pub use difference::{Difference, Versions};
 pub use form::{last_error, textarea_text, Field, FormMessage, Honeypot, LinkButton, SubmitButton};
 pub use image_upload::ImageUpload;
 pub use layout::{SiteFooter, SiteHeader};

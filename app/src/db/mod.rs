@@ -6,6 +6,7 @@
 //! placeholders, `RETURNING`, `ON CONFLICT`, no `ILIKE` (see docs/architecture.md, "Data layer").
 
 pub mod archive;
+pub mod autosaves;
 pub mod comments;
 mod connect;
 pub mod email_links;

@@ -34,6 +34,17 @@ pub enum CreatePostError {
     Db(#[from] sqlx::Error),
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum UpdatePostError {
+    #[error("a post with this title exists")]
+    DuplicateTitle,
+    /// The save started from an older revision than the post's.
+    #[error("the post was saved since this edit started")]
+    Stale,
+    #[error(transparent)]
+    Db(#[from] sqlx::Error),
+}
+
 /// Creates a post under a slug made from its title, made unique with a numeric suffix when
 /// another post's title slugs alike ("Hello!" and "Hello?").
 pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePostError> {
@@ -46,6 +57,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
             Ok(id) => {
                 super::tags::set_for_post(&mut tx, id, post.tags).await?;
                 super::subscribers::want_newsletter(&mut tx, id, post.newsletter).await?;
+                super::autosaves::discard_in(&mut tx, post.author_id, None).await?;
                 tx.commit().await?;
                 return Ok(CreatedPost { id, slug });
             }
@@ -97,8 +109,8 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
         sqlx::query_scalar(
             "INSERT INTO posts
                  (author_id, title, subtitle, slug, body, cover_url, created_at, updated_at,
-                  published_at, preview_token)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9)
+                  published_at, preview_token, updated_by)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $1)
              RETURNING id",
         )
         .bind(post.author_id)
@@ -229,6 +241,8 @@ pub struct PostRecord {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
     pub preview_token: Option<String>,
+    /// 1 when written, one more at every save.
+    pub revision: i64,
 }
 
 /// The post at `slug`, drafts and scheduled posts included (callers decide who sees them).
@@ -236,7 +250,8 @@ pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Er
     on_pool!(db, pool => {
         sqlx::query_as(
             "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
-                    u.name AS author_name, p.published_at, p.updated_at, p.preview_token
+                    u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
+                    p.revision
              FROM posts p JOIN users u ON u.id = p.author_id
              WHERE p.slug = $1",
         )
@@ -285,6 +300,11 @@ pub struct PostChanges<'a> {
     pub tags: &'a [crate::domain::Tag],
     /// Mail it to the subscribers once it is out (no edit changes a post mailed already).
     pub newsletter: bool,
+    /// Who saves it: their draft copy of the post goes, and a refused save names them.
+    pub editor_id: i64,
+    /// The revision the edit started from: the save is refused (`Stale`) if the post has
+    /// moved on since. `None` saves whatever the post's revision.
+    pub base_revision: Option<i64>,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -293,7 +313,7 @@ pub async fn update(
     db: &Db,
     slug: &str,
     changes: &PostChanges<'_>,
-) -> Result<Option<i64>, CreatePostError> {
+) -> Result<Option<i64>, UpdatePostError> {
     let mut tx = db.begin_write().await?;
     let result: Result<Vec<i64>, sqlx::Error> = on_tx!(&mut tx, conn => {
         // "Published" keeps the date of a post that is out already, else publishes it now.
@@ -302,8 +322,9 @@ pub async fn update(
                  published_at = CASE WHEN $7
                      THEN COALESCE(CASE WHEN published_at <= $5 THEN published_at END, $5)
                      ELSE $8 END,
-                 preview_token = COALESCE(preview_token, $9)
-             WHERE slug = $6
+                 preview_token = COALESCE(preview_token, $9),
+                 revision = revision + 1, updated_by = $10
+             WHERE slug = $6 AND ($11 IS NULL OR revision = $11)
              RETURNING id",
         )
         .bind(changes.title.as_str())
@@ -318,6 +339,8 @@ pub async fn update(
             Publication::Published | Publication::Draft => None,
         })
         .bind(preview_token())
+        .bind(changes.editor_id)
+        .bind(changes.base_revision)
         .fetch_all(&mut *conn)
         .await
     });
@@ -326,16 +349,51 @@ pub async fn update(
             Some(id) => {
                 super::tags::set_for_post(&mut tx, id, changes.tags).await?;
                 super::subscribers::want_newsletter(&mut tx, id, changes.newsletter).await?;
+                super::autosaves::discard_in(&mut tx, changes.editor_id, Some(id)).await?;
                 tx.commit().await?;
                 Ok(Some(id))
             }
-            None => Ok(None),
+            // Nothing matched: no such post, or one saved since this edit started.
+            None => match revision_in(&mut tx, slug).await? {
+                Some(_) => Err(UpdatePostError::Stale),
+                None => Ok(None),
+            },
         },
         Err(e) if unique_violation(&e) == Some("posts_title_key") => {
-            Err(CreatePostError::DuplicateTitle)
+            Err(UpdatePostError::DuplicateTitle)
         }
         Err(e) => Err(e.into()),
     }
+}
+
+async fn revision_in(tx: &mut WriteTx, slug: &str) -> Result<Option<i64>, sqlx::Error> {
+    on_tx!(tx, conn => {
+        sqlx::query_scalar("SELECT revision FROM posts WHERE slug = $1")
+            .bind(slug)
+            .fetch_optional(conn)
+            .await
+    })
+}
+
+/// The latest save of the post at `slug`: its revision, who made it (if known) and when.
+#[derive(Debug, sqlx::FromRow)]
+pub struct LastSave {
+    pub revision: i64,
+    pub by: Option<String>,
+    pub at: DateTime<Utc>,
+}
+
+pub async fn last_save(db: &Db, slug: &str) -> Result<Option<LastSave>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT p.revision, u.name AS by, p.updated_at AS at
+             FROM posts p LEFT JOIN users u ON u.id = p.updated_by
+             WHERE p.slug = $1",
+        )
+        .bind(slug)
+        .fetch_optional(pool)
+        .await
+    })
 }
 
 /// Deletes the post at `slug` with its comments. Returns whether it existed.

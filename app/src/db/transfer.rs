@@ -102,6 +102,29 @@ pub const CONTENT: &[Table] = &[
             // Since migration 0010 (HTML bodies imported from a Flask blog). A backup made
             // before it has only Markdown: its posts take the default.
             col("body_format", Kind::Text),
+            // Since migration 0020. A backup made before it starts every post at revision 1,
+            // saved by nobody known.
+            col("revision", Kind::Int),
+            col("updated_by", Kind::Int),
+        ],
+    },
+    // Since migration 0020: text typed in the editor and not saved yet moves with the blog
+    // too (a move must not be where a paragraph is lost).
+    Table {
+        name: "post_autosaves",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("user_id", Kind::Int),
+            col("post_id", Kind::Int),
+            col("base_revision", Kind::Int),
+            col("title", Kind::Text),
+            col("subtitle", Kind::Text),
+            col("cover_url", Kind::Text),
+            col("tags", Kind::Text),
+            col("body", Kind::Text),
+            col("saved_at", Kind::Time),
         ],
     },
     // Since migration 0007 (a backup made before it has neither table, and no tags).

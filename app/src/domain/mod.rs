@@ -2,6 +2,7 @@
 //! compile for the browser too, so forms check input with the same rules as the server.
 
 mod account;
+mod autosave;
 mod common_passwords;
 mod contact;
 mod image;
@@ -22,6 +23,7 @@ pub use account::{
     AccountEmail, CurrentUser, Email, EmailVerification, Password, SessionView, TwoFactor,
     TwoFactorPanel, UserListing, UserName, ALREADY_REGISTERED, LINK_DEAD, LINK_SENT, NEEDS_MAIL,
 };
+pub use autosave::{parse_base_revision, AutosavedText, EditorText};
 pub use contact::{parse_message, parse_phone, AboutView, MessageView, UnsentMail};
 pub use image::{
     image_markdown, image_path, is_image_path, parse_image_name, ImageKind, UploadProblem,

@@ -324,6 +324,28 @@ pub struct PostDraft {
     pub newsletter: String,
     /// For a mailed post: its mails waiting, sent, and refused for good.
     pub mailings: (i64, i64, i64),
+    /// The revision shown (0 for a new post): a save says so, and one made from an older
+    /// revision than the post's is refused rather than overwriting the newer one.
+    pub revision: i64,
+    /// The caller's own draft copy of this post (or of a new one), when it differs from
+    /// what is saved: the editor offers it back.
+    pub autosave: Option<super::AutosavedText>,
+}
+
+impl PostDraft {
+    /// The draft with its text fields (and the revision the copy started from) taken from
+    /// the draft copy, if there is one.
+    pub fn restored(mut self) -> PostDraft {
+        if let Some(copy) = self.autosave.take() {
+            self.title = copy.title;
+            self.subtitle = copy.subtitle;
+            self.cover_url = copy.cover_url;
+            self.tags = copy.tags;
+            self.body = copy.body;
+            self.revision = copy.base_revision.unwrap_or(self.revision);
+        }
+        self
+    }
 }
 
 /// A post as listed on the home page.

@@ -1,10 +1,12 @@
 //! Writing posts, the admin's alone: the editor's fields checked all at once (echoed back
 //! on a mistake), new posts, edits that keep the address, deleting, and the live preview.
 
-use crate::db::{self, posts::CreatePostError, posts::NewPost, posts::PostChanges};
+use crate::db;
+use crate::db::posts::{CreatePostError, NewPost, PostChanges, UpdatePostError};
 use crate::domain::{
-    check_body_length, format_publish_at, parse_body, parse_cover_url, parse_subtitle, parse_tags,
-    tags_field, BodyFormat, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
+    check_body_length, format_publish_at, parse_base_revision, parse_body, parse_cover_url,
+    parse_subtitle, parse_tags, tags_field, BodyFormat, PostDraft, PostStatus, PostTitle,
+    Publication, Slug, Tag,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -22,6 +24,8 @@ pub struct Typed<'a> {
     pub tags: &'a str,
     /// The "Email this post to N subscribers" box: `on` when ticked.
     pub email_subscribers: &'a str,
+    /// The revision the edit started from (the editor's hidden field); empty: not checked.
+    pub revision: &'a str,
 }
 
 /// The editor's fields, parsed.
@@ -69,8 +73,9 @@ impl Typed<'_> {
         }
     }
 
-    fn echo(&self) -> [(&'static str, &str); 8] {
+    fn echo(&self) -> [(&'static str, &str); 9] {
         [
+            ("revision", self.revision),
             ("email_subscribers", self.email_subscribers),
             ("title", self.title),
             ("subtitle", self.subtitle),
@@ -133,11 +138,15 @@ pub async fn update(
     slug: &str,
     typed: &Typed<'_>,
 ) -> Result<(), AppError> {
-    caller.require_admin()?;
+    let editor = caller.require_admin()?;
     let fields = typed.parse()?;
+    let base_revision = parse_base_revision(typed.revision)
+        .map_err(|m| AppError::invalid("revision", m).with_values(&typed.echo()))?;
     let newsletter = typed.email_subscribers == "on";
     let changes = PostChanges {
         newsletter,
+        editor_id: editor.id,
+        base_revision,
         title: &fields.title,
         subtitle: &fields.subtitle,
         body: &fields.body,
@@ -153,9 +162,35 @@ pub async fn update(
             Ok(())
         }
         Ok(None) => Err(AppError::NotFound("There is no such post.".into())),
-        Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
-        Err(CreatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
+        Err(UpdatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
+        Err(UpdatePostError::Stale) => Err(stale(state, slug, typed).await),
+        Err(UpdatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
     }
+}
+
+/// A save refused because the post was saved since the edit started: says by whom and when,
+/// and echoes what was typed with the post's revision now, so that saving again (after
+/// looking at the difference the editor shows) is a deliberate overwrite.
+async fn stale(state: &AppState, slug: &str, typed: &Typed<'_>) -> AppError {
+    let last = match db::posts::last_save(&state.db, slug).await {
+        Ok(Some(last)) => last,
+        Ok(None) => return AppError::NotFound("There is no such post.".into()),
+        Err(e) => return AppError::from_db("reading a post's last save", e),
+    };
+    let revision = last.revision.to_string();
+    let mut values = typed.echo();
+    values[0] = ("revision", &revision);
+    AppError::conflict("revision", stale_message(last.by.as_deref(), last.at)).with_values(&values)
+}
+
+fn stale_message(by: Option<&str>, at: chrono::DateTime<chrono::Utc>) -> String {
+    let at = at.format("%-d %b %Y, %H:%M UTC");
+    let who = by.unwrap_or("Someone");
+    format!(
+        "{who} saved this post at {at}, after you started editing it, so your save was \
+         refused. Your text is still in the editor. Compare it with theirs below, then save \
+         again to replace theirs with yours, or open the editor afresh to start from theirs."
+    )
 }
 
 /// Queues the mails of a post marked for the subscribers now, if it is out, rather than at
@@ -203,7 +238,7 @@ pub async fn mailing_progress(
 
 /// The post at `slug` as the editor shows it.
 pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<PostDraft, AppError> {
-    caller.require_admin()?;
+    let editor = caller.require_admin()?;
     let db_err = |e| AppError::from_db("loading a post", e);
     let post = post_at(state, slug).await?;
     let tags = db::tags::for_post(&state.db, post.id)
@@ -223,9 +258,11 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
         }
         _ => (0, 0, 0),
     };
-    Ok(PostDraft {
+    let mut draft = PostDraft {
         newsletter,
         mailings,
+        revision: post.revision,
+        autosave: None,
         slug: post.slug,
         title: post.title,
         subtitle: post.subtitle,
@@ -238,7 +275,17 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
             _ => String::new(),
         },
         tags: tags_field(&tags),
-    })
+    };
+    draft.autosave = super::autosave::offered(state, editor.id, Some(post.id), &draft).await?;
+    Ok(draft)
+}
+
+/// An empty editor for a new post, with the caller's draft copy of a new post, if any.
+pub async fn new_draft(state: &AppState, caller: &Caller) -> Result<PostDraft, AppError> {
+    let editor = caller.require_admin()?;
+    let mut draft = PostDraft::default();
+    draft.autosave = super::autosave::offered(state, editor.id, None, &draft).await?;
+    Ok(draft)
 }
 
 /// The body rendered as it will appear. `format` is `html` for a post imported from a Flask
@@ -268,6 +315,7 @@ mod tests {
             publish_at: "",
             tags: "Rust, Web dev",
             email_subscribers: "",
+            revision: "",
         }
     }
 
@@ -297,6 +345,51 @@ mod tests {
             Some("Body."),
             "what was typed comes back"
         );
+    }
+
+    #[tokio::test]
+    async fn a_save_from_an_older_revision_is_refused_with_the_text_kept() {
+        let state = testing::state().await;
+        let ada = Caller::from_user(Some(testing::user(&state, "Ada", Role::Admin).await));
+        let bob = Caller::from_user(Some(testing::user(&state, "Bob", Role::Admin).await));
+        create(&state, &ada, &typed("Shared", "First."))
+            .await
+            .unwrap();
+        assert_eq!(draft(&state, &bob, "shared").await.unwrap().revision, 1);
+
+        let mut ada_edit = typed("Shared", "Ada's words.");
+        ada_edit.revision = "1";
+        update(&state, &ada, "shared", &ada_edit).await.unwrap();
+        assert_eq!(draft(&state, &ada, "shared").await.unwrap().revision, 2);
+
+        // Bob started from revision 1 too: refused, told who saved, and his text echoed
+        // with the revision now, so a second save is a deliberate overwrite.
+        let mut bob_edit = typed("Shared", "Bob's words.");
+        bob_edit.revision = "1";
+        let refused = update(&state, &bob, "shared", &bob_edit).await.unwrap_err();
+        assert_eq!(refused.status(), http::StatusCode::CONFLICT);
+        let message = refused.for_field("revision").unwrap();
+        assert!(message.starts_with("Ada saved this post at "), "{message}");
+        assert_eq!(refused.value("body").as_deref(), Some("Bob's words."));
+        assert_eq!(refused.value("revision").as_deref(), Some("2"));
+        assert_eq!(
+            draft(&state, &ada, "shared").await.unwrap().body,
+            "Ada's words."
+        );
+
+        bob_edit.revision = "2";
+        update(&state, &bob, "shared", &bob_edit).await.unwrap();
+        let now = draft(&state, &ada, "shared").await.unwrap();
+        assert_eq!((now.body.as_str(), now.revision), ("Bob's words.", 3));
+
+        // Without a revision (a client that is not the editor) nothing is checked; a
+        // revision that is not a number is refused, echoing the text all the same.
+        update(&state, &ada, "shared", &typed("Shared", "Unchecked."))
+            .await
+            .unwrap();
+        ada_edit.revision = "two";
+        let bad = update(&state, &ada, "shared", &ada_edit).await.unwrap_err();
+        assert_eq!(bad.value("body").as_deref(), Some("Ada's words."));
     }
 
     #[tokio::test]

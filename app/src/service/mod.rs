@@ -5,6 +5,7 @@
 //! each module call them directly, on a real SQLite database.
 
 pub mod accounts;
+pub mod autosave;
 pub mod comments;
 pub mod editor;
 pub mod listings;

@@ -79,6 +79,25 @@ const MATRIX: &[Case] = &[
     ),
     ("posts/delete", &[("slug", "kept")], [401, 403, OK]),
     ("posts/draft", &[("slug", "kept")], [401, 403, OK]),
+    ("posts/new-draft", &[], [401, 403, OK]),
+    (
+        "posts/autosave",
+        &[
+            ("slug", "kept"),
+            ("revision", "1"),
+            ("title", "Kept"),
+            ("subtitle", ""),
+            ("cover_url", ""),
+            ("tags", ""),
+            ("body", "half a sen"),
+        ],
+        [401, 403, OK],
+    ),
+    (
+        "posts/autosave/discard",
+        &[("slug", "kept")],
+        [401, 403, OK],
+    ),
     ("posts/preview", &[("body", "*x*")], [401, 403, OK]),
     (
         "comments/add",

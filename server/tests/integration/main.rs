@@ -11,6 +11,7 @@ mod support;
 mod accounts;
 mod authorization;
 mod authors;
+mod autosave;
 mod blog;
 mod client;
 mod comment_pages;

@@ -151,6 +151,16 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
         .await
         .unwrap();
     tx.commit().await.unwrap();
+    // Text typed in the editor and not saved: a copy of the first post and one of a new post.
+    for (post, body) in [
+        (Some(post_id), "First, and a half-typed ä"),
+        (None, "Unsaved\r\nnew"),
+    ] {
+        let text = app::domain::EditorText::parse("T", "", "", "Rust", body).unwrap();
+        db::autosaves::keep(&pool, 1, post, post.map(|_| 1), &text)
+            .await
+            .unwrap();
+    }
     // An uploaded image: a PNG signature, then every byte value, which must survive base64.
     let mut bytes = b"\x89PNG\r\n\x1a\n".to_vec();
     bytes.extend(0..=255u8);

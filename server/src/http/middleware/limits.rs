@@ -26,9 +26,11 @@ pub const LIST_REQUEST_LIMIT: usize = 8 * 1024 * 1024;
 
 fn limit_for(path: &str) -> usize {
     match path {
-        "/api/posts/create" | "/api/posts/update" | "/api/posts/preview" | "/api/about/update" => {
-            EDITOR_LIMIT
-        }
+        "/api/posts/create"
+        | "/api/posts/update"
+        | "/api/posts/autosave"
+        | "/api/posts/preview"
+        | "/api/about/update" => EDITOR_LIMIT,
         "/api/images" => IMAGE_REQUEST_LIMIT,
         "/admin/subscribers/import" => LIST_REQUEST_LIMIT,
         _ => FORM_LIMIT,

@@ -1,40 +1,34 @@
+mod notices;
+
 use leptos::form::ActionForm;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::Restricted;
 use crate::api::{
-    get_current_user, load_post_draft, mailing_progress, newsletter_reach, preview_post,
+    load_new_post_draft, load_post_draft, mailing_progress, newsletter_reach, preview_post,
     CreatePost, UpdatePost,
 };
 use crate::components::{
-    last_error, textarea_text, FormMessage, ImageUpload, PageTitle, SubmitButton,
+    last_error, textarea_text, Autosave, FormMessage, ImageUpload, PageTitle, SubmitButton,
 };
 use crate::domain::{BodyFormat, PostDraft};
 use crate::error::AppError;
+use notices::{AutosaveNotice, StaleNotice};
 
 /// Writing a new post (admin only).
 #[component]
 pub fn NewPostPage() -> impl IntoView {
     let action = ServerAction::<CreatePost>::new();
     let error = last_error(action.value());
-    // Checked on the server too: this only decides what the page shows (and its status).
-    let access = Resource::new(
-        || (),
-        |_| async {
-            match get_current_user().await? {
-                None => Err(AppError::Unauthorized),
-                Some(me) if !me.is_admin() => Err(AppError::Forbidden),
-                Some(_) => Ok(()),
-            }
-        },
-    );
+    let draft = Resource::new(|| (), |_| load_new_post_draft());
+    let restoring = restoring();
     view! {
         <PageTitle text="New post"/>
         <section class="editor-page">
             <Suspense fallback=|| view! { <p class="progress" role="status">"Loading…"</p> }>
                 {move || Suspend::new(async move {
-                    match access.await {
+                    match draft.await {
                         Err(error) => {
                             #[cfg(feature = "ssr")]
                             if let Some(r) = use_context::<leptos_axum::ResponseOptions>() {
@@ -42,12 +36,13 @@ pub fn NewPostPage() -> impl IntoView {
                             }
                             view! { <Restricted error/> }.into_any()
                         }
-                        Ok(()) => view! {
+                        Ok(draft) => view! {
                             <h1>"New post"</h1>
+                            <AutosaveNotice draft=draft.clone() restored=restoring error/>
                             // A form of its own (forms do not nest): see components::image_upload.
                             <ImageUpload/>
                             <ActionForm action>
-                                <EditorFields draft=PostDraft::default() error/>
+                                <EditorFields draft=shown(draft, restoring) error/>
                                 <SubmitButton label="Publish"/>
                             </ActionForm>
                         }
@@ -67,6 +62,7 @@ pub fn EditPostPage() -> impl IntoView {
     let action = ServerAction::<UpdatePost>::new();
     let error = last_error(action.value());
     let draft = Resource::new(slug, load_post_draft);
+    let restoring = restoring();
     view! {
         <PageTitle text="Edit post"/>
         <section class="editor-page">
@@ -77,11 +73,13 @@ pub fn EditPostPage() -> impl IntoView {
                         Err(error) => view! { <Restricted error/> }.into_any(),
                         Ok(draft) => view! {
                             <h1>"Edit post"</h1>
+                            <AutosaveNotice draft=draft.clone() restored=restoring error/>
+                            <StaleNotice draft=draft.clone() error/>
                             // A form of its own (forms do not nest): see components::image_upload.
                             <ImageUpload/>
                             <ActionForm action>
                                 <input type="hidden" name="slug" value=draft.slug.clone()/>
-                                <EditorFields draft error/>
+                                <EditorFields draft=shown(draft, restoring) error/>
                                 <SubmitButton label="Save"/>
                             </ActionForm>
                         }
@@ -90,6 +88,26 @@ pub fn EditPostPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// Whether the page was asked to bring back the writer's draft copy (`?restore=1`).
+fn restoring() -> bool {
+    use_query_map().with_untracked(|q| q.get("restore").is_some())
+}
+
+/// What the fields start with: the draft copy when restoring one, else what is saved. The
+/// copy stays on the draft either way, for the autosave to know it.
+fn shown(draft: PostDraft, restoring: bool) -> PostDraft {
+    match (&draft.autosave, restoring) {
+        (Some(_), true) => {
+            let copy = draft.autosave.clone();
+            PostDraft {
+                autosave: copy,
+                ..draft.restored()
+            }
+        }
+        _ => draft,
     }
 }
 
@@ -121,8 +139,19 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
     #[cfg(not(feature = "ssr"))]
     let preview = String::new();
 
+    // On the edit page, the revision the text started from: a save from an older one than
+    // the post's is refused. After a failed save, the one the server echoed.
+    let revision = (!draft.slug.is_empty()).then(|| {
+        error
+            .get_untracked()
+            .and_then(|e| e.value("revision"))
+            .unwrap_or_else(|| draft.revision.to_string())
+    });
+    let server_copy_ms = draft.autosave.as_ref().map(|copy| copy.saved_at_ms);
     view! {
+        {revision.map(|r| view! { <input type="hidden" id="field-revision" name="revision" value=r/> })}
         <FormMessage error/>
+        <Autosave slug=draft.slug.clone() server_copy_ms/>
         <TextInput label="Title" name="title" value=Signal::derive(value("title", draft.title.clone())) message=Signal::derive(message("title"))/>
         <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
         <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
