@@ -35,8 +35,8 @@ use pages::{
     AboutPage, AccountPage, AdminSubscribersPage, AdminUsersPage, AuthorPage,
     ConfirmSubscriptionPage, ContactPage, DeletePostPage, EditPostPage, EmailConfirmedPage,
     ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage, ModerationPage,
-    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, SearchPage, SubscribePage,
-    TagPage, UnsubscribePage, VerifyEmailPage,
+    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, RevisionPage, RevisionsPage,
+    SearchPage, SubscribePage, TagPage, UnsubscribePage, VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -156,6 +156,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/edit") view=EditPostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/delete") view=DeletePostPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:slug/revisions") view=RevisionsPage ssr=SsrMode::Async/>
+                    <Route path=path!("posts/:slug/revisions/:number") view=RevisionPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <SiteFooter/>

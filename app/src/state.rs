@@ -36,6 +36,8 @@ pub struct SiteSettings {
     /// New accounts confirm their address before commenting (`QUIRE_VERIFY_EMAIL`), when
     /// the blog can mail (see `service::verification::mode`).
     pub verify_email: bool,
+    /// How many of its newest revisions each post keeps (`QUIRE_REVISIONS_KEPT`).
+    pub revisions_kept: u32,
     /// Pages are rendered for `quire export-static`, without what needs the server (see
     /// `components::static_export`).
     pub static_export: bool,
@@ -73,6 +75,7 @@ impl Default for SiteSettings {
             gravatar: false,
             admin_two_factor: false,
             verify_email: true,
+            revisions_kept: 50,
             static_export: false,
         }
     }

@@ -48,6 +48,33 @@ test('text typed into a tab closed mid-sentence is offered back when the editor 
   await context.close();
 });
 
+test('text typed after the session ended stays in the browser and is offered after logging in again', async ({ browser, baseURL }) => {
+  const { context, page } = await adminBrowser(browser, baseURL);
+  await openEditor(page, '/admin/posts/new');
+  // The session ends under the open editor (here: its cookie is gone).
+  await context.clearCookies();
+  const title = `Logged out ${Date.now()}`;
+  const typed = 'Every word of this was typed after the session ended';
+  await page.getByLabel('Title', { exact: true }).fill(title);
+  await page.getByLabel('Body', { exact: true }).fill(typed);
+  await expect(page.getByRole('status').filter({ hasText: 'you are logged out' })).toBeVisible({ timeout: 15_000 });
+  await page.close();
+
+  const again = await context.newPage();
+  await logIn(again, ADMIN.email, ADMIN.password);
+  await expect(again).toHaveURL(/\/$/);
+  await openEditor(again, '/admin/posts/new');
+  await expect(again.getByRole('region', { name: 'Unsaved text' })).toHaveCount(0);
+  const offer = again.getByRole('region', { name: 'Text kept in this browser' });
+  await expect(offer).toContainText('was not saved');
+  await offer.getByRole('button', { name: 'Restore it' }).click();
+  await expect(again.getByLabel('Body', { exact: true })).toHaveValue(typed);
+  await expect(again.getByLabel('Title', { exact: true })).toHaveValue(title);
+  await again.getByRole('button', { name: 'Publish' }).click();
+  await expect(again.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await context.close();
+});
+
 test('the editor keeps a copy on the server every few seconds, restored in another browser', async ({ browser, baseURL }) => {
   const first = await adminBrowser(browser, baseURL);
   await openEditor(first.page, '/admin/posts/new');

@@ -47,14 +47,25 @@ pub fn line_changes(theirs: &str, yours: &str) -> Vec<(Side, String)> {
 /// The fields of one version and another; only those that differ are shown.
 #[derive(Debug, Clone, Default)]
 pub struct Versions {
+    /// What the older and the newer version are called: ("the saved version", "yours").
+    pub names: (String, String),
     /// (label, theirs, yours) of each one-line field: title, subtitle, cover, tags.
     pub fields: Vec<(&'static str, String, String)>,
     pub body: (String, String),
 }
 
-/// The difference between the saved version ("theirs") and the typed one ("yours").
+/// The difference between one version (the saved one, a revision) and another (the typed
+/// one, the current one).
 #[component]
 pub fn Difference(versions: Versions) -> impl IntoView {
+    let (old, new) = versions.names.clone();
+    let hint = format!(
+        "Body: lines only in {old} are struck through (−), lines only in {new} are marked (+)."
+    );
+    let (old_label, new_label) = (
+        format!("{}: ", capitalized(&old)),
+        format!("{}: ", capitalized(&new)),
+    );
     let fields: Vec<_> = versions
         .fields
         .into_iter()
@@ -72,18 +83,20 @@ pub fn Difference(versions: Versions) -> impl IntoView {
         <div class="difference">
             {(!fields.is_empty()).then(|| view! {
                 <dl class="changed-fields">
-                    {fields.into_iter().map(|(label, theirs, yours)| view! {
+                    {fields.into_iter().map(|(label, theirs, yours)| {
+                        let (theirs, yours) = (shown(theirs), shown(yours));
+                        view! {
                         <dt>{label}</dt>
-                        <dd><del><span class="visually-hidden">"Saved: "</span>{theirs}</del></dd>
-                        <dd><ins><span class="visually-hidden">"Yours: "</span>{yours}</ins></dd>
-                    }).collect_view()}
+                        <dd><del><span class="visually-hidden">{old_label.clone()}</span>{theirs}</del></dd>
+                        <dd><ins><span class="visually-hidden">{new_label.clone()}</span>{yours}</ins></dd>
+                    }}).collect_view()}
                 </dl>
             })}
             {if same_body {
                 view! { <p class="hint">"The body is the same in both."</p> }.into_any()
             } else {
                 view! {
-                    <p class="hint">"Body: lines only in the saved version are struck through (−), lines only in yours are marked (+)."</p>
+                    <p class="hint">{hint}</p>
                     <pre class="diff" aria-label="Body, line by line">
                         {lines.into_iter().map(|(side, text)| match side {
                             Side::Both => view! { <span class="same">"  "{text}"\n"</span> }.into_any(),
@@ -96,6 +109,24 @@ pub fn Difference(versions: Versions) -> impl IntoView {
             }}
         </div>
     }
+}
+
+/// A one-line field's value, or "(none)" for an empty one (a struck-out nothing reads as
+/// nothing).
+fn shown(value: String) -> AnyView {
+    if value.trim().is_empty() {
+        view! { <em>"(none)"</em> }.into_any()
+    } else {
+        value.into_any()
+    }
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 #[cfg(all(test, feature = "ssr"))]

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod posts;
 pub mod rate;
 pub mod resets;
+pub mod revisions;
 pub mod search;
 pub mod sessions;
 pub mod site;

@@ -58,6 +58,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
                 super::tags::set_for_post(&mut tx, id, post.tags).await?;
                 super::subscribers::want_newsletter(&mut tx, id, post.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, post.author_id, None).await?;
+                super::revisions::record(&mut tx, id, u32::MAX).await?;
                 tx.commit().await?;
                 return Ok(CreatedPost { id, slug });
             }
@@ -305,6 +306,8 @@ pub struct PostChanges<'a> {
     /// The revision the edit started from: the save is refused (`Stale`) if the post has
     /// moved on since. `None` saves whatever the post's revision.
     pub base_revision: Option<i64>,
+    /// How many of its newest revisions the post keeps (`QUIRE_REVISIONS_KEPT`).
+    pub revisions_kept: u32,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -350,6 +353,7 @@ pub async fn update(
                 super::tags::set_for_post(&mut tx, id, changes.tags).await?;
                 super::subscribers::want_newsletter(&mut tx, id, changes.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, changes.editor_id, Some(id)).await?;
+                super::revisions::record(&mut tx, id, changes.revisions_kept).await?;
                 tx.commit().await?;
                 Ok(Some(id))
             }

@@ -108,6 +108,26 @@ pub const CONTENT: &[Table] = &[
             col("updated_by", Kind::Int),
         ],
     },
+    // Since migration 0021: each post's kept revisions. A backup made before it has none
+    // (a restore is what was backed up): such posts' revisions start at their next save.
+    Table {
+        name: "post_revisions",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("post_id", Kind::Int),
+            col("number", Kind::Int),
+            col("saved_by", Kind::Int),
+            col("saved_at", Kind::Time),
+            col("title", Kind::Text),
+            col("subtitle", Kind::Text),
+            col("cover_url", Kind::Text),
+            col("body", Kind::Text),
+            col("body_format", Kind::Text),
+            col("tags", Kind::Text),
+        ],
+    },
     // Since migration 0020: text typed in the editor and not saved yet moves with the blog
     // too (a move must not be where a paragraph is lost).
     Table {

@@ -11,6 +11,7 @@ mod old_address;
 mod page;
 mod post;
 mod publication;
+mod revision;
 mod search;
 mod subscriber;
 mod tags;
@@ -41,6 +42,7 @@ pub use post::{
     PostTitle, PostView, Slug, BODY_MAX_CHARS,
 };
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
+pub use revision::{RevisionFields, RevisionList, RevisionSummary, RevisionView};
 pub use search::{
     encode_query_value, marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START,
 };

@@ -147,6 +147,7 @@ pub async fn update(
         newsletter,
         editor_id: editor.id,
         base_revision,
+        revisions_kept: state.site.revisions_kept,
         title: &fields.title,
         subtitle: &fields.subtitle,
         body: &fields.body,

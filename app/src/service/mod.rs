@@ -13,6 +13,7 @@ pub mod moderation;
 pub mod newsletter;
 pub mod reading;
 pub mod resets;
+pub mod revisions;
 pub mod search;
 pub mod sessions;
 pub mod site;

@@ -145,6 +145,9 @@ pub struct Settings {
     /// MiB of rendered pages kept for anonymous readers (0: no cache)
     #[arg(long, env = "QUIRE_PAGE_CACHE_MIB", value_name = "QUIRE_PAGE_CACHE_MIB", default_value_t = 8, value_parser = clap::value_parser!(u32).range(0..=1024))]
     page_cache_mib: u32,
+    /// Revisions kept per post, newest first (every save makes one)
+    #[arg(long, env = "QUIRE_REVISIONS_KEPT", value_name = "QUIRE_REVISIONS_KEPT", default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    revisions_kept: u32,
     /// Posts per page on the home page
     #[arg(long, env = "QUIRE_PAGE_SIZE", value_name = "QUIRE_PAGE_SIZE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=100))]
     page_size: u32,
@@ -308,6 +311,7 @@ impl Config {
             gravatar: s.gravatar,
             admin_two_factor: s.admin_2fa,
             verify_email: s.verify_email,
+            revisions_kept: s.revisions_kept,
             static_export: false,
         };
         let mail = match (s.smtp_url, s.contact_to) {

@@ -98,6 +98,18 @@ const MATRIX: &[Case] = &[
         &[("slug", "kept")],
         [401, 403, OK],
     ),
+    ("posts/revisions", &[("slug", "kept")], [401, 403, OK]),
+    (
+        "posts/revision",
+        &[("slug", "kept"), ("number", "1")],
+        [401, 403, OK],
+    ),
+    // Revision 1 of the post: restoring it is a save like any other.
+    (
+        "posts/revisions/restore",
+        &[("slug", "kept"), ("number", "1"), ("revision", "")],
+        [401, 403, OK],
+    ),
     ("posts/preview", &[("body", "*x*")], [401, 403, OK]),
     (
         "comments/add",

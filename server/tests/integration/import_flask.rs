@@ -100,6 +100,10 @@ async fn imports_the_flask_blog_and_its_readers_log_in(db: TestDb) {
     ] {
         assert!(out.contains(line), "{line}: {out}");
     }
+    // Each imported post is its first revision.
+    let kept = "SELECT COUNT(*) FROM post_revisions r JOIN posts p ON p.id = r.post_id
+                WHERE r.number = 1 AND r.body = p.body";
+    assert_eq!(crate::support::count(&db, kept).await, 8);
     assert_eq!(
         file_digest(&instance.join("posts.db")),
         before,

@@ -193,6 +193,11 @@ async fn a_dry_run_a_full_blog_and_a_broken_file_change_nothing(db: TestDb) {
     let (ok, said) = import(&db, &["--replace"]);
     assert!(ok, "{said}");
     assert_eq!(count(&db, "SELECT COUNT(*) FROM posts").await, 12);
+    // Each post as it arrived is its first revision, to go back to after edits.
+    let first = "SELECT COUNT(*) FROM post_revisions r JOIN posts p ON p.id = r.post_id
+                 WHERE r.number = 1 AND r.body = p.body AND r.title = p.title";
+    assert_eq!(count(&db, first).await, 12);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM post_revisions").await, 12);
 }
 
 async fn a_failure_half_way_leaves_the_blog_as_it_was(db: TestDb) {

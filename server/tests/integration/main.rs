@@ -40,6 +40,7 @@ mod moderation;
 mod operations;
 mod page_cache;
 mod password_reset;
+mod revisions;
 mod search;
 mod security;
 mod sessions;

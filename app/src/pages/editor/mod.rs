@@ -73,6 +73,9 @@ pub fn EditPostPage() -> impl IntoView {
                         Err(error) => view! { <Restricted error/> }.into_any(),
                         Ok(draft) => view! {
                             <h1>"Edit post"</h1>
+                            <p class="editor-links">
+                                <a href=format!("/posts/{}/revisions", draft.slug)>{format!("Revisions (this is revision {})", draft.revision)}</a>
+                            </p>
                             <AutosaveNotice draft=draft.clone() restored=restoring error/>
                             <StaleNotice draft=draft.clone() error/>
                             // A form of its own (forms do not nest): see components::image_upload.

@@ -69,6 +69,7 @@ pub fn StaleNotice(draft: PostDraft, error: Signal<Option<AppError>>) -> impl In
     }
     let typed = |field: &str| error.value(field).unwrap_or_default();
     let versions = Versions {
+        names: ("the saved version".into(), "yours".into()),
         fields: vec![
             ("Title", draft.title.clone(), typed("title")),
             ("Subtitle", draft.subtitle.clone(), typed("subtitle")),

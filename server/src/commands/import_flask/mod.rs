@@ -14,7 +14,7 @@ mod source;
 use std::fmt::Write as _;
 
 use app::db::transfer::{self, Checksum, Column, Table, Value};
-use app::db::WriteTx;
+use app::db::{self, WriteTx};
 
 use super::progress::Progress;
 use super::target::{empty_target, verify, Expected};
@@ -325,6 +325,10 @@ impl Writer {
             .map(|(t, c, sum)| (*t, c.clone(), sum.clone()))
             .collect();
         verify(&mut self.tx, &expected).await?;
+        // Each imported post as it arrived is its first revision, to go back to after edits.
+        db::revisions::record_missing(&mut self.tx)
+            .await
+            .map_err(|e| anyhow!("keeping the posts' first revisions: {e}"))?;
         self.tx
             .commit()
             .await

@@ -280,6 +280,8 @@ pub async fn write(db: &Db, plan: &Plan, options: Write<'_>) -> anyhow::Result<W
             plan.undated.join(", ")
         );
     }
+    // Each imported post as it arrived is its first revision, to go back to after edits.
+    db::revisions::record_missing(&mut tx).await?;
     if options.target.dry_run {
         tx.rollback().await.context("could not undo the dry run")?;
         println!("Dry run: nothing was changed.");
