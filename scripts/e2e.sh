@@ -5,7 +5,10 @@
 #   2. the Flask tutorial's walk-through, on an empty database, in two runs with a server
 #      restart between them (what was written must still be there);
 #   3. a blog moved in from the Flask course (`quire import-flask` of the fixture the real
-#      Flask app built): its readers log in with their Flask passwords.
+#      Flask app built): its readers log in with their Flask passwords;
+#   4. the layout: screenshots of four pages at three widths in both themes, on a database
+#      made the same way every time, against the baselines committed in
+#      end2end/tests/layout.spec.ts-snapshots/ (QUIRE_UPDATE_SCREENSHOTS=1 makes new ones).
 #
 #   scripts/e2e.sh [sqlite|postgres|all] [SPEC]   (default: all; SPEC, e.g. security, runs
 #                                                  only the spec files matching it)
@@ -60,6 +63,17 @@ playwright() {
     QUIRE_SITE_ROOT="$site_root" npx playwright test "$@")
 }
 
+layout() {
+  local backend=$1 url
+  echo "=== Playwright on $backend: every page's layout against its screenshots ==="
+  url=$(fresh_db "$backend" layout) || return 1
+  DATABASE_URL="$url" "$bin" demo --posts 3 --comments 3 >/dev/null || return 1
+  printf '%s\n' 'layout passphrase 44' |
+    DATABASE_URL="$url" "$bin" admin create --name 'Layout Admin' --email layout@example.com >/dev/null ||
+    return 1
+  playwright "$url" --grep @layout ${QUIRE_UPDATE_SCREENSHOTS:+--update-snapshots} || return 1
+}
+
 run_backend() {
   local backend=$1 url
   echo "=== Playwright on $backend ==="
@@ -75,12 +89,16 @@ run_backend() {
     DATABASE_URL="$url" "$bin" admin create --name 'Careful Admin' --email careful@example.com >/dev/null ||
     return 1
   # `|| return 1` on each run: `set -e` does not stop a function called inside `&&`.
+  if [ "$only" = layout ]; then
+    layout "$backend"
+    return
+  fi
   if [ -n "$only" ]; then
-    playwright "$url" --grep-invert '@tutorial|@flask' "$only" || return 1
+    playwright "$url" --grep-invert '@tutorial|@flask|@layout' "$only" || return 1
     echo "=== Playwright on $backend ($only): passed ==="
     return
   fi
-  playwright "$url" --grep-invert '@tutorial|@flask' || return 1
+  playwright "$url" --grep-invert '@tutorial|@flask|@layout' || return 1
 
   echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
   url=$(fresh_db "$backend" tutorial) || return 1
@@ -92,6 +110,8 @@ run_backend() {
   DATABASE_URL="$url" "$bin" import-flask --from server/tests/fixtures/flask/posts.db >/dev/null ||
     return 1
   playwright "$url" --grep @flask || return 1
+
+  layout "$backend" || return 1
   echo "=== Playwright on $backend: passed ==="
 }
 

@@ -68,11 +68,27 @@ const SELECT: &str = "SELECT r.number, u.name AS saved_by, r.saved_at, r.title, 
         r.cover_url, r.body, r.tags
     FROM post_revisions r LEFT JOIN users u ON u.id = r.saved_by";
 
-/// The post `post_id`'s kept revisions, newest first (bodies included: a post keeps a few
-/// dozen at most).
-pub async fn of_post(db: &Db, post_id: i64) -> Result<Vec<RevisionRow>, sqlx::Error> {
-    let sql = format!("{SELECT} WHERE r.post_id = $1 ORDER BY r.number DESC");
-    on_pool!(db, pool => sqlx::query_as(&sql).bind(post_id).fetch_all(pool).await)
+/// One line of a post's revision list.
+#[derive(Debug, sqlx::FromRow)]
+pub struct RevisionLine {
+    pub number: i64,
+    pub saved_by: Option<String>,
+    pub saved_at: DateTime<Utc>,
+    pub title: String,
+}
+
+/// The post `post_id`'s kept revisions, newest first.
+pub async fn of_post(db: &Db, post_id: i64) -> Result<Vec<RevisionLine>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT r.number, u.name AS saved_by, r.saved_at, r.title
+             FROM post_revisions r LEFT JOIN users u ON u.id = r.saved_by
+             WHERE r.post_id = $1 ORDER BY r.number DESC",
+        )
+        .bind(post_id)
+        .fetch_all(pool)
+        .await
+    })
 }
 
 /// Revision `number` of the post `post_id`, if it is kept.

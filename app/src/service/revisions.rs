@@ -66,7 +66,15 @@ pub async fn list(state: &AppState, caller: &Caller, slug: &str) -> Result<Revis
         slug: post.slug,
         title: post.title,
         current: post.revision,
-        revisions: rows.iter().map(summary).collect(),
+        revisions: rows
+            .into_iter()
+            .map(|line| RevisionSummary {
+                number: line.number,
+                saved_at: when(line.saved_at),
+                saved_by: line.saved_by,
+                title: line.title,
+            })
+            .collect(),
     })
 }
 

@@ -120,7 +120,10 @@ fn configuration_report(config: &Config, env: impl Fn(&str) -> Option<String>) -
         ),
         ("LEPTOS_SITE_ROOT", config.leptos.site_root.to_string()),
         ("QUIRE_PAGE_SIZE", config.site.page_size.to_string()),
-        ("QUIRE_REVISIONS_KEPT", config.site.revisions_kept.to_string()),
+        (
+            "QUIRE_REVISIONS_KEPT",
+            config.site.revisions_kept.to_string(),
+        ),
         (
             "QUIRE_DB_MAX_CONNECTIONS",
             config.pool.max_connections.to_string(),
