@@ -63,14 +63,17 @@ playwright() {
     QUIRE_SITE_ROOT="$site_root" npx playwright test "$@")
 }
 
+# Adds an admin to the database at $1: admin URL NAME EMAIL PASSWORD.
+admin() {
+  printf '%s\n' "$4" | DATABASE_URL="$1" "$bin" admin create --name "$2" --email "$3" >/dev/null
+}
+
 layout() {
   local backend=$1 url
   echo "=== Playwright on $backend: every page's layout against its screenshots ==="
   url=$(fresh_db "$backend" layout) || return 1
   DATABASE_URL="$url" "$bin" demo --posts 3 --comments 3 >/dev/null || return 1
-  printf '%s\n' 'layout passphrase 44' |
-    DATABASE_URL="$url" "$bin" admin create --name 'Layout Admin' --email layout@example.com >/dev/null ||
-    return 1
+  admin "$url" 'Layout Admin' layout@example.com 'layout passphrase 44' || return 1
   playwright "$url" --grep @layout ${QUIRE_UPDATE_SCREENSHOTS:+--update-snapshots} || return 1
 }
 
@@ -81,13 +84,9 @@ run_backend() {
   # 55 comments on the newest post: more than one page of them (tests/comments.spec.ts).
   DATABASE_URL="$url" "$bin" demo --posts 3 --comments 55 >/dev/null || return 1
   # The admin the tests log in as (tests/accounts.spec.ts, tests/blog.spec.ts).
-  printf '%s\n' 'admin passphrase 42' |
-    DATABASE_URL="$url" "$bin" admin create --name 'Site Admin' --email admin@example.com >/dev/null ||
-    return 1
+  admin "$url" 'Site Admin' admin@example.com 'admin passphrase 42' || return 1
   # A second admin, who turns on two-factor sign-in (tests/two-factor.spec.ts).
-  printf '%s\n' 'admin passphrase 43' |
-    DATABASE_URL="$url" "$bin" admin create --name 'Careful Admin' --email careful@example.com >/dev/null ||
-    return 1
+  admin "$url" 'Careful Admin' careful@example.com 'admin passphrase 43' || return 1
   # `|| return 1` on each run: `set -e` does not stop a function called inside `&&`.
   if [ "$only" = layout ]; then
     layout "$backend"
