@@ -21,10 +21,12 @@ pub async fn create_post(
     publish_at: Option<String>,
     tags: Option<String>,
     email_subscribers: Option<String>,
+    coauthors: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
+            coauthors: coauthors.as_deref().unwrap_or_default(),
             email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,
@@ -57,10 +59,12 @@ pub async fn update_post(
     publish_at: Option<String>,
     tags: Option<String>,
     email_subscribers: Option<String>,
+    coauthors: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
+            coauthors: coauthors.as_deref().unwrap_or_default(),
             email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,

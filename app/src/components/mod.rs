@@ -7,6 +7,7 @@ pub const PAGE_SCRIPT: &str = include_str!("page_script.js");
 use leptos::prelude::use_context;
 
 mod autosave;
+mod byline;
 mod comment;
 mod difference;
 mod form;
@@ -19,6 +20,7 @@ mod theme_toggle;
 mod title;
 
 pub use autosave::Autosave;
+pub use byline::Byline;
 pub use comment::{Comment, CommentActions};
 pub use difference::{Difference, Versions};
 pub use form::{last_error, textarea_text, Field, FormMessage, Honeypot, LinkButton, SubmitButton};

@@ -1,6 +1,6 @@
 use leptos::prelude::*;
 
-use crate::domain::{author_href, reading_time, PostPage, PostSummary, Tag};
+use crate::domain::{reading_time, Author, PostPage, PostSummary, Tag};
 
 /// A page of post summaries with links to the newer and older pages of the listing at `base`
 /// (the home page unless told).
@@ -50,7 +50,7 @@ fn PostCard(post: PostSummary) -> impl IntoView {
             <h2 class="post-title"><a href=href>{post.title}</a></h2>
             {(!post.subtitle.is_empty()).then(|| view! { <p class="post-subtitle">{post.subtitle}</p> })}
             <p class="post-meta">
-                "Posted by " <a class="author" href=author_href(post.author_id)>{post.author_name}</a>
+                <super::Byline author=Author { id: post.author_id, name: post.author_name } coauthors=post.coauthors/>
                 " on " <time datetime=datetime>{date}</time>
                 " · " {reading_time(post.reading_minutes)}
             </p>

@@ -42,6 +42,19 @@ pub fn PostMeta(post: PostView) -> impl IntoView {
 }
 
 /// The post as a schema.org `BlogPosting`, in JSON.
+/// The author as a schema.org Person, or every author (the post's, then its co-authors')
+/// as a list of them.
+fn authors(post: &PostView) -> String {
+    let person = |name: &str| format!("{{\"@type\":\"Person\",\"name\":{}}}", json_string(name));
+    if post.coauthors.is_empty() {
+        return person(&post.author_name);
+    }
+    let all: Vec<String> = std::iter::once(person(&post.author_name))
+        .chain(post.coauthors.iter().map(|a| person(&a.name)))
+        .collect();
+    format!("[{}]", all.join(","))
+}
+
 fn blog_posting(post: &PostView, cover: Option<&str>, description: &str) -> String {
     let mut fields = vec![
         ("@context", json_string("https://schema.org")),
@@ -51,13 +64,7 @@ fn blog_posting(post: &PostView, cover: Option<&str>, description: &str) -> Stri
         ("url", json_string(&post.url)),
         ("mainEntityOfPage", json_string(&post.url)),
         ("dateModified", json_string(&post.updated_at.to_rfc3339())),
-        (
-            "author",
-            format!(
-                "{{\"@type\":\"Person\",\"name\":{}}}",
-                json_string(&post.author_name)
-            ),
-        ),
+        ("author", authors(post)),
     ];
     if let Some(at) = post.published_at {
         fields.push(("datePublished", json_string(&at.to_rfc3339())));

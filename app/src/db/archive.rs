@@ -9,17 +9,8 @@ use crate::domain::BodyFormat;
 
 /// Every post, oldest first.
 pub async fn posts(db: &Db) -> Result<Vec<PostRecord>, sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
-                    u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
-                    p.revision
-             FROM posts p JOIN users u ON u.id = p.author_id
-             ORDER BY p.id",
-        )
-        .fetch_all(pool)
-        .await
-    })
+    let sql = format!("{} ORDER BY p.id", *super::posts::RECORD);
+    on_pool!(db, pool => sqlx::query_as(&sql).fetch_all(pool).await)
 }
 
 /// A comment as an archive keeps it: by whom, when, what, and whether it is shown.

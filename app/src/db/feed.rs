@@ -15,6 +15,8 @@ pub struct FeedEntry {
     pub body_format: crate::domain::BodyFormat,
     pub cover_url: Option<String>,
     pub author_name: String,
+    /// [`super::coauthors::COLUMN`].
+    pub coauthors: String,
     pub published_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -34,18 +36,20 @@ pub async fn latest(
     limit: u32,
     tag: Option<&str>,
 ) -> Result<Vec<FeedEntry>, sqlx::Error> {
+    let sql = format!(
+        "SELECT p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, u.name AS author_name,
+                {}, p.published_at, p.updated_at
+         FROM posts p JOIN users u ON u.id = p.author_id
+         WHERE p.published_at IS NOT NULL AND p.published_at <= $1
+           AND ($3 IS NULL OR EXISTS (
+               SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+               WHERE pt.post_id = p.id AND t.slug = $3))
+         ORDER BY p.published_at DESC, p.id DESC
+         LIMIT $2",
+        super::coauthors::COLUMN
+    );
     on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, u.name AS author_name,
-                    p.published_at, p.updated_at
-             FROM posts p JOIN users u ON u.id = p.author_id
-             WHERE p.published_at IS NOT NULL AND p.published_at <= $1
-               AND ($3 IS NULL OR EXISTS (
-                   SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
-                   WHERE pt.post_id = p.id AND t.slug = $3))
-             ORDER BY p.published_at DESC, p.id DESC
-             LIMIT $2",
-        )
+        sqlx::query_as(&sql)
         .bind(at)
         .bind(i64::from(limit))
         .bind(tag)

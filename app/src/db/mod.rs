@@ -7,6 +7,7 @@
 
 pub mod archive;
 pub mod autosaves;
+pub mod coauthors;
 pub mod comments;
 mod connect;
 pub mod email_links;

@@ -18,6 +18,8 @@ pub struct NewPost<'a> {
     pub published_at: Option<DateTime<Utc>>,
     /// Mail it to the subscribers once it is out.
     pub newsletter: bool,
+    /// Named after the author in the byline, in order.
+    pub coauthors: &'a [i64],
 }
 
 #[derive(Debug)]
@@ -56,6 +58,7 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
         match insert(&mut tx, post, &slug).await {
             Ok(id) => {
                 super::tags::set_for_post(&mut tx, id, post.tags).await?;
+                super::coauthors::set_for_post(&mut tx, id, post.coauthors).await?;
                 super::subscribers::want_newsletter(&mut tx, id, post.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, post.author_id, None).await?;
                 super::revisions::record(&mut tx, id, u32::MAX).await?;
@@ -138,6 +141,7 @@ struct SummaryRow {
     subtitle: String,
     cover_url: Option<String>,
     author_name: String,
+    coauthors: String,
     published_at: DateTime<Utc>,
 }
 
@@ -166,20 +170,23 @@ pub async fn list_published(
         Listing::By(id) => (None, Some(id)),
     };
     // One row more than a page tells whether an older page exists.
+    let sql = format!(
+        "SELECT p.id, p.slug, p.title, p.subtitle, p.cover_url, p.author_id,
+                u.name AS author_name, {}, p.published_at,
+                CAST(length(p.body) AS BIGINT) AS body_chars
+         FROM posts p JOIN users u ON u.id = p.author_id
+         WHERE p.published_at IS NOT NULL AND p.published_at <= $1
+           AND ($4 IS NULL OR EXISTS (
+               SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
+               WHERE pt.post_id = p.id AND t.slug = $4))
+           AND ($5 IS NULL OR p.author_id = $5 OR EXISTS (
+               SELECT 1 FROM post_coauthors pc WHERE pc.post_id = p.id AND pc.user_id = $5))
+         ORDER BY p.published_at DESC, p.id DESC
+         LIMIT $2 OFFSET $3",
+        super::coauthors::COLUMN
+    );
     let rows: Vec<SummaryRow> = on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT p.id, p.slug, p.title, p.subtitle, p.cover_url, p.author_id,
-                    u.name AS author_name, p.published_at,
-                    CAST(length(p.body) AS BIGINT) AS body_chars
-             FROM posts p JOIN users u ON u.id = p.author_id
-             WHERE p.published_at IS NOT NULL AND p.published_at <= $1
-               AND ($4 IS NULL OR EXISTS (
-                   SELECT 1 FROM post_tags pt JOIN tags t ON t.id = pt.tag_id
-                   WHERE pt.post_id = p.id AND t.slug = $4))
-               AND ($5 IS NULL OR p.author_id = $5)
-             ORDER BY p.published_at DESC, p.id DESC
-             LIMIT $2 OFFSET $3",
-        )
+        sqlx::query_as(&sql)
         .bind(at)
         .bind(i64::from(per_page) + 1)
         .bind(page.offset(per_page))
@@ -202,6 +209,7 @@ pub async fn list_published(
             cover_url: r.cover_url,
             author_id: r.author_id,
             author_name: r.author_name,
+            coauthors: super::coauthors::parse(&r.coauthors),
             published_at: r.published_at,
             reading_minutes: reading_minutes(r.body_chars),
         })
@@ -244,18 +252,26 @@ pub struct PostRecord {
     pub preview_token: Option<String>,
     /// 1 when written, one more at every save.
     pub revision: i64,
+    /// [`super::coauthors::COLUMN`].
+    pub coauthors: String,
 }
+
+/// What makes a [`PostRecord`], before its `WHERE`.
+pub(super) static RECORD: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
+                u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
+                p.revision, {}
+         FROM posts p JOIN users u ON u.id = p.author_id",
+        super::coauthors::COLUMN
+    )
+});
 
 /// The post at `slug`, drafts and scheduled posts included (callers decide who sees them).
 pub async fn by_slug(db: &Db, slug: &str) -> Result<Option<PostRecord>, sqlx::Error> {
+    let sql = format!("{} WHERE p.slug = $1", *RECORD);
     on_pool!(db, pool => {
-        sqlx::query_as(
-            "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
-                    u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
-                    p.revision
-             FROM posts p JOIN users u ON u.id = p.author_id
-             WHERE p.slug = $1",
-        )
+        sqlx::query_as(&sql)
         .bind(slug)
         .fetch_optional(pool)
         .await
@@ -308,6 +324,8 @@ pub struct PostChanges<'a> {
     pub base_revision: Option<i64>,
     /// How many of its newest revisions the post keeps (`QUIRE_REVISIONS_KEPT`).
     pub revisions_kept: u32,
+    /// Named after the author in the byline, in order; `None` keeps those it has.
+    pub coauthors: Option<&'a [i64]>,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -351,6 +369,9 @@ pub async fn update(
         Ok(ids) => match super::returned(ids) {
             Some(id) => {
                 super::tags::set_for_post(&mut tx, id, changes.tags).await?;
+                if let Some(coauthors) = changes.coauthors {
+                    super::coauthors::set_for_post(&mut tx, id, coauthors).await?;
+                }
                 super::subscribers::want_newsletter(&mut tx, id, changes.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, changes.editor_id, Some(id)).await?;
                 super::revisions::record(&mut tx, id, changes.revisions_kept).await?;
@@ -423,7 +444,10 @@ pub async fn author_name(
             "SELECT u.name FROM users u
              WHERE u.id = $1 AND EXISTS (
                  SELECT 1 FROM posts p
-                 WHERE p.author_id = u.id AND p.published_at IS NOT NULL AND p.published_at <= $2)",
+                 WHERE (p.author_id = u.id OR EXISTS (
+                         SELECT 1 FROM post_coauthors pc
+                         WHERE pc.post_id = p.id AND pc.user_id = u.id))
+                   AND p.published_at IS NOT NULL AND p.published_at <= $2)",
         )
         .bind(id)
         .bind(at)

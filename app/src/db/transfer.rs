@@ -108,6 +108,18 @@ pub const CONTENT: &[Table] = &[
             col("updated_by", Kind::Int),
         ],
     },
+    // Since migration 0022: co-authors.
+    Table {
+        name: "post_coauthors",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("post_id", Kind::Int),
+            col("user_id", Kind::Int),
+            col("position", Kind::Int),
+        ],
+    },
     // Since migration 0021: each post's kept revisions. A backup made before it has none
     // (a restore is what was backed up): such posts' revisions start at their next save.
     Table {

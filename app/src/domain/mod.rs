@@ -37,9 +37,9 @@ pub use moderation::{
 pub use old_address::OldAddress;
 pub use page::PageNumber;
 pub use post::{
-    author_href, check_body_length, parse_body, parse_comment, parse_cover_url, parse_subtitle,
-    reading_time, AuthorPosts, Avatar, BodyFormat, CommentView, PostDraft, PostPage, PostSummary,
-    PostTitle, PostView, Slug, BODY_MAX_CHARS,
+    author_href, check_body_length, parse_body, parse_coauthor_emails, parse_comment,
+    parse_cover_url, parse_subtitle, reading_time, Author, AuthorPosts, Avatar, BodyFormat,
+    CommentView, PostDraft, PostPage, PostSummary, PostTitle, PostView, Slug, BODY_MAX_CHARS,
 };
 pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
 pub use revision::{RevisionFields, RevisionList, RevisionSummary, RevisionView};

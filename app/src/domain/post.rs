@@ -234,6 +234,8 @@ pub struct PostView {
     pub title: String,
     pub subtitle: String,
     pub author_name: String,
+    /// Named after the author in the byline, in order.
+    pub coauthors: Vec<Author>,
     pub cover_url: Option<String>,
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: DateTime<Utc>,
@@ -319,6 +321,8 @@ pub struct PostDraft {
     pub publish_at: String,
     /// The "Tags" field: names separated by commas.
     pub tags: String,
+    /// The "Co-authors" field: their account emails, separated by commas.
+    pub coauthors: String,
     /// Mailing it to the subscribers: empty (not asked), `wanted` (once it is out) or
     /// `queued` (done: no edit mails it again).
     pub newsletter: String,
@@ -357,9 +361,36 @@ pub struct PostSummary {
     pub cover_url: Option<String>,
     pub author_id: i64,
     pub author_name: String,
+    /// Named after the author in the byline, in order.
+    pub coauthors: Vec<Author>,
     pub published_at: DateTime<Utc>,
     pub tags: Vec<super::Tag>,
     pub reading_minutes: u32,
+}
+
+/// The editor's "Co-authors" field: account emails separated by commas, each once, at most
+/// ten.
+pub fn parse_coauthor_emails(raw: &str) -> Result<Vec<super::Email>, String> {
+    let mut emails: Vec<super::Email> = Vec::new();
+    for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let email = super::Email::parse(part).map_err(|_| {
+            format!("“{part}” is not an email address. Separate addresses with commas.")
+        })?;
+        if !emails.contains(&email) {
+            emails.push(email);
+        }
+    }
+    if emails.len() > 10 {
+        return Err("Name at most ten co-authors.".into());
+    }
+    Ok(emails)
+}
+
+/// Someone named in a byline: a link to their author page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    pub id: i64,
+    pub name: String,
 }
 
 impl PostSummary {
@@ -530,6 +561,19 @@ mod tests {
     }
 
     #[test]
+    fn co_authors_are_emails_each_once() {
+        let emails =
+            parse_coauthor_emails(" bob@example.com, Cy@Example.com,bob@example.com ,").unwrap();
+        let as_text: Vec<&str> = emails.iter().map(|e| e.as_str()).collect();
+        assert_eq!(as_text.len(), 2, "{as_text:?}");
+        assert!(parse_coauthor_emails("").unwrap().is_empty());
+        let err = parse_coauthor_emails("bob@example.com; cy").unwrap_err();
+        assert!(err.contains("not an email address"), "{err}");
+        let many: Vec<String> = (0..11).map(|i| format!("p{i}@example.com")).collect();
+        assert!(parse_coauthor_emails(&many.join(",")).is_err());
+    }
+
+    #[test]
     fn bodies_and_comments_are_required_and_limited() {
         assert!(parse_body("  \n ").is_err());
         assert_eq!(
@@ -554,6 +598,7 @@ mod tests {
             cover_url: None,
             author_id: 1,
             author_name: "a".into(),
+            coauthors: Vec::new(),
             published_at: "2019-08-31T23:30:00Z".parse().unwrap(),
             tags: Vec::new(),
             reading_minutes: 1,

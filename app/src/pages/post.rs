@@ -8,8 +8,8 @@ use crate::api::{get_post, AddComment, DeleteComment, ModerateComment};
 use crate::components::{
     last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
 };
-use crate::components::{static_export, Comment, CommentActions, Honeypot, SubscribeForm};
-use crate::domain::{author_href, reading_time, PostStatus, PostView};
+use crate::components::{static_export, Byline, Comment, CommentActions, Honeypot, SubscribeForm};
+use crate::domain::{reading_time, Author, PostStatus, PostView};
 use crate::error::AppError;
 use crate::session::Session;
 
@@ -82,7 +82,7 @@ fn Article(
                 <h1>{post.title.clone()}</h1>
                 {(!post.subtitle.is_empty()).then(|| view! { <p class="post-subtitle">{post.subtitle.clone()}</p> })}
                 <p class="post-meta">
-                    "Posted by " <a class="author" href=author_href(post.author_id)>{post.author_name.clone()}</a>
+                    <Byline author=Author { id: post.author_id, name: post.author_name.clone() } coauthors=post.coauthors.clone()/>
                     {date.map(|d| view! { " on " <time datetime=post.published_at.map(|p| p.to_rfc3339())>{d}</time> })}
                     " · " {reading_time(post.reading_minutes)}
                 </p>

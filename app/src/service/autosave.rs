@@ -186,6 +186,7 @@ mod tests {
             tags: "",
             email_subscribers: "",
             revision: "",
+            coauthors: "",
         };
         editor::create(&state, &admin, &post).await.unwrap();
         let mut same = typed("saved", "Line one\r\nLine two");

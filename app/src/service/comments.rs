@@ -87,6 +87,7 @@ mod tests {
     async fn a_post(state: &AppState, author: i64) {
         let title = PostTitle::parse("Talk").unwrap();
         let post = db::posts::NewPost {
+            coauthors: &[],
             author_id: author,
             tags: &[],
             title: &title,

@@ -4,9 +4,9 @@
 use crate::db;
 use crate::db::posts::{CreatePostError, NewPost, PostChanges, UpdatePostError};
 use crate::domain::{
-    check_body_length, format_publish_at, parse_base_revision, parse_body, parse_cover_url,
-    parse_subtitle, parse_tags, tags_field, BodyFormat, PostDraft, PostStatus, PostTitle,
-    Publication, Slug, Tag,
+    check_body_length, format_publish_at, parse_base_revision, parse_body, parse_coauthor_emails,
+    parse_cover_url, parse_subtitle, parse_tags, tags_field, BodyFormat, Email, PostDraft,
+    PostStatus, PostTitle, Publication, Slug, Tag,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -26,6 +26,8 @@ pub struct Typed<'a> {
     pub email_subscribers: &'a str,
     /// The revision the edit started from (the editor's hidden field); empty: not checked.
     pub revision: &'a str,
+    /// The "Co-authors" field: account emails separated by commas.
+    pub coauthors: &'a str,
 }
 
 /// The editor's fields, parsed.
@@ -36,6 +38,7 @@ struct PostFields {
     body: String,
     publication: Publication,
     tags: Vec<Tag>,
+    coauthors: Vec<Email>,
 }
 
 impl Typed<'_> {
@@ -52,6 +55,7 @@ impl Typed<'_> {
                 Publication::parse(self.status, self.publish_at),
             ),
             form.check("tags", parse_tags(self.tags)),
+            form.check("coauthors", parse_coauthor_emails(self.coauthors)),
         );
         match parsed {
             (
@@ -61,6 +65,7 @@ impl Typed<'_> {
                 Some(body),
                 Some(publication),
                 Some(tags),
+                Some(coauthors),
             ) => Ok(PostFields {
                 title,
                 subtitle,
@@ -68,14 +73,16 @@ impl Typed<'_> {
                 body,
                 publication,
                 tags,
+                coauthors,
             }),
             _ => Err(form.into_error(&self.echo())),
         }
     }
 
-    fn echo(&self) -> [(&'static str, &str); 9] {
+    fn echo(&self) -> [(&'static str, &str); 10] {
         [
             ("revision", self.revision),
+            ("coauthors", self.coauthors),
             ("email_subscribers", self.email_subscribers),
             ("title", self.title),
             ("subtitle", self.subtitle),
@@ -104,8 +111,10 @@ pub async fn create(
 ) -> Result<Slug, AppError> {
     let admin = caller.require_admin()?;
     let fields = typed.parse()?;
+    let coauthors = coauthor_ids(state, typed, &fields, admin.id).await?;
     let newsletter = typed.email_subscribers == "on";
     let post = NewPost {
+        coauthors: &coauthors,
         newsletter,
         author_id: admin.id,
         tags: &fields.tags,
@@ -140,6 +149,12 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let editor = caller.require_admin()?;
     let fields = typed.parse()?;
+    let author = db::posts::by_slug(&state.db, slug)
+        .await
+        .map_err(|e| AppError::from_db("loading a post", e))?
+        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?
+        .author_id;
+    let coauthors = coauthor_ids(state, typed, &fields, author).await?;
     let base_revision = parse_base_revision(typed.revision)
         .map_err(|m| AppError::invalid("revision", m).with_values(&typed.echo()))?;
     let newsletter = typed.email_subscribers == "on";
@@ -148,6 +163,7 @@ pub async fn update(
         editor_id: editor.id,
         base_revision,
         revisions_kept: state.site.revisions_kept,
+        coauthors: Some(&coauthors),
         title: &fields.title,
         subtitle: &fields.subtitle,
         body: &fields.body,
@@ -166,6 +182,25 @@ pub async fn update(
         Err(UpdatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
         Err(UpdatePostError::Stale) => Err(stale(state, slug, typed).await),
         Err(UpdatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
+    }
+}
+
+/// The accounts the "Co-authors" field names, the post's own author left out; a field error
+/// naming the first address no account has.
+async fn coauthor_ids(
+    state: &AppState,
+    typed: &Typed<'_>,
+    fields: &PostFields,
+    author: i64,
+) -> Result<Vec<i64>, AppError> {
+    match db::coauthors::accounts(&state.db, &fields.coauthors).await {
+        Ok(Ok(ids)) => Ok(ids.into_iter().filter(|&id| id != author).collect()),
+        Ok(Err(unknown)) => Err(AppError::invalid(
+            "coauthors",
+            format!("No account on this blog has the address {unknown}: a co-author needs one."),
+        )
+        .with_values(&typed.echo())),
+        Err(e) => Err(AppError::from_db("finding co-authors", e)),
     }
 }
 
@@ -259,9 +294,13 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
         }
         _ => (0, 0, 0),
     };
+    let coauthors = db::coauthors::emails_for_post(&state.db, post.id)
+        .await
+        .map_err(db_err)?;
     let mut draft = PostDraft {
         newsletter,
         mailings,
+        coauthors: coauthors.join(", "),
         revision: post.revision,
         autosave: None,
         slug: post.slug,
@@ -317,6 +356,7 @@ mod tests {
             tags: "Rust, Web dev",
             email_subscribers: "",
             revision: "",
+            coauthors: "",
         }
     }
 

@@ -192,6 +192,7 @@ mod tests {
         }
         let title = PostTitle::parse("Out now").unwrap();
         let post = db::posts::NewPost {
+            coauthors: &[],
             author_id: admin.id,
             tags: &[],
             title: &title,
@@ -211,6 +212,7 @@ mod tests {
 
         let title = PostTitle::parse("Out again").unwrap();
         let again = db::posts::NewPost {
+            coauthors: &[],
             title: &title,
             ..post
         };

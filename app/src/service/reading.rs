@@ -67,6 +67,7 @@ pub async fn post(
         title: post.title,
         subtitle: post.subtitle,
         author_name: post.author_name,
+        coauthors: db::coauthors::parse(&post.coauthors),
         cover_url: post.cover_url,
         published_at: post.published_at,
         comments: page
@@ -142,6 +143,7 @@ mod tests {
         let reader = testing::user(&state, "Reader", Role::Reader).await;
         let title = PostTitle::parse("Not yet").unwrap();
         let draft = db::posts::NewPost {
+            coauthors: &[],
             author_id: admin.id,
             tags: &[],
             title: &title,

@@ -139,6 +139,8 @@ pub async fn restore(
         editor_id: editor.id,
         base_revision,
         revisions_kept: state.site.revisions_kept,
+        // Revisions keep the text; the byline stays as it is.
+        coauthors: None,
     };
     match db::posts::update(&state.db, slug, &changes).await {
         Ok(Some(_)) => Ok(()),
@@ -189,6 +191,7 @@ mod tests {
             tags,
             email_subscribers: "",
             revision,
+            coauthors: "",
         }
     }
 

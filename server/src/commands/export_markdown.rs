@@ -99,6 +99,11 @@ fn front_matter(post: &PostRecord, tags: &[Tag], cover: Option<&str>) -> String 
         None => lines.push("draft: true".to_owned()),
     }
     lines.push(format!("author: {}", quoted(&post.author_name)));
+    let coauthors = db::coauthors::parse(&post.coauthors);
+    if !coauthors.is_empty() {
+        let names: Vec<String> = coauthors.iter().map(|a| quoted(&a.name)).collect();
+        lines.push(format!("coauthors: [{}]", names.join(", ")));
+    }
     if !tags.is_empty() {
         let names: Vec<String> = tags.iter().map(|t| quoted(&t.name)).collect();
         lines.push(format!("tags: [{}]", names.join(", ")));

@@ -243,13 +243,14 @@ fn atom_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
             xml,
             "<entry>\n<title>{title}</title>\n<id>{url}</id>\n\
              <link rel=\"alternate\" type=\"text/html\" href=\"{url}\"/>\n\
-             <published>{published}</published>\n<updated>{updated}</updated>\n\
-             <author><name>{author}</name></author>\n",
+             <published>{published}</published>\n<updated>{updated}</updated>\n",
             title = escape(&post.title),
             published = rfc3339(post.published_at),
             updated = rfc3339(post.changed_at()),
-            author = escape(&post.author_name),
         );
+        for name in authors(post) {
+            let _ = writeln!(xml, "<author><name>{}</name></author>", escape(&name));
+        }
         if !post.subtitle.is_empty() {
             let _ = writeln!(xml, "<summary>{}</summary>", escape(&post.subtitle));
         }
@@ -261,6 +262,15 @@ fn atom_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
     }
     xml.push_str("</feed>\n");
     xml
+}
+
+/// The post's author, then its co-authors: each an `<author>` (Atom) or a `<dc:creator>` (RSS).
+fn authors(post: &FeedEntry) -> impl Iterator<Item = String> + '_ {
+    std::iter::once(post.author_name.clone()).chain(
+        app::db::coauthors::parse(&post.coauthors)
+            .into_iter()
+            .map(|a| a.name),
+    )
 }
 
 fn rss_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
@@ -286,11 +296,16 @@ fn rss_document(base: &str, channel: &Channel, posts: &[FeedEntry]) -> String {
         let _ = write!(
             xml,
             "<item>\n<title>{title}</title>\n<link>{url}</link>\n\
-             <guid isPermaLink=\"true\">{url}</guid>\n<pubDate>{published}</pubDate>\n\
-             <dc:creator>{author}</dc:creator>\n<description>{html}</description>\n</item>\n",
+             <guid isPermaLink=\"true\">{url}</guid>\n<pubDate>{published}</pubDate>\n",
             title = escape(&post.title),
             published = post.published_at.to_rfc2822(),
-            author = escape(&post.author_name),
+        );
+        for name in authors(post) {
+            let _ = writeln!(xml, "<dc:creator>{}</dc:creator>", escape(&name));
+        }
+        let _ = write!(
+            xml,
+            "<description>{html}</description>\n</item>\n",
             html = escape(&app::render::post_body_html(&post.body, post.body_format)),
         );
     }

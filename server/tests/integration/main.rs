@@ -14,6 +14,7 @@ mod authors;
 mod autosave;
 mod blog;
 mod client;
+mod coauthors;
 mod comment_pages;
 mod contact;
 mod crashes;

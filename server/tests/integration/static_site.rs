@@ -31,6 +31,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
     let first = db::posts::create(
         pool,
         &NewPost {
+            coauthors: &[],
             author_id: author,
             tags: &[],
             title: &PostTitle::parse("Post number 1").unwrap(),
@@ -62,6 +63,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
     let tagged = db::posts::create(
         pool,
         &NewPost {
+            coauthors: &[],
             author_id: author,
             tags: &[Tag::parse("Rust").unwrap(), Tag::parse("Café").unwrap()],
             title: &PostTitle::parse("Tagged and linked").unwrap(),

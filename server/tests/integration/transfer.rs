@@ -150,6 +150,10 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
     db::import::old_address(&mut tx, &old, post_id)
         .await
         .unwrap();
+    // The reader co-wrote the first post.
+    db::coauthors::set_for_post(&mut tx, post_id, &[reader])
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     // Text typed in the editor and not saved: a copy of the first post and one of a new post.
     for (post, body) in [

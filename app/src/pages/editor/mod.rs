@@ -159,6 +159,7 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <TextInput label="Subtitle" name="subtitle" value=Signal::derive(value("subtitle", draft.subtitle.clone())) message=Signal::derive(message("subtitle")) optional=true/>
         <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
         <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
+        <TextInput label="Co-authors (account emails, separated by commas)" name="coauthors" value=Signal::derive(value("coauthors", draft.coauthors.clone())) message=Signal::derive(message("coauthors")) optional=true/>
         <BodyField body is_html={format == BodyFormat::Html} message=message("body")() preview/>
         <Publishing draft=draft.clone() error/>
         <Newsletter draft error/>
