@@ -41,7 +41,9 @@ pub use post::{
     parse_cover_url, parse_subtitle, reading_time, Author, AuthorPosts, Avatar, BodyFormat,
     CommentView, PostDraft, PostPage, PostSummary, PostTitle, PostView, Slug, BODY_MAX_CHARS,
 };
-pub use publication::{format_publish_at, parse_publish_at, PostStatus, Publication};
+pub use publication::{
+    format_publish_at, format_saved_at, parse_publish_at, PostStatus, Publication,
+};
 pub use revision::{RevisionFields, RevisionList, RevisionSummary, RevisionView};
 pub use search::{
     encode_query_value, marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START,

@@ -338,9 +338,9 @@ pub struct PostDraft {
 
 impl PostDraft {
     /// The draft with its text fields (and the revision the copy started from) taken from
-    /// the draft copy, if there is one.
+    /// the draft copy, if there is one. The copy stays on it, for the editor to say so.
     pub fn restored(mut self) -> PostDraft {
-        if let Some(copy) = self.autosave.take() {
+        if let Some(copy) = self.autosave.clone() {
             self.title = copy.title;
             self.subtitle = copy.subtitle;
             self.cover_url = copy.cover_url;

@@ -70,6 +70,12 @@ impl PostStatus {
     }
 }
 
+/// When something was saved, for people: "6 Dec 2026, 21:40 UTC" (a revision, a draft
+/// copy, the save that made another one stale).
+pub fn format_saved_at(at: DateTime<Utc>) -> String {
+    at.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

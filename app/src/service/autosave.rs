@@ -3,7 +3,7 @@
 //! the writer's own (no one else sees it), one per post, and goes once they save or discard.
 
 use crate::db;
-use crate::domain::{parse_base_revision, AutosavedText, EditorText, PostDraft};
+use crate::domain::{format_saved_at, parse_base_revision, AutosavedText, EditorText, PostDraft};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -75,7 +75,7 @@ pub(super) async fn offered(
             tags: row.tags,
             body: row.body,
             base_revision: row.base_revision,
-            saved_at: row.saved_at.format("%-d %b %Y, %H:%M UTC").to_string(),
+            saved_at: format_saved_at(row.saved_at),
             saved_at_ms: row.saved_at.timestamp_millis(),
         })
         .filter(|copy| !same_text(copy, draft)))
@@ -95,12 +95,7 @@ async fn post_id(state: &AppState, slug: &str) -> Result<Option<i64>, AppError> 
     if slug.is_empty() {
         return Ok(None);
     }
-    let id = db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(|e| AppError::from_db("loading a post", e))?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?
-        .id;
-    Ok(Some(id))
+    Ok(Some(super::editor::post_at(state, slug).await?.id))
 }
 
 #[cfg(test)]

@@ -4,9 +4,9 @@
 use crate::db;
 use crate::db::posts::{CreatePostError, NewPost, PostChanges, UpdatePostError};
 use crate::domain::{
-    check_body_length, format_publish_at, parse_base_revision, parse_body, parse_coauthor_emails,
-    parse_cover_url, parse_subtitle, parse_tags, tags_field, BodyFormat, Email, PostDraft,
-    PostStatus, PostTitle, Publication, Slug, Tag,
+    check_body_length, format_publish_at, format_saved_at, parse_base_revision, parse_body,
+    parse_coauthor_emails, parse_cover_url, parse_subtitle, parse_tags, tags_field, BodyFormat,
+    Email, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -149,11 +149,7 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let editor = caller.require_admin()?;
     let fields = typed.parse()?;
-    let author = db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(|e| AppError::from_db("loading a post", e))?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))?
-        .author_id;
+    let author = post_at(state, slug).await?.author_id;
     let coauthors = coauthor_ids(state, typed, &fields, author).await?;
     let base_revision = parse_base_revision(typed.revision)
         .map_err(|m| AppError::invalid("revision", m).with_values(&typed.echo()))?;
@@ -214,13 +210,15 @@ async fn stale(state: &AppState, slug: &str, typed: &Typed<'_>) -> AppError {
         Err(e) => return AppError::from_db("reading a post's last save", e),
     };
     let revision = last.revision.to_string();
-    let mut values = typed.echo();
-    values[0] = ("revision", &revision);
+    let values = typed.echo().map(|(field, value)| match field {
+        "revision" => (field, revision.as_str()),
+        _ => (field, value),
+    });
     AppError::conflict("revision", stale_message(last.by.as_deref(), last.at)).with_values(&values)
 }
 
 fn stale_message(by: Option<&str>, at: chrono::DateTime<chrono::Utc>) -> String {
-    let at = at.format("%-d %b %Y, %H:%M UTC");
+    let at = format_saved_at(at);
     let who = by.unwrap_or("Someone");
     format!(
         "{who} saved this post at {at}, after you started editing it, so your save was \
@@ -250,8 +248,11 @@ pub async fn delete(state: &AppState, caller: &Caller, slug: &str) -> Result<(),
     }
 }
 
-/// The post at `slug`, or `NotFound`.
-async fn post_at(state: &AppState, slug: &str) -> Result<db::posts::PostRecord, AppError> {
+/// The post at `slug`, or `NotFound` (the editor's, the revisions' and the draft copies').
+pub(super) async fn post_at(
+    state: &AppState,
+    slug: &str,
+) -> Result<db::posts::PostRecord, AppError> {
     db::posts::by_slug(&state.db, slug)
         .await
         .map_err(|e| AppError::from_db("loading a post", e))?

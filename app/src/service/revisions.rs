@@ -2,28 +2,17 @@
 //! is a save like any other, so it makes a revision of its own and is refused when the post
 //! was saved since the comparison was shown.
 
-use chrono::{DateTime, Utc};
-
 use crate::db::{self, posts::PostChanges, posts::PostRecord, posts::UpdatePostError};
 use crate::domain::{
-    parse_base_revision, parse_tags, PostStatus, PostTitle, Publication, RevisionFields,
-    RevisionList, RevisionSummary, RevisionView,
+    format_saved_at, parse_base_revision, parse_tags, PostStatus, PostTitle, Publication,
+    RevisionFields, RevisionList, RevisionSummary, RevisionView,
 };
 use crate::error::AppError;
 use crate::state::AppState;
 
 use super::Caller;
 
-fn when(at: DateTime<Utc>) -> String {
-    at.format("%-d %b %Y, %H:%M UTC").to_string()
-}
-
-async fn post_at(state: &AppState, slug: &str) -> Result<PostRecord, AppError> {
-    db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(|e| AppError::from_db("loading a post", e))?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))
-}
+use super::editor::post_at;
 
 async fn revision(
     state: &AppState,
@@ -39,7 +28,7 @@ async fn revision(
 fn summary(row: &db::revisions::RevisionRow) -> RevisionSummary {
     RevisionSummary {
         number: row.number,
-        saved_at: when(row.saved_at),
+        saved_at: format_saved_at(row.saved_at),
         saved_by: row.saved_by.clone(),
         title: row.title.clone(),
     }
@@ -70,7 +59,7 @@ pub async fn list(state: &AppState, caller: &Caller, slug: &str) -> Result<Revis
             .into_iter()
             .map(|line| RevisionSummary {
                 number: line.number,
-                saved_at: when(line.saved_at),
+                saved_at: format_saved_at(line.saved_at),
                 saved_by: line.saved_by,
                 title: line.title,
             })

@@ -99,18 +99,12 @@ fn restoring() -> bool {
     use_query_map().with_untracked(|q| q.get("restore").is_some())
 }
 
-/// What the fields start with: the draft copy when restoring one, else what is saved. The
-/// copy stays on the draft either way, for the autosave to know it.
+/// What the fields start with: the draft copy when restoring one, else what is saved.
 fn shown(draft: PostDraft, restoring: bool) -> PostDraft {
-    match (&draft.autosave, restoring) {
-        (Some(_), true) => {
-            let copy = draft.autosave.clone();
-            PostDraft {
-                autosave: copy,
-                ..draft.restored()
-            }
-        }
-        _ => draft,
+    if restoring {
+        draft.restored()
+    } else {
+        draft
     }
 }
 
