@@ -95,7 +95,7 @@ async fn post_id(state: &AppState, slug: &str) -> Result<Option<i64>, AppError> 
     if slug.is_empty() {
         return Ok(None);
     }
-    Ok(Some(super::editor::post_at(state, slug).await?.id))
+    Ok(Some(super::post_at(state, slug).await?.id))
 }
 
 #[cfg(test)]

@@ -149,7 +149,7 @@ pub async fn update(
 ) -> Result<(), AppError> {
     let editor = caller.require_admin()?;
     let fields = typed.parse()?;
-    let author = post_at(state, slug).await?.author_id;
+    let author = super::post_at(state, slug).await?.author_id;
     let coauthors = coauthor_ids(state, typed, &fields, author).await?;
     let base_revision = parse_base_revision(typed.revision)
         .map_err(|m| AppError::invalid("revision", m).with_values(&typed.echo()))?;
@@ -248,17 +248,6 @@ pub async fn delete(state: &AppState, caller: &Caller, slug: &str) -> Result<(),
     }
 }
 
-/// The post at `slug`, or `NotFound` (the editor's, the revisions' and the draft copies').
-pub(super) async fn post_at(
-    state: &AppState,
-    slug: &str,
-) -> Result<db::posts::PostRecord, AppError> {
-    db::posts::by_slug(&state.db, slug)
-        .await
-        .map_err(|e| AppError::from_db("loading a post", e))?
-        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))
-}
-
 /// How far the mailing of the post at `slug` has got: (waiting, sent, refused), what the
 /// editor's progress bar shows while a send runs.
 pub async fn mailing_progress(
@@ -267,7 +256,7 @@ pub async fn mailing_progress(
     slug: &str,
 ) -> Result<(i64, i64, i64), AppError> {
     caller.require_admin()?;
-    let post = post_at(state, slug).await?;
+    let post = super::post_at(state, slug).await?;
     db::subscribers::mailing_counts(&state.db, post.id, crate::mail::outbox::MAX_ATTEMPTS)
         .await
         .map_err(|e| AppError::from_db("reading a post's mailing", e))
@@ -277,7 +266,7 @@ pub async fn mailing_progress(
 pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<PostDraft, AppError> {
     let editor = caller.require_admin()?;
     let db_err = |e| AppError::from_db("loading a post", e);
-    let post = post_at(state, slug).await?;
+    let post = super::post_at(state, slug).await?;
     let tags = db::tags::for_post(&state.db, post.id)
         .await
         .map_err(db_err)?;

@@ -147,3 +147,11 @@ async fn admit(
         Err(e) => Err(AppError::from_db(doing, e)),
     }
 }
+
+/// The post at `slug`, or `NotFound` (the editor's, the revisions' and the draft copies').
+async fn post_at(state: &AppState, slug: &str) -> Result<crate::db::posts::PostRecord, AppError> {
+    crate::db::posts::by_slug(&state.db, slug)
+        .await
+        .map_err(|e| AppError::from_db("loading a post", e))?
+        .ok_or_else(|| AppError::NotFound("There is no such post.".into()))
+}

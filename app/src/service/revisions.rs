@@ -12,7 +12,7 @@ use crate::state::AppState;
 
 use super::Caller;
 
-use super::editor::post_at;
+use super::post_at;
 
 async fn revision(
     state: &AppState,
