@@ -6,7 +6,9 @@
 #      restart between them (what was written must still be there);
 #   3. a blog moved in from the Flask course (`quire import-flask` of the fixture the real
 #      Flask app built): its readers log in with their Flask passwords;
-#   4. the layout: screenshots of four pages at three widths in both themes, on a database
+#   4. a team: the admin invites a contributor and an editor by mail; she submits a draft,
+#      he publishes it (on a database of its own, so the main suite's home page stays);
+#   5. the layout: screenshots of four pages at three widths in both themes, on a database
 #      made the same way every time, against the baselines committed in
 #      end2end/tests/layout.spec.ts-snapshots/ (QUIRE_UPDATE_SCREENSHOTS=1 makes new ones).
 #
@@ -93,11 +95,11 @@ run_backend() {
     return
   fi
   if [ -n "$only" ]; then
-    playwright "$url" --grep-invert '@tutorial|@flask|@layout' "$only" || return 1
+    playwright "$url" --grep-invert '@tutorial|@flask|@layout|@team' "$only" || return 1
     echo "=== Playwright on $backend ($only): passed ==="
     return
   fi
-  playwright "$url" --grep-invert '@tutorial|@flask|@layout' || return 1
+  playwright "$url" --grep-invert '@tutorial|@flask|@layout|@team' || return 1
 
   echo "=== Playwright on $backend: the tutorial's walk-through, across a restart ==="
   url=$(fresh_db "$backend" tutorial) || return 1
@@ -109,6 +111,11 @@ run_backend() {
   DATABASE_URL="$url" "$bin" import-flask --from server/tests/fixtures/flask/posts.db >/dev/null ||
     return 1
   playwright "$url" --grep @flask || return 1
+
+  echo "=== Playwright on $backend: a team of contributor, editor and admin ==="
+  url=$(fresh_db "$backend" team) || return 1
+  admin "$url" 'Site Admin' admin@example.com 'admin passphrase 42' || return 1
+  playwright "$url" --grep @team || return 1
 
   layout "$backend" || return 1
   echo "=== Playwright on $backend: passed ==="

@@ -33,10 +33,11 @@ use leptos_router::{path, SsrMode};
 use components::{SiteFooter, SiteHeader};
 use pages::{
     AboutPage, AccountPage, AdminSubscribersPage, AdminUsersPage, AuthorPage,
-    ConfirmSubscriptionPage, ContactPage, DeletePostPage, EditPostPage, EmailConfirmedPage,
-    ForgotPasswordPage, HomePage, LoginCodePage, LoginPage, MessagesPage, ModerationPage,
-    NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage, RevisionPage, RevisionsPage,
-    SearchPage, SubscribePage, TagPage, UnsubscribePage, VerifyEmailPage,
+    ConfirmSubscriptionPage, ContactPage, DeletePostPage, DeskPage, EditPostPage,
+    EmailConfirmedPage, ForgotPasswordPage, HomePage, InvitePage, LoginCodePage, LoginPage,
+    MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage,
+    RevisionPage, RevisionsPage, SearchPage, SubscribePage, TagPage, UnsubscribePage,
+    VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -143,7 +144,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/users") view=AdminUsersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/subscribers") view=AdminSubscribersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/comments") view=ModerationPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/posts") view=DeskPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("invite/:token") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("admin/messages") view=MessagesPage ssr=SsrMode::Async/>
                     <Route path=path!("about") view=AboutPage ssr=SsrMode::Async/>
                     <Route path=path!("contact") view=ContactPage ssr=SsrMode::Async/>

@@ -1,4 +1,4 @@
-//! Writing posts: admin only.
+//! Writing posts: for contributors, authors, editors and admins (see `service::editor`).
 
 // One argument per editor field: plain HTML forms post fields by name, and the server
 // function macro generates a client function with the same arguments.
@@ -164,4 +164,10 @@ pub async fn preview_post(body: String, format: Option<String>) -> Result<String
         crate::service::editor::preview(caller, &body, format.as_deref().unwrap_or_default())
     })
     .await
+}
+
+/// The caller's posts — or, for editors and admins, everyone's — for the writers' list.
+#[server(endpoint = "posts/desk")]
+pub async fn desk() -> Result<crate::domain::Desk, AppError> {
+    super::guard::serve(async |state, caller| crate::service::desk::desk(state, caller).await).await
 }

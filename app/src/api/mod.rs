@@ -15,6 +15,7 @@ mod search;
 mod sessions;
 mod site;
 mod subscriptions;
+mod team;
 mod two_factor;
 mod verification;
 
@@ -30,6 +31,7 @@ pub use search::*;
 pub use sessions::*;
 pub use site::*;
 pub use subscriptions::*;
+pub use team::*;
 pub use two_factor::*;
 pub use verification::*;
 

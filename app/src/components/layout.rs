@@ -2,6 +2,7 @@ use leptos::form::ActionForm;
 use leptos::prelude::*;
 
 use super::{static_export, LinkButton, ThemeToggle};
+use crate::domain::Capability;
 use crate::session::Session;
 
 /// The banner on every page: the blog's name, navigation and the theme switch. A static copy
@@ -48,22 +49,29 @@ fn AccountLinks() -> impl IntoView {
             {move || Suspend::new(async move {
                 match user.await {
                     Ok(Some(me)) => view! {
-                        {me.is_admin().then(|| view! {
-                            <li><a href="/admin/posts/new">"New post"</a></li>
-                            // The admin's other pages behind one disclosure, so the header
-                            // stays one row at desktop widths; a <details> opens without
-                            // JavaScript.
-                            <li>
-                                <details class="admin-menu">
-                                    <summary>"Admin"</summary>
-                                    <ul>
-                                        <li><a href="/admin/users">"Users"</a></li>
-                                        <li><a href="/admin/comments">"Comments"</a></li>
-                                        <li><a href="/admin/messages">"Messages"</a></li>
-                                        <li><a href="/admin/subscribers">"Subscribers"</a></li>
-                                    </ul>
-                                </details>
-                            </li>
+                        {me.can(Capability::Write).then(|| {
+                            let moderates = me.can(Capability::Moderate);
+                            let manages = me.can(Capability::Manage);
+                            view! {
+                                <li><a href="/admin/posts/new">"New post"</a></li>
+                                // The team's other pages behind one disclosure, so the
+                                // header stays one row at desktop widths; a <details> opens
+                                // without JavaScript.
+                                <li>
+                                    <details class="admin-menu">
+                                        <summary>{if manages { "Admin" } else { "Team" }}</summary>
+                                        <ul>
+                                            <li><a href="/admin/posts">"Posts"</a></li>
+                                            {moderates.then(|| view! { <li><a href="/admin/comments">"Comments"</a></li> })}
+                                            {manages.then(|| view! {
+                                                <li><a href="/admin/users">"Users"</a></li>
+                                                <li><a href="/admin/messages">"Messages"</a></li>
+                                                <li><a href="/admin/subscribers">"Subscribers"</a></li>
+                                            })}
+                                        </ul>
+                                    </details>
+                                </li>
+                            }
                         })}
                         <li><a href="/account" class="account-link">{me.name}</a></li>
                         <li>

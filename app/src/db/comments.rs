@@ -38,8 +38,8 @@ pub enum Viewer {
     Visitor,
     /// A logged-in reader, by id: they also get their own pending comments.
     Reader(i64),
-    /// The admin gets every comment.
-    Admin,
+    /// Editors and admins get every comment.
+    Moderator,
 }
 
 /// How many comments a post page shows at a time.
@@ -76,7 +76,7 @@ pub async fn page_for_post(
     let (is_admin, reader_id) = match viewer {
         Viewer::Visitor => (false, None),
         Viewer::Reader(id) => (false, Some(id)),
-        Viewer::Admin => (true, None),
+        Viewer::Moderator => (true, None),
     };
     let offset = i64::from(page.max(1) - 1) * COMMENTS_PER_PAGE;
     let rows: Vec<PagedRecord> = on_pool!(db, pool => {

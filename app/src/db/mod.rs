@@ -15,6 +15,7 @@ pub mod feed;
 pub mod freshness;
 pub mod images;
 pub mod import;
+pub mod invites;
 mod migration_status;
 pub mod outbox;
 pub mod posts;

@@ -20,6 +20,8 @@ pub struct NewPost<'a> {
     pub newsletter: bool,
     /// Named after the author in the byline, in order.
     pub coauthors: &'a [i64],
+    /// A draft submitted for review.
+    pub submitted: bool,
 }
 
 #[derive(Debug)]
@@ -113,8 +115,8 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
         sqlx::query_scalar(
             "INSERT INTO posts
                  (author_id, title, subtitle, slug, body, cover_url, created_at, updated_at,
-                  published_at, preview_token, updated_by)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $1)
+                  published_at, preview_token, updated_by, submitted_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $7, $8, $9, $1, $10)
              RETURNING id",
         )
         .bind(post.author_id)
@@ -126,6 +128,7 @@ async fn insert(tx: &mut WriteTx, post: &NewPost<'_>, slug: &Slug) -> Result<i64
         .bind(created)
         .bind(post.published_at)
         .bind(preview_token())
+        .bind((post.submitted && post.published_at.is_none()).then_some(created))
         .fetch_one(conn)
         .await
     })
@@ -254,6 +257,17 @@ pub struct PostRecord {
     pub revision: i64,
     /// [`super::coauthors::COLUMN`].
     pub coauthors: String,
+    /// When its writer submitted the draft for review; `None` once published or sent back.
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+impl PostRecord {
+    pub fn coauthor_ids(&self) -> Vec<i64> {
+        super::coauthors::parse(&self.coauthors)
+            .into_iter()
+            .map(|a| a.id)
+            .collect()
+    }
 }
 
 /// What makes a [`PostRecord`], before its `WHERE`.
@@ -261,7 +275,7 @@ pub(super) static RECORD: std::sync::LazyLock<String> = std::sync::LazyLock::new
     format!(
         "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
                 u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
-                p.revision, {}
+                p.revision, p.submitted_at, {}
          FROM posts p JOIN users u ON u.id = p.author_id",
         super::coauthors::COLUMN
     )
@@ -326,6 +340,8 @@ pub struct PostChanges<'a> {
     pub revisions_kept: u32,
     /// Named after the author in the byline, in order; `None` keeps those it has.
     pub coauthors: Option<&'a [i64]>,
+    /// A draft submitted for review (kept from when it first was); publishing clears it.
+    pub submitted: bool,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -344,7 +360,8 @@ pub async fn update(
                      THEN COALESCE(CASE WHEN published_at <= $5 THEN published_at END, $5)
                      ELSE $8 END,
                  preview_token = COALESCE(preview_token, $9),
-                 revision = revision + 1, updated_by = $10
+                 revision = revision + 1, updated_by = $10,
+                 submitted_at = CASE WHEN $12 THEN COALESCE(submitted_at, $5) END
              WHERE slug = $6 AND ($11 IS NULL OR revision = $11)
              RETURNING id",
         )
@@ -362,6 +379,7 @@ pub async fn update(
         .bind(preview_token())
         .bind(changes.editor_id)
         .bind(changes.base_revision)
+        .bind(changes.submitted && changes.publication == Publication::Draft)
         .fetch_all(&mut *conn)
         .await
     });
@@ -421,11 +439,13 @@ pub async fn last_save(db: &Db, slug: &str) -> Result<Option<LastSave>, sqlx::Er
     })
 }
 
-/// Deletes the post at `slug` with its comments. Returns whether it existed.
-pub async fn delete(db: &Db, slug: &str) -> Result<bool, sqlx::Error> {
+/// Deletes the post at `slug` with its comments — if it is still at `revision`, when given
+/// (a writer allowed to delete it as it was). Returns whether it went.
+pub async fn delete(db: &Db, slug: &str, revision: Option<i64>) -> Result<bool, sqlx::Error> {
     on_pool!(db, pool => {
-        sqlx::query("DELETE FROM posts WHERE slug = $1")
+        sqlx::query("DELETE FROM posts WHERE slug = $1 AND ($2 IS NULL OR revision = $2)")
             .bind(slug)
+            .bind(revision)
             .execute(pool)
             .await
             .map(|r| r.rows_affected() > 0)
@@ -452,6 +472,46 @@ pub async fn author_name(
         .bind(id)
         .bind(at)
         .fetch_optional(pool)
+        .await
+    })
+}
+
+/// A line of the writers' list of posts.
+#[derive(Debug, sqlx::FromRow)]
+pub struct DeskRow {
+    pub slug: String,
+    pub title: String,
+    pub author_name: String,
+    pub published_at: Option<DateTime<Utc>>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// How many posts the writers' list shows at most.
+pub const DESK_LIMIT: i64 = 200;
+
+/// The posts of `user_id` (as author or co-author), or everyone's with `None`: submitted for
+/// review first, then drafts, scheduled and published posts, each most recently saved first.
+pub async fn desk(db: &Db, user_id: Option<i64>) -> Result<Vec<DeskRow>, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query_as(
+            "SELECT p.slug, p.title, u.name AS author_name, p.published_at, p.submitted_at,
+                    p.updated_at
+             FROM posts p JOIN users u ON u.id = p.author_id
+             WHERE $1 IS NULL OR p.author_id = $1
+                OR EXISTS (SELECT 1 FROM post_coauthors pc
+                           WHERE pc.post_id = p.id AND pc.user_id = $1)
+             ORDER BY CASE WHEN p.published_at IS NULL AND p.submitted_at IS NOT NULL THEN 0
+                           WHEN p.published_at IS NULL THEN 1
+                           WHEN p.published_at > $2 THEN 2
+                           ELSE 3 END,
+                      p.updated_at DESC, p.id DESC
+             LIMIT $3",
+        )
+        .bind(user_id)
+        .bind(now())
+        .bind(DESK_LIMIT)
+        .fetch_all(pool)
         .await
     })
 }

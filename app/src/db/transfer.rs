@@ -79,6 +79,25 @@ pub const CONTENT: &[Table] = &[
             col("totp_secret", Kind::Text),
             col("totp_since", Kind::Time),
             col("totp_last_step", Kind::Int),
+            // Since migration 0023: a removed person stays removed.
+            col("removed_at", Kind::Time),
+        ],
+    },
+    // Since migration 0023: invitations not used yet still work after a move.
+    Table {
+        name: "invites",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("token_hash", Kind::Text),
+            col("email", Kind::Text),
+            col("role", Kind::Text),
+            col("invited_by", Kind::Int),
+            col("created_at", Kind::Time),
+            col("expires_at", Kind::Time),
+            col("used_at", Kind::Time),
+            col("used_by", Kind::Int),
         ],
     },
     Table {
@@ -106,6 +125,8 @@ pub const CONTENT: &[Table] = &[
             // saved by nobody known.
             col("revision", Kind::Int),
             col("updated_by", Kind::Int),
+            // Since migration 0023: a draft submitted for review stays submitted.
+            col("submitted_at", Kind::Time),
         ],
     },
     // Since migration 0022: co-authors.

@@ -239,7 +239,8 @@ struct ListingRow {
 pub async fn list(db: &Db) -> Result<Vec<UserListing>, sqlx::Error> {
     let rows: Vec<ListingRow> = on_pool!(db, pool => {
         sqlx::query_as(
-            "SELECT id, name, email, role, created_at, email_verified_at FROM users ORDER BY id",
+            "SELECT id, name, email, role, created_at, email_verified_at FROM users
+             WHERE removed_at IS NULL ORDER BY id",
         )
             .fetch_all(pool)
             .await
@@ -255,4 +256,55 @@ pub async fn list(db: &Db) -> Result<Vec<UserListing>, sqlx::Error> {
             email_verified: r.email_verified_at.is_some(),
         })
         .collect())
+}
+
+/// Gives the account `id` another role. `false`: there is no such account (or it was
+/// removed).
+pub async fn set_role(db: &Db, id: i64, role: Role) -> Result<bool, sqlx::Error> {
+    on_pool!(db, pool => {
+        sqlx::query("UPDATE users SET role = $1 WHERE id = $2 AND removed_at IS NULL")
+            .bind(role.as_str())
+            .bind(id)
+            .execute(pool)
+            .await
+            .map(|r| r.rows_affected() > 0)
+    })
+}
+
+/// Removes the person with account `id`, keeping what they wrote under their name: the
+/// account can no longer log in (no password, no two-factor secret, no sessions, no open
+/// links), holds no role, and its address is freed for a new account. `false`: there is no
+/// such account, or it was removed already.
+pub async fn remove(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    let mut tx = db.begin_write().await?;
+    let removed = on_tx!(&mut tx, conn => {
+        sqlx::query(
+            "UPDATE users SET email = 'removed-' || CAST(id AS TEXT) || '@removed.invalid',
+                 password_hash = '!', role = 'reader', totp_pending = NULL, totp_secret = NULL,
+                 totp_since = NULL, email_verified_at = NULL, removed_at = $2
+             WHERE id = $1 AND removed_at IS NULL",
+        )
+        .bind(id)
+        .bind(now())
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected() > 0)
+    })?;
+    if !removed {
+        return Ok(false);
+    }
+    for sql in [
+        "DELETE FROM sessions WHERE id IN (SELECT session_id FROM session_devices WHERE user_id = $1)",
+        "DELETE FROM session_devices WHERE user_id = $1",
+        "DELETE FROM password_resets WHERE user_id = $1",
+        "DELETE FROM email_links WHERE user_id = $1",
+        "DELETE FROM recovery_codes WHERE user_id = $1",
+        "DELETE FROM post_autosaves WHERE user_id = $1",
+    ] {
+        on_tx!(&mut tx, conn => {
+            sqlx::query(sql).bind(id).execute(conn).await.map(|_| ())
+        })?;
+    }
+    tx.commit().await?;
+    Ok(true)
 }

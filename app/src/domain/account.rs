@@ -129,6 +129,10 @@ impl CurrentUser {
     pub fn is_admin(&self) -> bool {
         self.role == Role::Admin
     }
+
+    pub fn can(&self, capability: super::Capability) -> bool {
+        self.role.can(capability)
+    }
 }
 
 /// A row of the admin's user list.

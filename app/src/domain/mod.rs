@@ -5,6 +5,7 @@ mod account;
 mod autosave;
 mod common_passwords;
 mod contact;
+mod desk;
 mod image;
 mod moderation;
 mod old_address;
@@ -15,6 +16,7 @@ mod revision;
 mod search;
 mod subscriber;
 mod tags;
+mod team;
 mod theme;
 mod user;
 
@@ -26,6 +28,7 @@ pub use account::{
 };
 pub use autosave::{parse_base_revision, AutosavedText, EditorText};
 pub use contact::{parse_message, parse_phone, AboutView, MessageView, UnsentMail};
+pub use desk::{Desk, DeskPost};
 pub use image::{
     image_markdown, image_path, is_image_path, parse_image_name, ImageKind, UploadProblem,
     IMAGE_MAX_BYTES, IMAGE_PATH_PREFIX,
@@ -53,7 +56,8 @@ pub use subscriber::{
     UnsubscribeView, SUBSCRIBERS_PER_PAGE, SUBSCRIBE_SENT,
 };
 pub use tags::{is_tag_slug, parse_tags, tags_field, Tag, TaggedPosts};
+pub use team::{InviteListing, InviteSent, InviteView, INVITE_DAYS, INVITE_GONE, INVITE_USED};
 pub use theme::{Theme, THEME_COOKIE};
-pub use user::Role;
 #[cfg(feature = "ssr")]
 pub use user::SessionUser;
+pub use user::{may_change_post, Capability, PostOwnership, Role};

@@ -244,7 +244,7 @@ pub struct PostView {
     pub author_id: i64,
     pub reading_minutes: u32,
     pub status: super::PostStatus,
-    /// The private link that shows it before it is published: for the admin only.
+    /// The private link that shows it before it is published: for those who may change it.
     pub preview_url: Option<String>,
     pub tags: Vec<super::Tag>,
     pub body_html: String,
@@ -259,6 +259,18 @@ pub struct PostView {
 }
 
 impl PostView {
+    /// Whether `me` may edit (and delete) it: its "Edit post" links. The server decides
+    /// again when they are followed.
+    pub fn changeable_by(&self, me: &super::CurrentUser) -> bool {
+        let coauthor_ids: Vec<i64> = self.coauthors.iter().map(|a| a.id).collect();
+        let ownership = super::PostOwnership {
+            author_id: self.author_id,
+            coauthor_ids: &coauthor_ids,
+            published: self.status != super::PostStatus::Draft,
+        };
+        super::may_change_post(me.role, me.id, &ownership)
+    }
+
     pub fn display_date(&self) -> Option<String> {
         self.published_at
             .map(|d| d.format("%B %-d, %Y").to_string())
@@ -315,8 +327,14 @@ pub struct PostDraft {
     pub body: String,
     /// Markdown for every post written in Quire; HTML for one imported from a Flask blog.
     pub body_format: BodyFormat,
-    /// `published`, `draft` or `scheduled` (`PostStatus::as_str`); empty for a new post.
+    /// `published`, `draft`, `scheduled` (`PostStatus::as_str`) or `review` (a draft
+    /// submitted for review); empty for a new post.
     pub status: String,
+    /// Whether the caller may publish it (else the editor offers "Draft" and "Submit for
+    /// review" only).
+    pub can_publish: bool,
+    /// Whether the caller may mail it to the subscribers.
+    pub can_mail: bool,
     /// For a scheduled post, when (`format_publish_at`).
     pub publish_at: String,
     /// The "Tags" field: names separated by commas.

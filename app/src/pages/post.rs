@@ -65,6 +65,12 @@ fn Article(
         post.subtitle.clone()
     };
     let date = post.display_date();
+    // Who may change it, for its "Edit post" links (the body and comments are not needed).
+    let shown = PostView {
+        comments: Vec::new(),
+        body_html: String::new(),
+        ..post.clone()
+    };
     // Hidden and pending comments, which only some viewers get (marked), are not counted.
     let count = post.visible_comments;
     let pages = CommentPages {
@@ -94,11 +100,13 @@ fn Article(
             <Transition fallback=|| ()>
                 {
                     let slug = slug.clone();
+                    let shown = shown.clone();
                     move || {
                         let slug = slug.clone();
+                        let shown = shown.clone();
                         Suspend::new(async move {
-                            let is_admin = matches!(user.await, Ok(Some(me)) if me.is_admin());
-                            is_admin.then(|| view! {
+                            let theirs = matches!(user.await, Ok(Some(me)) if shown.changeable_by(&me));
+                            theirs.then(|| view! {
                                 <p class="admin-actions">
                                     <a href=format!("/posts/{slug}/edit")>"Edit post"</a>
                                     <a href=format!("/posts/{slug}/delete")>"Delete post"</a>

@@ -3,7 +3,9 @@
 //! the writer's own (no one else sees it), one per post, and goes once they save or discard.
 
 use crate::db;
-use crate::domain::{format_saved_at, parse_base_revision, AutosavedText, EditorText, PostDraft};
+use crate::domain::{
+    format_saved_at, parse_base_revision, AutosavedText, Capability, EditorText, PostDraft,
+};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -28,7 +30,7 @@ pub async fn keep(
     caller: &Caller,
     typed: &Typed<'_>,
 ) -> Result<String, AppError> {
-    let editor = caller.require_admin()?;
+    let editor = caller.require(Capability::Write)?;
     let text = EditorText::parse(
         typed.title,
         typed.subtitle,
@@ -39,7 +41,7 @@ pub async fn keep(
     .map_err(|m| AppError::invalid("form", m))?;
     let base_revision =
         parse_base_revision(typed.revision).map_err(|m| AppError::invalid("revision", m))?;
-    let post_id = post_id(state, typed.slug).await?;
+    let post_id = post_id(state, caller, typed.slug).await?;
     let at = db::autosaves::keep(&state.db, editor.id, post_id, base_revision, &text)
         .await
         .map_err(|e| AppError::from_db("keeping a draft copy", e))?;
@@ -48,8 +50,8 @@ pub async fn keep(
 
 /// Drops the caller's copy of the post at `slug` (empty: a new post).
 pub async fn discard(state: &AppState, caller: &Caller, slug: &str) -> Result<(), AppError> {
-    let editor = caller.require_admin()?;
-    let post_id = post_id(state, slug).await?;
+    let editor = caller.require(Capability::Write)?;
+    let post_id = post_id(state, caller, slug).await?;
     db::autosaves::discard(&state.db, editor.id, post_id)
         .await
         .map(|_| ())
@@ -91,11 +93,14 @@ fn same_text(copy: &AutosavedText, draft: &PostDraft) -> bool {
         && lines(&copy.body) == lines(&draft.body)
 }
 
-async fn post_id(state: &AppState, slug: &str) -> Result<Option<i64>, AppError> {
+/// The id of the post at `slug` if the caller may change it; `None` for a new post.
+async fn post_id(state: &AppState, caller: &Caller, slug: &str) -> Result<Option<i64>, AppError> {
     if slug.is_empty() {
         return Ok(None);
     }
-    Ok(Some(super::post_at(state, slug).await?.id))
+    Ok(Some(
+        super::post_for_change(state, caller, slug).await?.1.id,
+    ))
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use crate::auth::rate_limit;
 use crate::db;
-use crate::domain::{parse_comment, CommentStatus};
+use crate::domain::{parse_comment, Capability, CommentStatus};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -27,7 +27,7 @@ pub async fn add(
         return Err(AppError::invalid("body", message).with_values(&[("body", body)]));
     }
     let db_err = |e| AppError::from_db("adding a comment", e);
-    let is_admin = caller.is_admin();
+    let is_admin = caller.can(Capability::Moderate);
     // The admin's comments are never held: no need to read the setting for them.
     let hold = !is_admin && db::site::hold_comments(&state.db).await.map_err(db_err)?;
     let status = CommentStatus::for_new_comment(hold, is_admin);
@@ -66,7 +66,7 @@ pub async fn add(
 pub async fn delete(state: &AppState, caller: &Caller, id: i64) -> Result<(), AppError> {
     let user = caller.require_user()?;
     let db_err = |e| AppError::from_db("deleting a comment", e);
-    if db::comments::delete(&state.db, id, user.id, caller.is_admin())
+    if db::comments::delete(&state.db, id, user.id, caller.can(Capability::Moderate))
         .await
         .map_err(db_err)?
     {
@@ -87,6 +87,7 @@ mod tests {
     async fn a_post(state: &AppState, author: i64) {
         let title = PostTitle::parse("Talk").unwrap();
         let post = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: author,
             tags: &[],
@@ -161,9 +162,10 @@ mod tests {
             .await
             .unwrap()
             .unwrap();
-        let page = db::comments::page_for_post(&state.db, post.id, db::comments::Viewer::Admin, 1)
-            .await
-            .unwrap();
+        let page =
+            db::comments::page_for_post(&state.db, post.id, db::comments::Viewer::Moderator, 1)
+                .await
+                .unwrap();
         assert_eq!(page.visible_total, i64::from(free) + 1, "no bot comment");
     }
 

@@ -1,12 +1,14 @@
-//! Writing posts, the admin's alone: the editor's fields checked all at once (echoed back
-//! on a mistake), new posts, edits that keep the address, deleting, and the live preview.
+//! Writing posts: the editor's fields checked all at once (echoed back on a mistake), new
+//! posts, edits that keep the address, deleting, and the live preview. Who may do which is
+//! `domain::Role::can` and `domain::may_change_post`: contributors write drafts and submit
+//! them for review, authors publish their own posts, editors and admins anyone's.
 
 use crate::db;
 use crate::db::posts::{CreatePostError, NewPost, PostChanges, UpdatePostError};
 use crate::domain::{
     check_body_length, format_publish_at, format_saved_at, parse_base_revision, parse_body,
     parse_coauthor_emails, parse_cover_url, parse_subtitle, parse_tags, tags_field, BodyFormat,
-    Email, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
+    Capability, Email, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -39,21 +41,24 @@ struct PostFields {
     publication: Publication,
     tags: Vec<Tag>,
     coauthors: Vec<Email>,
+    /// A draft submitted for review (the "status" `review`).
+    submitted: bool,
 }
 
 impl Typed<'_> {
     /// Parses every field, reporting every bad one at once and echoing them all.
     fn parse(&self) -> Result<PostFields, AppError> {
         let mut form = FormErrors::default();
+        let (status, submitted) = match self.status.trim() {
+            "review" => ("draft", true),
+            status => (status, false),
+        };
         let parsed = (
             form.check("title", PostTitle::parse(self.title)),
             form.check("subtitle", parse_subtitle(self.subtitle)),
             form.check("cover_url", parse_cover_url(self.cover_url)),
             form.check("body", parse_body(self.body)),
-            form.check(
-                "publish_at",
-                Publication::parse(self.status, self.publish_at),
-            ),
+            form.check("publish_at", Publication::parse(status, self.publish_at)),
             form.check("tags", parse_tags(self.tags)),
             form.check("coauthors", parse_coauthor_emails(self.coauthors)),
         );
@@ -74,6 +79,7 @@ impl Typed<'_> {
                 publication,
                 tags,
                 coauthors,
+                submitted,
             }),
             _ => Err(form.into_error(&self.echo())),
         }
@@ -94,6 +100,27 @@ impl Typed<'_> {
         ]
     }
 
+    /// Refuses what the caller's role may not ask for: publishing (or scheduling) without
+    /// [`Capability::Publish`], mailing the subscribers without [`Capability::EditOthers`].
+    fn check_role(&self, caller: &Caller, fields: &PostFields) -> Result<(), AppError> {
+        if fields.publication != Publication::Draft && !caller.can(Capability::Publish) {
+            return Err(AppError::invalid(
+                "status",
+                "As a contributor you cannot publish: keep the post as a draft, or submit it \
+                 for review and an editor will publish it.",
+            )
+            .with_values(&self.echo()));
+        }
+        if self.email_subscribers == "on" && !caller.can(Capability::EditOthers) {
+            return Err(AppError::invalid(
+                "email_subscribers",
+                "Only editors and admins mail the subscribers.",
+            )
+            .with_values(&self.echo()));
+        }
+        Ok(())
+    }
+
     fn duplicate_title(&self) -> AppError {
         AppError::conflict(
             "title",
@@ -109,14 +136,16 @@ pub async fn create(
     caller: &Caller,
     typed: &Typed<'_>,
 ) -> Result<Slug, AppError> {
-    let admin = caller.require_admin()?;
+    let writer = caller.require(Capability::Write)?;
     let fields = typed.parse()?;
-    let coauthors = coauthor_ids(state, typed, &fields, admin.id).await?;
+    typed.check_role(caller, &fields)?;
+    let coauthors = coauthor_ids(state, typed, &fields, writer.id).await?;
     let newsletter = typed.email_subscribers == "on";
     let post = NewPost {
         coauthors: &coauthors,
         newsletter,
-        author_id: admin.id,
+        submitted: fields.submitted,
+        author_id: writer.id,
         tags: &fields.tags,
         title: &fields.title,
         subtitle: &fields.subtitle,
@@ -147,15 +176,23 @@ pub async fn update(
     slug: &str,
     typed: &Typed<'_>,
 ) -> Result<(), AppError> {
-    let editor = caller.require_admin()?;
+    let (editor, post) = super::post_for_change(state, caller, slug).await?;
     let fields = typed.parse()?;
-    let author = super::post_at(state, slug).await?.author_id;
-    let coauthors = coauthor_ids(state, typed, &fields, author).await?;
-    let base_revision = parse_base_revision(typed.revision)
+    typed.check_role(caller, &fields)?;
+    let coauthors = coauthor_ids(state, typed, &fields, post.author_id).await?;
+    let mut base_revision = parse_base_revision(typed.revision)
         .map_err(|m| AppError::invalid("revision", m).with_values(&typed.echo()))?;
+    if !caller.can(Capability::EditOthers) {
+        // The post was checked as it is at this revision: the save applies only to that.
+        if base_revision.is_some_and(|base| base != post.revision) {
+            return Err(stale(state, slug, typed).await);
+        }
+        base_revision = Some(post.revision);
+    }
     let newsletter = typed.email_subscribers == "on";
     let changes = PostChanges {
         newsletter,
+        submitted: fields.submitted,
         editor_id: editor.id,
         base_revision,
         revisions_kept: state.site.revisions_kept,
@@ -240,8 +277,10 @@ fn queue_newsletters(state: &AppState) {
 
 /// Deletes the post at `slug` and its comments.
 pub async fn delete(state: &AppState, caller: &Caller, slug: &str) -> Result<(), AppError> {
-    caller.require_admin()?;
-    match db::posts::delete(&state.db, slug).await {
+    let (_, post) = super::post_for_change(state, caller, slug).await?;
+    // A writer who may delete the post as it was checked deletes that, not a later save.
+    let revision = (!caller.can(Capability::EditOthers)).then_some(post.revision);
+    match db::posts::delete(&state.db, slug, revision).await {
         Ok(true) => Ok(()),
         Ok(false) => Err(AppError::NotFound("There is no such post.".into())),
         Err(e) => Err(AppError::from_db("deleting a post", e)),
@@ -255,8 +294,7 @@ pub async fn mailing_progress(
     caller: &Caller,
     slug: &str,
 ) -> Result<(i64, i64, i64), AppError> {
-    caller.require_admin()?;
-    let post = super::post_at(state, slug).await?;
+    let (_, post) = super::post_for_change(state, caller, slug).await?;
     db::subscribers::mailing_counts(&state.db, post.id, crate::mail::outbox::MAX_ATTEMPTS)
         .await
         .map_err(|e| AppError::from_db("reading a post's mailing", e))
@@ -264,9 +302,8 @@ pub async fn mailing_progress(
 
 /// The post at `slug` as the editor shows it.
 pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<PostDraft, AppError> {
-    let editor = caller.require_admin()?;
+    let (editor, post) = super::post_for_change(state, caller, slug).await?;
     let db_err = |e| AppError::from_db("loading a post", e);
-    let post = super::post_at(state, slug).await?;
     let tags = db::tags::for_post(&state.db, post.id)
         .await
         .map_err(db_err)?;
@@ -299,7 +336,12 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
         cover_url: post.cover_url.unwrap_or_default(),
         body: post.body,
         body_format: post.body_format,
-        status: status.as_str().to_owned(),
+        status: match (status, post.submitted_at) {
+            (PostStatus::Draft, Some(_)) => "review".to_owned(),
+            _ => status.as_str().to_owned(),
+        },
+        can_publish: caller.can(Capability::Publish),
+        can_mail: caller.can(Capability::EditOthers),
         publish_at: match (status, post.published_at) {
             (PostStatus::Scheduled, Some(at)) => format_publish_at(at),
             _ => String::new(),
@@ -312,8 +354,12 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
 
 /// An empty editor for a new post, with the caller's draft copy of a new post, if any.
 pub async fn new_draft(state: &AppState, caller: &Caller) -> Result<PostDraft, AppError> {
-    let editor = caller.require_admin()?;
-    let mut draft = PostDraft::default();
+    let editor = caller.require(Capability::Write)?;
+    let mut draft = PostDraft {
+        can_publish: caller.can(Capability::Publish),
+        can_mail: caller.can(Capability::EditOthers),
+        ..PostDraft::default()
+    };
     draft.autosave = super::autosave::offered(state, editor.id, None, &draft).await?;
     Ok(draft)
 }
@@ -321,7 +367,7 @@ pub async fn new_draft(state: &AppState, caller: &Caller) -> Result<PostDraft, A
 /// The body rendered as it will appear. `format` is `html` for a post imported from a Flask
 /// blog; anything else is Markdown.
 pub fn preview(caller: &Caller, body: &str, format: &str) -> Result<String, AppError> {
-    caller.require_admin()?;
+    caller.require(Capability::Write)?;
     check_body_length(body).map_err(|m| AppError::invalid("body", m))?;
     Ok(crate::render::post_body_html(
         body,
@@ -438,7 +484,7 @@ mod tests {
 
     #[test]
     fn the_preview_renders_either_format_for_the_admin_only() {
-        let admin = Caller::Admin(crate::auth::SessionUser::new(
+        let admin = Caller::Member(crate::auth::SessionUser::new(
             1,
             "A".into(),
             "a@example.test".into(),

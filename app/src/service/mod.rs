@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod autosave;
 pub mod comments;
+pub mod desk;
 pub mod editor;
 pub mod listings;
 pub mod moderation;
@@ -19,6 +20,7 @@ pub mod sessions;
 pub mod site;
 pub mod subscriber_lists;
 pub mod subscriptions;
+pub mod team;
 pub mod two_factor;
 pub mod verification;
 
@@ -27,35 +29,37 @@ pub(crate) mod testing;
 
 use crate::auth::{rate_limit, SessionUser};
 use crate::db::comments::Viewer;
-use crate::domain::Role;
+use crate::domain::{may_change_post, Capability, PostOwnership, Role};
 use crate::error::AppError;
 use crate::state::AppState;
 
-/// Who is asking: nobody logged in, a reader, or the admin.
+/// Who is asking: nobody logged in, or someone with a role (see [`Role::can`]).
 #[derive(Debug, Clone)]
 pub enum Caller {
     Visitor,
-    Reader(SessionUser),
-    Admin(SessionUser),
-    /// An admin who must turn on two-factor sign-in before acting as one
+    /// A logged-in user, acting with their role.
+    Member(SessionUser),
+    /// Someone above a reader who must turn on two-factor sign-in before acting as such
     /// (`QUIRE_ADMIN_2FA=required`): a reader until then.
-    AdminWithoutTwoFactor(SessionUser),
+    WithoutTwoFactor(SessionUser),
 }
 
 impl Caller {
     pub fn from_user(user: Option<SessionUser>) -> Caller {
         match user {
             None => Caller::Visitor,
-            Some(user) if user.role == Role::Admin => Caller::Admin(user),
-            Some(user) => Caller::Reader(user),
+            Some(user) => Caller::Member(user),
         }
     }
 
-    /// As [`Caller::from_user`], on a blog that may require admins to use two-factor sign-in.
+    /// As [`Caller::from_user`], on a blog that may require its team to use two-factor
+    /// sign-in.
     pub fn on_site(user: Option<SessionUser>, site: &crate::state::SiteSettings) -> Caller {
         match Caller::from_user(user) {
-            Caller::Admin(user) if site.admin_two_factor && !user.two_factor() => {
-                Caller::AdminWithoutTwoFactor(user)
+            Caller::Member(user)
+                if site.admin_two_factor && user.role.is_staff() && !user.two_factor() =>
+            {
+                Caller::WithoutTwoFactor(user)
             }
             caller => caller,
         }
@@ -64,14 +68,25 @@ impl Caller {
     pub fn user(&self) -> Option<&SessionUser> {
         match self {
             Caller::Visitor => None,
-            Caller::Reader(user) | Caller::Admin(user) | Caller::AdminWithoutTwoFactor(user) => {
-                Some(user)
-            }
+            Caller::Member(user) | Caller::WithoutTwoFactor(user) => Some(user),
         }
     }
 
+    /// The role they act with now (a reader's until a required two-factor sign-in is on).
+    pub fn role(&self) -> Option<Role> {
+        match self {
+            Caller::Visitor => None,
+            Caller::Member(user) => Some(user.role),
+            Caller::WithoutTwoFactor(_) => Some(Role::Reader),
+        }
+    }
+
+    pub fn can(&self, capability: Capability) -> bool {
+        self.role().is_some_and(|role| role.can(capability))
+    }
+
     pub fn is_admin(&self) -> bool {
-        matches!(self, Caller::Admin(_))
+        self.can(Capability::Manage)
     }
 
     /// The logged-in user, or 401.
@@ -79,23 +94,31 @@ impl Caller {
         self.user().ok_or(AppError::Unauthorized)
     }
 
-    /// The logged-in admin, or 401 (nobody logged in) / 403 (not an admin, or an admin who
-    /// has yet to turn on the two-factor sign-in the blog requires).
-    pub fn require_admin(&self) -> Result<&SessionUser, AppError> {
+    /// The logged-in user if their role may do this, or 401 (nobody logged in) / 403 (a
+    /// role that may not, or one that may but has yet to turn on the two-factor sign-in the
+    /// blog requires).
+    pub fn require(&self, capability: Capability) -> Result<&SessionUser, AppError> {
         match self {
-            Caller::Admin(user) => Ok(user),
-            Caller::Reader(_) => Err(AppError::Forbidden),
-            Caller::AdminWithoutTwoFactor(_) => Err(AppError::TwoFactorRequired),
+            Caller::Member(user) if user.role.can(capability) => Ok(user),
+            Caller::WithoutTwoFactor(user) if user.role.can(capability) => {
+                Err(AppError::TwoFactorRequired)
+            }
+            Caller::Member(_) | Caller::WithoutTwoFactor(_) => Err(AppError::Forbidden),
             Caller::Visitor => Err(AppError::Unauthorized),
         }
+    }
+
+    /// The logged-in admin (see [`Caller::require`]).
+    pub fn require_admin(&self) -> Result<&SessionUser, AppError> {
+        self.require(Capability::Manage)
     }
 
     /// Which comments they see (see `db::comments::page_for_post`).
     pub fn viewer(&self) -> Viewer {
         match self {
             Caller::Visitor => Viewer::Visitor,
-            Caller::Reader(user) | Caller::AdminWithoutTwoFactor(user) => Viewer::Reader(user.id),
-            Caller::Admin(_) => Viewer::Admin,
+            _ if self.can(Capability::Moderate) => Viewer::Moderator,
+            Caller::Member(user) | Caller::WithoutTwoFactor(user) => Viewer::Reader(user.id),
         }
     }
 }
@@ -154,4 +177,30 @@ async fn post_at(state: &AppState, slug: &str) -> Result<crate::db::posts::PostR
         .await
         .map_err(|e| AppError::from_db("loading a post", e))?
         .ok_or_else(|| AppError::NotFound("There is no such post.".into()))
+}
+
+/// The post at `slug` if the caller may change it (see [`may_change_post`]), with who they
+/// are: `NotFound` when there is none, `Forbidden` when it is not theirs to change.
+async fn post_for_change<'c>(
+    state: &AppState,
+    caller: &'c Caller,
+    slug: &str,
+) -> Result<(&'c SessionUser, crate::db::posts::PostRecord), AppError> {
+    let user = caller.require(Capability::Write)?;
+    let post = post_at(state, slug).await?;
+    if !may_change(user, &post) {
+        return Err(AppError::Forbidden);
+    }
+    Ok((user, post))
+}
+
+/// Whether `user` may change the stored `post` (see [`may_change_post`]).
+fn may_change(user: &SessionUser, post: &crate::db::posts::PostRecord) -> bool {
+    let coauthor_ids = post.coauthor_ids();
+    let ownership = PostOwnership {
+        author_id: post.author_id,
+        coauthor_ids: &coauthor_ids,
+        published: post.published_at.is_some(),
+    };
+    may_change_post(user.role, user.id, &ownership)
 }

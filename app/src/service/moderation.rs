@@ -2,7 +2,7 @@
 //! of those not visible, and the "hold new comments for approval" setting.
 
 use crate::db::{self, comments::Moderated, comments::Viewer};
-use crate::domain::{CommentStatus, ModerationAction, ModerationQueue, QueuedComment};
+use crate::domain::{Capability, CommentStatus, ModerationAction, ModerationQueue, QueuedComment};
 use crate::error::AppError;
 use crate::state::AppState;
 
@@ -16,7 +16,7 @@ pub async fn moderate(
     id: i64,
     action: &str,
 ) -> Result<(), AppError> {
-    let admin = caller.require_admin()?;
+    let admin = caller.require(Capability::Moderate)?;
     let action = ModerationAction::parse(action).map_err(AppError::BadRequest)?;
     match db::comments::moderate(&state.db, id, action).await {
         Ok(Moderated::Done) => {
@@ -43,7 +43,7 @@ pub async fn moderate(
 
 /// The hidden and pending comments, newest first, and whether new ones are held.
 pub async fn queue(state: &AppState, caller: &Caller) -> Result<ModerationQueue, AppError> {
-    caller.require_admin()?;
+    caller.require(Capability::Moderate)?;
     let db_err = |e| AppError::from_db("listing comments to moderate", e);
     let hold_for_approval = db::site::hold_comments(&state.db).await.map_err(db_err)?;
     let rows = db::comments::moderation_queue(&state.db)
@@ -54,7 +54,7 @@ pub async fn queue(state: &AppState, caller: &Caller) -> Result<ModerationQueue,
         .map(|r| QueuedComment {
             post_slug: r.post_slug,
             post_title: r.post_title,
-            comment: comment_view(r.comment, Viewer::Admin, &state.site),
+            comment: comment_view(r.comment, Viewer::Moderator, &state.site),
         })
         .collect();
     Ok(ModerationQueue {
@@ -65,7 +65,7 @@ pub async fn queue(state: &AppState, caller: &Caller) -> Result<ModerationQueue,
 
 /// Turns "hold new comments for approval" on or off.
 pub async fn set_hold(state: &AppState, caller: &Caller, hold: bool) -> Result<(), AppError> {
-    let admin = caller.require_admin()?;
+    let admin = caller.require(Capability::Moderate)?;
     db::site::set_hold_comments(&state.db, hold)
         .await
         .map_err(|e| AppError::from_db("saving the comment setting", e))?;

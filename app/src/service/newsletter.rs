@@ -192,6 +192,7 @@ mod tests {
         }
         let title = PostTitle::parse("Out now").unwrap();
         let post = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: admin.id,
             tags: &[],
@@ -212,6 +213,7 @@ mod tests {
 
         let title = PostTitle::parse("Out again").unwrap();
         let again = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             title: &title,
             ..post

@@ -1,8 +1,8 @@
-//! A post's page: who may see it (drafts and scheduled posts are the admin's, or theirs who
-//! hold its preview link), and the page of comments the caller may see.
+//! A post's page: who may see it (drafts and scheduled posts are for those who may change
+//! them, or who hold its preview link), and the page of comments the caller may see.
 
 use crate::db::{self, comments::CommentRecord, comments::Viewer};
-use crate::domain::{Avatar, CommentView, PostStatus, PostView};
+use crate::domain::{Avatar, Capability, CommentView, PostStatus, PostView};
 use crate::error::AppError;
 use crate::state::{AppState, SiteSettings};
 
@@ -32,7 +32,10 @@ pub async fn post(
         .ok_or_else(not_found)?;
     let status = PostStatus::of(post.published_at, db::now());
     let has_link = request.preview.is_some() && request.preview == post.preview_token.as_deref();
-    if status != PostStatus::Published && !caller.is_admin() && !has_link {
+    let theirs = caller
+        .user()
+        .is_some_and(|user| caller.can(Capability::Write) && super::may_change(user, &post));
+    if status != PostStatus::Published && !theirs && !has_link {
         return Err(not_found());
     }
     let comment_page = request.comments.unwrap_or(1).max(1);
@@ -45,7 +48,7 @@ pub async fn post(
         .map_err(db_err)?;
     let url = format!("{}/posts/{}", state.site.base_url(request.host), post.slug);
     let preview_url = match (&post.preview_token, status) {
-        (Some(token), PostStatus::Draft | PostStatus::Scheduled) if caller.is_admin() => {
+        (Some(token), PostStatus::Draft | PostStatus::Scheduled) if theirs => {
             Some(format!("{url}?preview={token}"))
         }
         _ => None,
@@ -84,7 +87,7 @@ pub async fn post(
 /// A comment as `viewer` gets it: rendered, the email turned into an avatar, and what they
 /// may do with it.
 pub fn comment_view(c: CommentRecord, viewer: Viewer, site: &SiteSettings) -> CommentView {
-    let is_admin = viewer == Viewer::Admin;
+    let is_admin = viewer == Viewer::Moderator;
     CommentView {
         status: c.status(),
         can_delete: is_admin || viewer == Viewer::Reader(c.author_id),
@@ -143,6 +146,7 @@ mod tests {
         let reader = testing::user(&state, "Reader", Role::Reader).await;
         let title = PostTitle::parse("Not yet").unwrap();
         let draft = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: admin.id,
             tags: &[],

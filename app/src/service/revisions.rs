@@ -4,15 +4,13 @@
 
 use crate::db::{self, posts::PostChanges, posts::PostRecord, posts::UpdatePostError};
 use crate::domain::{
-    format_saved_at, parse_base_revision, parse_tags, PostStatus, PostTitle, Publication,
-    RevisionFields, RevisionList, RevisionSummary, RevisionView,
+    format_saved_at, parse_base_revision, parse_tags, Capability, PostStatus, PostTitle,
+    Publication, RevisionFields, RevisionList, RevisionSummary, RevisionView,
 };
 use crate::error::AppError;
 use crate::state::AppState;
 
-use super::Caller;
-
-use super::post_at;
+use super::{post_for_change, Caller};
 
 async fn revision(
     state: &AppState,
@@ -46,8 +44,7 @@ fn fields(row: db::revisions::RevisionRow) -> RevisionFields {
 
 /// The post at `slug`'s kept revisions, newest first.
 pub async fn list(state: &AppState, caller: &Caller, slug: &str) -> Result<RevisionList, AppError> {
-    caller.require_admin()?;
-    let post = post_at(state, slug).await?;
+    let (_, post) = post_for_change(state, caller, slug).await?;
     let rows = db::revisions::of_post(&state.db, post.id)
         .await
         .map_err(|e| AppError::from_db("listing revisions", e))?;
@@ -74,8 +71,7 @@ pub async fn view(
     slug: &str,
     number: i64,
 ) -> Result<RevisionView, AppError> {
-    caller.require_admin()?;
-    let post = post_at(state, slug).await?;
+    let (_, post) = post_for_change(state, caller, slug).await?;
     let row = revision(state, &post, number).await?;
     let tags = db::tags::for_post(&state.db, post.id)
         .await
@@ -104,10 +100,13 @@ pub async fn restore(
     number: i64,
     base_revision: &str,
 ) -> Result<(), AppError> {
-    let editor = caller.require_admin()?;
-    let base_revision =
+    let (editor, post) = post_for_change(state, caller, slug).await?;
+    let mut base_revision =
         parse_base_revision(base_revision).map_err(|m| AppError::invalid("form", m))?;
-    let post = post_at(state, slug).await?;
+    if !caller.can(Capability::EditOthers) {
+        // Allowed on the post as it is now: the restore applies only to that.
+        base_revision = Some(base_revision.unwrap_or(post.revision));
+    }
     let row = revision(state, &post, number).await?;
     // Kept as it was saved, so it parses as it did then.
     let unreadable = |m: String| AppError::invalid("form", format!("Revision {number}: {m}"));
@@ -128,8 +127,9 @@ pub async fn restore(
         editor_id: editor.id,
         base_revision,
         revisions_kept: state.site.revisions_kept,
-        // Revisions keep the text; the byline stays as it is.
+        // Revisions keep the text; the byline and the review stay as they are.
         coauthors: None,
+        submitted: post.submitted_at.is_some(),
     };
     match db::posts::update(&state.db, slug, &changes).await {
         Ok(Some(_)) => Ok(()),

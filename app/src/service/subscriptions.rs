@@ -60,10 +60,10 @@ pub fn offer(state: &AppState, caller: &Caller) -> SubscribeOffer {
     }
 }
 
-/// How many confirmed subscribers a post would be mailed to now (admin only); `None` when
-/// this blog cannot mail.
+/// How many confirmed subscribers a post would be mailed to now (for those who may mail
+/// them: editors and admins); `None` when this blog cannot mail.
 pub async fn reach(state: &AppState, caller: &Caller) -> Result<Option<i64>, AppError> {
-    caller.require_admin()?;
+    caller.require(crate::domain::Capability::EditOthers)?;
     if base_url(state).is_none() {
         return Ok(None);
     }

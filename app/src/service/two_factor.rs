@@ -54,7 +54,7 @@ pub async fn state(state: &AppState, caller: &Caller) -> Result<TwoFactor, AppEr
         });
     }
     let Some(secret) = stored.totp_pending else {
-        let required = matches!(caller, Caller::AdminWithoutTwoFactor(_));
+        let required = matches!(caller, Caller::WithoutTwoFactor(_));
         return Ok(TwoFactor::Off { required });
     };
     let url = totp::enrolment_url(&secret, &issuer(state), &user.email)

@@ -116,6 +116,7 @@ async fn add_demo_posts(
     for n in 1..=count {
         let title = PostTitle::parse(&format!("Demo post {n}")).expect("demo titles are valid");
         let post = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             tags: &tags,
             author_id,
@@ -240,6 +241,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
     for (age, (title, subtitle, body, comments)) in SAMPLE_POSTS.iter().enumerate() {
         let title = PostTitle::parse(title).expect("sample titles are valid");
         let post = db::posts::NewPost {
+            submitted: false,
             coauthors: &[],
             tags: &[],
             author_id: ids[0],

@@ -125,9 +125,9 @@ async fn upload(
     headers: HeaderMap,
     multipart: Result<Multipart, MultipartRejection>,
 ) -> Response {
-    // Who first: nobody learns anything about the upload rules without being the admin.
+    // Who first: nobody learns anything about the upload rules without being a writer.
     let caller = app::service::Caller::on_site(auth.user, &state.site);
-    let uploader = match caller.require_admin() {
+    let uploader = match caller.require(app::domain::Capability::Write) {
         Ok(user) => user.clone(),
         Err(e) => return error_response(e),
     };

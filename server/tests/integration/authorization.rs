@@ -13,14 +13,18 @@ both!(
     server_functions_refuse_get,
 );
 
-/// A server function, its arguments, and the status expected for anonymous, reader, admin
-/// (`OK` for any success: 2xx, or a redirect). `{comment}` stands for the id of a comment
-/// the reader wrote.
+/// A server function, its arguments, and the status expected for anonymous, reader,
+/// contributor, author, editor and admin, called in that order (`OK` for any success: 2xx,
+/// or a redirect). `{comment}` stands for the id of a comment the reader wrote. The post
+/// `kept` is the admin's, and published.
 type Case = (
     &'static str,
     &'static [(&'static str, &'static str)],
-    [u16; 3],
+    [u16; 6],
 );
+
+/// The roles of the matrix's columns after the first (anonymous).
+const ROLES: [&str; 5] = ["reader", "contributor", "author", "editor", "admin"];
 
 const OK: u16 = 0;
 
@@ -30,32 +34,83 @@ const DEAD_TOKEN: &str = "000000000000000000000000000000000000000000000000000000
 /// Every server function but `register` and `login` (accounts.rs covers those, and their
 /// rate limits). `every_server_function_is_in_the_matrix` keeps this list complete.
 const MATRIX: &[Case] = &[
-    ("list_posts", &[("page", "1")], [OK, OK, OK]),
-    ("search", &[("q", "kept"), ("page", "1")], [OK, OK, OK]),
+    ("list_posts", &[("page", "1")], [OK, OK, OK, OK, OK, OK]),
+    (
+        "search",
+        &[("q", "kept"), ("page", "1")],
+        [OK, OK, OK, OK, OK, OK],
+    ),
     (
         "tags/posts",
         &[("tag", "none"), ("page", "1")],
-        [404, 404, 404],
+        [404, 404, 404, 404, 404, 404],
     ),
     (
         "authors/posts",
         &[("author", "999999"), ("page", "1")],
-        [404, 404, 404],
+        [404, 404, 404, 404, 404, 404],
     ),
-    ("current_user", &[], [OK, OK, OK]),
-    ("logout", &[], [OK, OK, OK]),
-    ("account", &[], [401, OK, OK]),
-    ("account/name", &[("name", "Renamed")], [401, OK, OK]),
+    ("current_user", &[], [OK, OK, OK, OK, OK, OK]),
+    ("logout", &[], [OK, OK, OK, OK, OK, OK]),
+    ("account", &[], [401, OK, OK, OK, OK, OK]),
+    (
+        "account/name",
+        &[("name", "Renamed")],
+        [401, OK, OK, OK, OK, OK],
+    ),
     (
         "account/password",
         &[
             ("current_password", "wrong wrong"),
             ("new_password", "whatever new one"),
         ],
-        [401, 422, 422],
+        [401, 422, 422, 422, 422, 422],
     ),
-    ("admin/users", &[], [401, 403, OK]),
-    ("posts/get", &[("slug", "kept")], [OK, OK, OK]),
+    ("admin/users", &[], [401, 403, 403, 403, 403, OK]),
+    ("admin/invites", &[], [401, 403, 403, 403, 403, OK]),
+    (
+        "admin/invites/create",
+        &[("email", "new@example.com"), ("role", "author")],
+        [401, 403, 403, 403, 403, OK],
+    ),
+    (
+        "admin/invites/shown",
+        &[("key", "nothing")],
+        [401, 403, 403, 403, 403, OK],
+    ),
+    (
+        "admin/invites/withdraw",
+        &[("id", "999999")],
+        [401, 403, 403, 403, 403, 404],
+    ),
+    (
+        "admin/users/role",
+        &[("id", "999999"), ("role", "author")],
+        [401, 403, 403, 403, 403, 404],
+    ),
+    (
+        "admin/users/remove",
+        &[("id", "999999"), ("confirm", "on")],
+        [401, 403, 403, 403, 403, 404],
+    ),
+    (
+        "invites/get",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "invites/accept",
+        &[
+            ("token", DEAD_TOKEN),
+            ("name", "N"),
+            ("password", "a long password"),
+        ],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    ("posts/desk", &[], [401, 403, OK, OK, OK, OK]),
+    ("posts/get", &[("slug", "kept")], [OK, OK, OK, OK, OK, OK]),
+    // Published (the default): a contributor may not; the author makes "Matrix", and the
+    // next callers find the title taken.
     (
         "posts/create",
         &[
@@ -64,7 +119,7 @@ const MATRIX: &[Case] = &[
             ("cover_url", ""),
             ("body", "x"),
         ],
-        [401, 403, OK],
+        [401, 403, 422, OK, 409, 409],
     ),
     (
         "posts/update",
@@ -75,11 +130,20 @@ const MATRIX: &[Case] = &[
             ("cover_url", ""),
             ("body", "y"),
         ],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
-    ("posts/delete", &[("slug", "kept")], [401, 403, OK]),
-    ("posts/draft", &[("slug", "kept")], [401, 403, OK]),
-    ("posts/new-draft", &[], [401, 403, OK]),
+    // The editor deletes it: nothing left for the admin.
+    (
+        "posts/delete",
+        &[("slug", "kept")],
+        [401, 403, 403, 403, OK, 404],
+    ),
+    (
+        "posts/draft",
+        &[("slug", "kept")],
+        [401, 403, 403, 403, OK, OK],
+    ),
+    ("posts/new-draft", &[], [401, 403, OK, OK, OK, OK]),
     (
         "posts/autosave",
         &[
@@ -91,42 +155,62 @@ const MATRIX: &[Case] = &[
             ("tags", ""),
             ("body", "half a sen"),
         ],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
     (
         "posts/autosave/discard",
         &[("slug", "kept")],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
-    ("posts/revisions", &[("slug", "kept")], [401, 403, OK]),
+    (
+        "posts/revisions",
+        &[("slug", "kept")],
+        [401, 403, 403, 403, OK, OK],
+    ),
     (
         "posts/revision",
         &[("slug", "kept"), ("number", "1")],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
     // Revision 1 of the post: restoring it is a save like any other.
     (
         "posts/revisions/restore",
         &[("slug", "kept"), ("number", "1"), ("revision", "")],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
-    ("posts/preview", &[("body", "*x*")], [401, 403, OK]),
+    (
+        "posts/preview",
+        &[("body", "*x*")],
+        [401, 403, OK, OK, OK, OK],
+    ),
     (
         "comments/add",
         &[("slug", "kept"), ("body", "hello")],
-        [401, OK, OK],
+        [401, OK, OK, OK, OK, OK],
     ),
     // The reader deletes their own comment; then there is nothing left for the admin.
-    ("comments/delete", &[("id", "{comment}")], [401, OK, 404]),
+    (
+        "comments/delete",
+        &[("id", "{comment}")],
+        [401, OK, 404, 404, 404, 404],
+    ),
     (
         "comments/moderate",
         &[("id", "{comment}"), ("action", "hide")],
-        [401, 403, OK],
+        [401, 403, 403, 403, OK, OK],
     ),
-    ("admin/comments", &[], [401, 403, OK]),
-    ("admin/comments/hold", &[("hold", "true")], [401, 403, OK]),
-    ("about", &[], [OK, OK, OK]),
-    ("about/update", &[("text", "About us")], [401, 403, OK]),
+    ("admin/comments", &[], [401, 403, 403, 403, OK, OK]),
+    (
+        "admin/comments/hold",
+        &[("hold", "true")],
+        [401, 403, 403, 403, OK, OK],
+    ),
+    ("about", &[], [OK, OK, OK, OK, OK, OK]),
+    (
+        "about/update",
+        &[("text", "About us")],
+        [401, 403, 403, 403, 403, OK],
+    ),
     (
         "contact",
         &[
@@ -135,92 +219,132 @@ const MATRIX: &[Case] = &[
             ("phone", ""),
             ("message", "hi"),
         ],
-        [OK, OK, OK],
+        [OK, OK, OK, OK, OK, OK],
     ),
-    ("admin/messages", &[], [401, 403, OK]),
-    ("admin/outbox", &[], [401, 403, OK]),
+    ("admin/messages", &[], [401, 403, 403, 403, 403, OK]),
+    ("admin/outbox", &[], [401, 403, 403, 403, 403, OK]),
     // This server has no mail settings: asking for a link is refused, saying so.
-    ("password/by_mail", &[], [OK, OK, OK]),
+    ("password/by_mail", &[], [OK, OK, OK, OK, OK, OK]),
     (
         "password/forgot",
         &[("email", "reader@example.com")],
-        [422, 422, 422],
+        [422, 422, 422, 422, 422, 422],
     ),
-    ("password/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    (
+        "password/check",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
     (
         "password/reset",
         &[("token", DEAD_TOKEN), ("password", "a new long password")],
-        [404, 404, 404],
+        [404, 404, 404, 404, 404, 404],
     ),
     (
         "admin/messages/read",
         &[("id", "999999"), ("read", "true")],
-        [401, 403, 404],
+        [401, 403, 403, 403, 403, 404],
     ),
-    ("account/two-factor", &[], [401, OK, OK]),
-    ("account/two-factor/start", &[], [401, OK, OK]),
+    ("account/two-factor", &[], [401, OK, OK, OK, OK, OK]),
+    ("account/two-factor/start", &[], [401, OK, OK, OK, OK, OK]),
     // Not six digits: never a right code, whether a set-up was started or not.
     (
         "account/two-factor/confirm",
         &[("code", "abcdef")],
-        [401, 422, 422],
+        [401, 422, 422, 422, 422, 422],
     ),
     (
         "account/two-factor/disable",
         &[("password", "wrong wrong")],
-        [401, 422, 422],
+        [401, 422, 422, 422, 422, 422],
     ),
     (
         "account/two-factor/codes",
         &[("codes_password", "wrong wrong")],
-        [401, 422, 422],
+        [401, 422, 422, 422, 422, 422],
     ),
-    ("email/verification", &[], [OK, OK, OK]),
-    ("account/email", &[], [401, OK, OK]),
+    ("email/verification", &[], [OK, OK, OK, OK, OK, OK]),
+    ("account/email", &[], [401, OK, OK, OK, OK, OK]),
     // This server has no mail settings: nothing to send again.
-    ("account/email/resend", &[], [401, 400, 400]),
+    ("account/email/resend", &[], [401, 400, 400, 400, 400, 400]),
     (
         "account/email/change",
         &[
             ("new_email", "new@example.com"),
             ("email_password", "wrong wrong"),
         ],
-        [401, 422, 422],
+        [401, 422, 422, 422, 422, 422],
     ),
-    ("email/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
-    ("email/confirm", &[("token", DEAD_TOKEN)], [404, 404, 404]),
-    ("account/sessions", &[], [401, OK, OK]),
+    (
+        "email/check",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    (
+        "email/confirm",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    ("account/sessions", &[], [401, OK, OK, OK, OK, OK]),
     // Another account's session, or none: the same answer.
     (
         "account/sessions/end",
         &[("handle", "0123456789abcdef0123456789abcdef")],
-        [401, 404, 404],
+        [401, 404, 404, 404, 404, 404],
     ),
-    ("account/sessions/end-others", &[], [401, OK, OK]),
+    (
+        "account/sessions/end-others",
+        &[],
+        [401, OK, OK, OK, OK, OK],
+    ),
     // Nobody here gave a password first: the second step has nothing to finish.
-    ("login/code", &[("code", "123456")], [422, 422, 422]),
-    ("subscribe/offer", &[], [OK, OK, OK]),
+    (
+        "login/code",
+        &[("code", "123456")],
+        [422, 422, 422, 422, 422, 422],
+    ),
+    ("subscribe/offer", &[], [OK, OK, OK, OK, OK, OK]),
     // This server has no mail settings: subscribing is refused, saying so.
-    ("subscribe", &[("email", "n@example.com")], [422, 422, 422]),
-    ("subscribe/check", &[("token", DEAD_TOKEN)], [404, 404, 404]),
+    (
+        "subscribe",
+        &[("email", "n@example.com")],
+        [422, 422, 422, 422, 422, 422],
+    ),
+    (
+        "subscribe/check",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
     (
         "subscribe/confirm",
         &[("token", DEAD_TOKEN)],
-        [404, 404, 404],
+        [404, 404, 404, 404, 404, 404],
     ),
     (
         "unsubscribe/check",
         &[("token", DEAD_TOKEN)],
-        [404, 404, 404],
+        [404, 404, 404, 404, 404, 404],
     ),
-    ("unsubscribe", &[("token", DEAD_TOKEN)], [404, 404, 404]),
-    ("subscribers/reach", &[], [401, 403, OK]),
-    ("posts/mailing", &[("slug", "kept")], [401, 403, OK]),
-    ("admin/subscribers", &[("q", "a")], [401, 403, OK]),
+    (
+        "unsubscribe",
+        &[("token", DEAD_TOKEN)],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    ("subscribers/reach", &[], [401, 403, 403, 403, OK, OK]),
+    (
+        "posts/mailing",
+        &[("slug", "kept")],
+        [401, 403, 403, 403, OK, OK],
+    ),
+    (
+        "admin/subscribers",
+        &[("q", "a")],
+        [401, 403, 403, 403, 403, OK],
+    ),
     (
         "admin/subscribers/remove",
         &[("id", "999999")],
-        [401, 403, 404],
+        [401, 403, 403, 403, 403, 404],
     ),
 ];
 
@@ -235,6 +359,18 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
         reader
             .register("Reader", "reader@example.com", PASSWORD)
             .await;
+        let mut team = Vec::new();
+        for role in ["contributor", "author", "editor"] {
+            let mut member = Browser::new(&server);
+            let email = format!("{role}@example.com");
+            member.register(role, &email, PASSWORD).await;
+            crate::support::execute(
+                &db,
+                &format!("UPDATE users SET role = '{role}' WHERE email = '{email}'"),
+            )
+            .await;
+            team.push(member);
+        }
         let post = admin
             .call(
                 "posts/create",
@@ -259,13 +395,17 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
             .unwrap()
             .unwrap()
             .id;
-        let comment =
-            app::db::comments::page_for_post(&pool, post_id, app::db::comments::Viewer::Admin, 1)
-                .await
-                .unwrap()
-                .comments[0]
-                .id
-                .to_string();
+        let comment = app::db::comments::page_for_post(
+            &pool,
+            post_id,
+            app::db::comments::Viewer::Moderator,
+            1,
+        )
+        .await
+        .unwrap()
+        .comments[0]
+            .id
+            .to_string();
         let args: Vec<(&str, &str)> = args
             .iter()
             .map(|(k, v)| {
@@ -281,11 +421,21 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
             .collect();
 
         let mut anonymous = Browser::new(&server);
-        for (who, browser, status) in [
-            ("anonymous", &mut anonymous, expected[0]),
-            ("reader", &mut reader, expected[1]),
-            ("admin", &mut admin, expected[2]),
-        ] {
+        let [contributor, author, editor] = &mut team[..] else {
+            unreachable!()
+        };
+        let callers = [
+            &mut anonymous,
+            &mut reader,
+            contributor,
+            author,
+            editor,
+            &mut admin,
+        ];
+        let who = ["anonymous"].into_iter().chain(ROLES);
+        for ((who, browser), status) in who.zip(callers).zip(*expected) {
+            // Each caller starts with its allowances whole (contact's is per address).
+            crate::support::execute(&db, "DELETE FROM rate_events").await;
             let reply = browser.call(endpoint, &args).await;
             if status == OK {
                 assert!(
@@ -307,7 +457,8 @@ async fn every_server_function_checks_its_caller(db: TestDb) {
 }
 
 /// With `QUIRE_ADMIN_2FA=required`, an admin without two-factor sign-in gets what a reader
-/// gets from every admin-only function, told why — and, once it is on, what an admin gets.
+/// gets from every function readers may not call, told why — and, once it is on, what an
+/// admin gets.
 async fn admins_who_must_use_two_factor_sign_in_are_readers_until_they_do(db: TestDb) {
     let server = TestServer::start_with(&db, &[("QUIRE_ADMIN_2FA", "required")]).await;
     let mut admin = Browser::new(&server);
@@ -483,7 +634,7 @@ async fn server_functions_refuse_get(db: TestDb) {
     let server = TestServer::start(&db).await;
     for (endpoint, _, _) in MATRIX
         .iter()
-        .chain([("register", &[][..], [0; 3]), ("login", &[][..], [0; 3])].iter())
+        .chain([("register", &[][..], [0; 6]), ("login", &[][..], [0; 6])].iter())
     {
         let (status, _) = server.get(&format!("/api/{endpoint}")).await;
         assert_eq!(status, 405, "GET /api/{endpoint}");

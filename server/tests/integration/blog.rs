@@ -373,7 +373,7 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    let comments = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
+    let comments = app::db::comments::page_for_post(&pool, post.id, Viewer::Moderator, 1)
         .await
         .unwrap()
         .comments;
@@ -420,7 +420,7 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
     admin
         .call("comments/add", &[("slug", "talk"), ("body", "again")])
         .await;
-    let latest = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
+    let latest = app::db::comments::page_for_post(&pool, post.id, Viewer::Moderator, 1)
         .await
         .unwrap()
         .comments
@@ -435,7 +435,7 @@ async fn comments_need_an_account_and_only_author_or_admin_delete(db: TestDb) {
         )
         .await;
     assert_eq!(reader_comment.status, 200);
-    let moderated = app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
+    let moderated = app::db::comments::page_for_post(&pool, post.id, Viewer::Moderator, 1)
         .await
         .unwrap()
         .comments
@@ -538,7 +538,7 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
             .unwrap();
     }
     assert_eq!(
-        app::db::comments::page_for_post(&pool, post.id, Viewer::Admin, 1)
+        app::db::comments::page_for_post(&pool, post.id, Viewer::Moderator, 1)
             .await
             .unwrap()
             .comments

@@ -56,6 +56,7 @@ async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
     seed::post(&pool, author, "Only once", None).await;
     let title = app::domain::PostTitle::parse("Only once").unwrap();
     let again = db::posts::NewPost {
+        submitted: false,
         coauthors: &[],
         tags: &[],
         author_id: author,

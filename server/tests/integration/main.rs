@@ -50,5 +50,6 @@ mod static_site;
 mod style;
 mod subscriptions;
 mod tags;
+mod team;
 mod transfer;
 mod two_factor;

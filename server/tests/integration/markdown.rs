@@ -51,6 +51,7 @@ async fn seed_blog(pool: &db::Db) -> Seeded {
     let slug = db::posts::create(
         pool,
         &NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: author,
             tags: &tags,

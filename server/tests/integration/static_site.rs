@@ -31,6 +31,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
     let first = db::posts::create(
         pool,
         &NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: author,
             tags: &[],
@@ -63,6 +64,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
     let tagged = db::posts::create(
         pool,
         &NewPost {
+            submitted: false,
             coauthors: &[],
             author_id: author,
             tags: &[Tag::parse("Rust").unwrap(), Tag::parse("Café").unwrap()],

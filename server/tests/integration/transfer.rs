@@ -75,7 +75,7 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
     let first = seed::post(&pool, 1, "First \"quoted\" post", seed::days_ago(3)).await;
     let gone = seed::post(&pool, 1, "A post that was deleted", seed::days_ago(2)).await;
     seed::post(&pool, 1, "A draft", None).await;
-    assert!(db::posts::delete(&pool, &gone).await.unwrap());
+    assert!(db::posts::delete(&pool, &gone, None).await.unwrap());
     for (body, status) in [
         (
             "Nice post!\nSecond line <b>bold</b>",

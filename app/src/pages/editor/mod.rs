@@ -36,17 +36,17 @@ pub fn NewPostPage() -> impl IntoView {
                             }
                             view! { <Restricted error/> }.into_any()
                         }
-                        Ok(draft) => view! {
+                        Ok(draft) => { let label = if draft.can_publish { "Publish" } else { "Save" }; view! {
                             <h1>"New post"</h1>
                             <AutosaveNotice draft=draft.clone() restored=restoring error/>
                             // A form of its own (forms do not nest): see components::image_upload.
                             <ImageUpload/>
                             <ActionForm action>
                                 <EditorFields draft=shown(draft, restoring) error/>
-                                <SubmitButton label="Publish"/>
+                                <SubmitButton label/>
                             </ActionForm>
                         }
-                        .into_any(),
+                        .into_any() }
                     }
                 })}
             </Suspense>
@@ -164,7 +164,17 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
 /// post), never again once it was mailed, and not at all when this blog cannot mail.
 #[component]
 fn Newsletter(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
-    let reach = Resource::new(|| (), |_| newsletter_reach());
+    // Asked only of those who may mail: a refusal would make the editor's page a 403.
+    let can_mail = draft.can_mail;
+    let reach = Resource::new(
+        move || can_mail,
+        |can_mail| async move {
+            match can_mail {
+                true => newsletter_reach().await,
+                false => Ok(None),
+            }
+        },
+    );
     let (waiting, sent, refused) = draft.mailings;
     let slug = draft.slug.clone();
     let mailed = draft.newsletter == "queued";
@@ -336,13 +346,15 @@ fn BodyField(
     }
 }
 
-/// Publish (now, or keep the date of a post that is out), keep as a draft, or schedule.
+/// Publish (now, or keep the date of a post that is out), keep as a draft, submit for
+/// review, or schedule. A contributor, who cannot publish, gets the draft and the review.
 #[component]
 fn Publishing(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoView {
-    let stored = if draft.status.is_empty() {
-        "published".to_owned()
-    } else {
-        draft.status.clone()
+    let can_publish = draft.can_publish;
+    let stored = match draft.status.as_str() {
+        "" if can_publish => "published".to_owned(),
+        "" => "draft".to_owned(),
+        status => status.to_owned(),
     };
     let status = move || {
         error
@@ -357,6 +369,7 @@ fn Publishing(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoVie
             .unwrap_or_else(|| draft.publish_at.clone())
     };
     let message = move || error.get().and_then(|e| e.for_field("publish_at"));
+    let status_message = move || error.get().and_then(|e| e.for_field("status"));
     let choice = move |value: &'static str, label: &'static str| {
         let status = status.clone();
         view! {
@@ -369,20 +382,27 @@ fn Publishing(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoVie
     view! {
         <fieldset class="field publishing">
             <legend>"Publishing"</legend>
-            {choice("published", "Publish")}
+            {can_publish.then(|| choice("published", "Publish"))}
             {choice("draft", "Draft")}
-            {choice("scheduled", "Schedule")}
-            <label for="field-publish-at">"Publish at (UTC)"</label>
-            <p class="hint" id="field-publish-at-hint">"For a scheduled post: it appears by itself at this time."</p>
-            <input
-                id="field-publish-at"
-                type="datetime-local"
-                name="publish_at"
-                value=publish_at
-                aria-describedby="field-publish-at-hint"
-                aria-invalid=move || message().is_some().to_string()
-            />
-            {move || message().map(|m| view! { <p class="field-error">{m}</p> })}
+            {choice("review", "Submit for review")}
+            {can_publish.then(|| view! {
+                {choice("scheduled", "Schedule")}
+                <label for="field-publish-at">"Publish at (UTC)"</label>
+                <p class="hint" id="field-publish-at-hint">"For a scheduled post: it appears by itself at this time."</p>
+                <input
+                    id="field-publish-at"
+                    type="datetime-local"
+                    name="publish_at"
+                    value=publish_at
+                    aria-describedby="field-publish-at-hint"
+                    aria-invalid=move || message().is_some().to_string()
+                />
+                {move || message().map(|m| view! { <p class="field-error">{m}</p> })}
+            })}
+            {(!can_publish).then(|| view! {
+                <p class="hint">"An editor publishes what you submit for review."</p>
+            })}
+            {move || status_message().map(|m| view! { <p class="field-error">{m}</p> })}
         </fieldset>
     }
 }

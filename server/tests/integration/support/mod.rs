@@ -176,6 +176,7 @@ pub mod seed {
     ) -> String {
         let title = PostTitle::parse(title).unwrap();
         let post = NewPost {
+            submitted: false,
             coauthors: &[],
             tags: &[],
             author_id,
