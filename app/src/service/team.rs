@@ -385,8 +385,10 @@ fn refusal(refused: Refused, invited: &str, signed_in_as: Option<&str>) -> AppEr
 /// Invitation links made for a browser without JavaScript, held (in this process's memory
 /// only, never stored) until the admin's next page shows them: a plain form post is answered
 /// with a redirect, which carries a key to the link, not the link itself.
-static SHOWN: LazyLock<Mutex<HashMap<String, (i64, Instant, InviteSent)>>> =
-    LazyLock::new(Default::default);
+static SHOWN: LazyLock<Mutex<HashMap<String, Held>>> = LazyLock::new(Default::default);
+
+/// An invitation held for an admin (by id) since a moment.
+type Held = (i64, Instant, InviteSent);
 
 const SHOWN_FOR: Duration = Duration::from_secs(10 * 60);
 
