@@ -212,13 +212,18 @@ pub async fn set_role(
             "You cannot change your own role: ask another admin.",
         ));
     }
-    match db::users::set_role(&state.db, id, role).await {
-        Ok(true) => {
-            tracing::info!(user.id = id, role = role.as_str(), "role changed");
-            Ok(())
-        }
+    let changed = db::users::set_role(&state.db, id, role).await;
+    account_changed(changed, "changing a role")?;
+    tracing::info!(user.id = id, role = role.as_str(), "role changed");
+    Ok(())
+}
+
+/// A change to someone's account that found it (`true`), or a 404 when there is none.
+fn account_changed(result: Result<bool, sqlx::Error>, doing: &'static str) -> Result<(), AppError> {
+    match result {
+        Ok(true) => Ok(()),
         Ok(false) => Err(AppError::NotFound("There is no such account.".into())),
-        Err(e) => Err(db_err("changing a role")(e)),
+        Err(e) => Err(db_err(doing)(e)),
     }
 }
 
@@ -243,14 +248,9 @@ pub async fn remove(
             "Tick the box to confirm: removing someone cannot be undone.",
         ));
     }
-    match db::users::remove(&state.db, id).await {
-        Ok(true) => {
-            tracing::info!(user.id = id, "person removed");
-            Ok(())
-        }
-        Ok(false) => Err(AppError::NotFound("There is no such account.".into())),
-        Err(e) => Err(db_err("removing a person")(e)),
-    }
+    account_changed(db::users::remove(&state.db, id).await, "removing a person")?;
+    tracing::info!(user.id = id, "person removed");
+    Ok(())
 }
 
 /// The invitation behind a link, for its page; a dead link is a 404 saying why.

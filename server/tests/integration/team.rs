@@ -30,6 +30,13 @@ async fn member<'a>(server: &'a TestServer, db: &TestDb, name: &str, role: &str)
     browser
 }
 
+/// The id of the account with `email`, as a form sends it.
+async fn id_of(db: &TestDb, email: &str) -> String {
+    count(db, &format!("SELECT id FROM users WHERE email = '{email}'"))
+        .await
+        .to_string()
+}
+
 fn post<'a>(title: &'a str, body: &'a str, status: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", title),
@@ -461,9 +468,7 @@ async fn a_role_change_applies_to_a_session_at_once(db: TestDb) {
     let mut rita = Browser::new(&server);
     rita.register("Rita", "rita@example.com", PASSWORD).await;
     assert_eq!(rita.call("posts/new-draft", &[]).await.status, 403);
-    let id = count(&db, "SELECT id FROM users WHERE email = 'rita@example.com'")
-        .await
-        .to_string();
+    let id = id_of(&db, "rita@example.com").await;
     assert!(
         admin
             .call("admin/users/role", &[("id", &id), ("role", "contributor")])
@@ -478,12 +483,7 @@ async fn a_role_change_applies_to_a_session_at_once(db: TestDb) {
         .body
         .contains(r#"href="/admin/posts/new""#));
     // Not one's own role: a blog always keeps an admin.
-    let me = count(
-        &db,
-        "SELECT id FROM users WHERE email = 'admin@example.com'",
-    )
-    .await
-    .to_string();
+    let me = id_of(&db, "admin@example.com").await;
     assert_eq!(
         admin
             .call("admin/users/role", &[("id", &me), ("role", "reader")])
@@ -515,9 +515,7 @@ async fn removed_people_cannot_log_in_and_their_posts_stay_theirs(db: TestDb) {
         .status,
         200
     );
-    let id = count(&db, "SELECT id FROM users WHERE email = 'abe@example.com'")
-        .await
-        .to_string();
+    let id = id_of(&db, "abe@example.com").await;
     // Unconfirmed, nothing happens.
     assert_eq!(
         admin
@@ -554,12 +552,7 @@ async fn removed_people_cannot_log_in_and_their_posts_stay_theirs(db: TestDb) {
         .register("Abe Again", "abe@example.com", PASSWORD)
         .await;
     assert_eq!(again.call("posts/new-draft", &[]).await.status, 403);
-    let me = count(
-        &db,
-        "SELECT id FROM users WHERE email = 'admin@example.com'",
-    )
-    .await
-    .to_string();
+    let me = id_of(&db, "admin@example.com").await;
     assert_eq!(
         admin
             .call("admin/users/remove", &[("id", &me), ("confirm", "on")])
