@@ -34,15 +34,18 @@ pub async fn get_post(
 
 /// Adds the logged-in user's comment to the post at `slug`, and answers with its status:
 /// `Pending` when it waits for the admin's approval. `website` is the honeypot: a form that
-/// fills it is answered like any other and stored nowhere.
+/// fills it is answered like any other and stored nowhere. `parent`, when given, is the
+/// comment it replies to.
 #[server(endpoint = "comments/add")]
 pub async fn add_comment(
     slug: String,
     body: String,
     #[server(default)] website: String,
+    #[server(default)] parent: String,
 ) -> Result<CommentStatus, AppError> {
     super::guard::serve(async |state, caller| {
-        let status = crate::service::comments::add(state, caller, &slug, &body, &website).await?;
+        use crate::service::comments;
+        let status = comments::add(state, caller, &slug, &body, &website, &parent).await?;
         // The post's newest comments, where it is, with a note when it awaits approval.
         let held = if status == CommentStatus::Pending {
             "?held=1"
@@ -60,6 +63,24 @@ pub async fn add_comment(
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
     super::guard::serve(async |state, caller| {
         crate::service::comments::delete(state, caller, id).await
+    })
+    .await
+}
+
+/// Whether the logged-in user is mailed replies to their comments.
+#[server(endpoint = "account/notifications")]
+pub async fn reply_notifications() -> Result<bool, AppError> {
+    super::guard::serve(async |state, caller| crate::service::replies::wanted(state, caller).await)
+        .await
+}
+
+/// Turns the logged-in user's reply mail on (`replies` is `on`) or off.
+#[server(endpoint = "account/notifications/set")]
+pub async fn set_reply_notifications(#[server(default)] replies: String) -> Result<(), AppError> {
+    super::guard::serve(async |state, caller| {
+        crate::service::replies::set_wanted(state, caller, &replies).await?;
+        super::guard::land_on("/account?saved=notifications#notifications");
+        Ok(())
     })
     .await
 }

@@ -15,9 +15,22 @@ pub struct CommentActions {
 }
 
 /// One comment, with the buttons its viewer may use: "Delete" for its author and the admin;
-/// "Hide", "Show" or "Approve" for the admin. A hidden or pending comment says so.
+/// "Hide", "Show" or "Approve" for the admin. A hidden or pending comment says so. On a
+/// post's page (`post` is its slug) it has a "Reply" link: the comment form, answering its
+/// thread (a link, not a form per comment, keeps long threads light).
 #[component]
-pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
+pub fn Comment(
+    comment: CommentView,
+    actions: CommentActions,
+    #[prop(optional)] post: Option<String>,
+) -> impl IntoView {
+    let reply = post.map(|slug| {
+        let thread = comment.parent_id.unwrap_or(comment.id);
+        (
+            format!("/posts/{slug}?reply={thread}#comment-form"),
+            format!("Reply to {}", comment.author_name),
+        )
+    });
     let when = comment
         .created_at
         .format("%B %-d, %Y at %H:%M UTC")
@@ -35,7 +48,7 @@ pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
     };
     let remove = actions.remove;
     view! {
-        <article class="comment" class:held=mark.is_some()>
+        <article class="comment" id=format!("comment-{id}") class:held=mark.is_some()>
             {match comment.avatar {
                 Avatar::Gravatar(src) => view! {
                     <img class="avatar" src=src alt="" width="50" height="50" loading="lazy"/>
@@ -54,8 +67,9 @@ pub fn Comment(comment: CommentView, actions: CommentActions) -> impl IntoView {
                     {mark.map(|m| view! { " · " <strong class="comment-status">{m}</strong> })}
                 </p>
                 <div class="comment-body" inner_html=comment.body_html></div>
-                {(comment.can_delete || !moderation.is_empty()).then(|| view! {
+                {(reply.is_some() || comment.can_delete || !moderation.is_empty()).then(|| view! {
                     <div class="comment-actions">
+                        {reply.map(|(href, name)| view! { <a href=href aria-label=name>"Reply"</a> })}
                         {moderation
                             .iter()
                             .map(|&action| view! { <ModerationButton id action moderate=actions.moderate/> })

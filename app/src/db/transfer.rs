@@ -81,6 +81,8 @@ pub const CONTENT: &[Table] = &[
             col("totp_last_step", Kind::Int),
             // Since migration 0023: a removed person stays removed.
             col("removed_at", Kind::Time),
+            // Since migration 0024: who asked to be mailed replies.
+            col("notify_replies", Kind::Bool),
         ],
     },
     // Since migration 0023: invitations not used yet still work after a move.
@@ -216,6 +218,10 @@ pub const CONTENT: &[Table] = &[
             col("status", Kind::Text),
             // Since migration 0010, like posts.body_format.
             col("body_format", Kind::Text),
+            // Since migration 0024: replies (a reply's id is above its parent's, so rows in
+            // id order land parents first).
+            col("parent_id", Kind::Int),
+            col("reply_notified_at", Kind::Time),
         ],
     },
     Table {

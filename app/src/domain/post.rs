@@ -315,6 +315,10 @@ pub struct CommentView {
     pub can_delete: bool,
     /// Whether the viewer may hide, show or approve it (the admin).
     pub can_moderate: bool,
+    /// The comment it answers; `None` for one that opens a thread.
+    pub parent_id: Option<i64>,
+    /// The replies shown under it, oldest first (a reply has none).
+    pub replies: Vec<CommentView>,
 }
 
 /// A post's fields as the editor shows them.

@@ -4,6 +4,7 @@ use leptos_meta::Meta;
 use leptos_router::hooks::use_query_map;
 
 use super::account_email::EmailSection;
+use super::notifications::NotificationsSection;
 use super::sessions::SessionsSection;
 use super::two_factor::TwoFactorSection;
 use super::Restricted;
@@ -74,6 +75,7 @@ pub fn AccountPage() -> impl IntoView {
             <EmailSection/>
             <TwoFactorSection/>
             <SessionsSection/>
+            <NotificationsSection/>
         </section>
     }
 }

@@ -17,6 +17,7 @@ mod login_code;
 mod messages;
 mod moderation;
 mod not_found;
+mod notifications;
 mod password_reset;
 mod post;
 mod register;

@@ -65,6 +65,19 @@ fn Article(
         post.subtitle.clone()
     };
     let date = post.display_date();
+    // `?reply=ID`: the comment form answers that comment (named when it is on this page).
+    let replying = use_query_map()
+        .read_untracked()
+        .get("reply")
+        .and_then(|id| id.parse::<i64>().ok())
+        .map(|id| {
+            let name = post
+                .comments
+                .iter()
+                .find(|c| c.id == id)
+                .map(|c| c.author_name.clone());
+            (id, name)
+        });
     // Who may change it, for its "Edit post" links (the body and comments are not needed).
     let shown = PostView {
         comments: Vec::new(),
@@ -122,9 +135,22 @@ fn Article(
             <FormMessage error=last_error(actions.moderate.value())/>
             {pages.view()}
             <ol class="comment-list">
-                {post.comments.into_iter().map(|c| view! { <li><Comment comment=c actions/></li> }).collect_view()}
+                {post.comments.into_iter().map(|mut c| {
+                    let replies = std::mem::take(&mut c.replies);
+                    let slug = post.slug.clone();
+                    view! {
+                        <li>
+                            <Comment comment=c actions post=slug.clone()/>
+                            {(!replies.is_empty()).then(|| view! {
+                                <ol class="comment-list replies">
+                                    {replies.into_iter().map(|r| view! { <li><Comment comment=r actions post=slug.clone()/></li> }).collect_view()}
+                                </ol>
+                            })}
+                        </li>
+                    }
+                }).collect_view()}
             </ol>
-            <CommentForm slug=form_slug add/>
+            <CommentForm slug=form_slug add replying/>
         </section>
         <SubscribeForm/>
     }
@@ -165,7 +191,11 @@ impl CommentPages {
 }
 
 #[component]
-fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
+fn CommentForm(
+    slug: String,
+    add: ServerAction<AddComment>,
+    replying: Option<(i64, Option<String>)>,
+) -> impl IntoView {
     if static_export() {
         return ().into_any();
     }
@@ -179,12 +209,20 @@ fn CommentForm(slug: String, add: ServerAction<AddComment>) -> impl IntoView {
                 let slug = slug.clone();
                 move || {
                     let slug = slug.clone();
+                    let replying = replying.clone();
                     Suspend::new(async move {
                         match user.await {
                             Ok(Some(_)) => view! {
-                                <ActionForm action=add>
+                                <ActionForm action=add attr:id="comment-form">
                                     <FormMessage error/>
-                                    <input type="hidden" name="slug" value=slug/>
+                                    <input type="hidden" name="slug" value=slug.clone()/>
+                                    {replying.map(|(id, name)| view! {
+                                        <input type="hidden" name="parent" value=id/>
+                                        <p class="replying">
+                                            {format!("Replying to {}. ", name.map_or("a comment".to_owned(), |n| format!("{n}’s comment")))}
+                                            <a href=format!("/posts/{slug}#comment-form")>"Cancel the reply"</a>
+                                        </p>
+                                    })}
                                     <div class="field">
                                         <label for="field-comment">"Comment"</label>
                                         <textarea

@@ -18,10 +18,12 @@ pub async fn add(
     slug: &str,
     body: &str,
     website: &str,
+    parent: &str,
 ) -> Result<CommentStatus, AppError> {
     let user = caller.require_user()?;
     let text = parse_comment(body)
         .map_err(|m| AppError::invalid("body", m).with_values(&[("body", body)]))?;
+    let thread = super::replies::thread_for(state, caller, slug, parent).await?;
     if !super::verification::may_comment(state, caller).await? {
         let message = super::verification::VERIFY_TO_COMMENT;
         return Err(AppError::invalid("body", message).with_values(&[("body", body)]));
@@ -46,7 +48,7 @@ pub async fn add(
         let limits = [(limit, account.as_str())];
         Some(admit(state, &limits, too_many, "adding a comment").await?)
     };
-    let created = db::comments::create(&state.db, slug, user.id, &text, status).await;
+    let created = db::comments::create(&state.db, slug, user.id, &text, status, thread).await;
     if !matches!(created, Ok(Some(_))) {
         // Only saved comments count.
         if let Some(admitted) = admitted {
@@ -54,7 +56,12 @@ pub async fn add(
         }
     }
     match created {
-        Ok(Some(_)) => Ok(status),
+        Ok(Some(id)) => {
+            if thread.is_some() && status == CommentStatus::Visible {
+                super::replies::notify(state, id).await;
+            }
+            Ok(status)
+        }
         Ok(None) => Err(AppError::NotFound(
             "There is no post at this address.".into(),
         )),
@@ -108,26 +115,30 @@ mod tests {
         let reader = Caller::from_user(Some(testing::user(&state, "Reader", Role::Reader).await));
         a_post(&state, admin.user().unwrap().id).await;
         assert_eq!(
-            add(&state, &reader, "talk", "Hi", "").await.unwrap(),
+            add(&state, &reader, "talk", "Hi", "", "").await.unwrap(),
             CommentStatus::Visible
         );
         db::site::set_hold_comments(&state.db, true).await.unwrap();
         assert_eq!(
-            add(&state, &reader, "talk", "Hi again", "").await.unwrap(),
+            add(&state, &reader, "talk", "Hi again", "", "")
+                .await
+                .unwrap(),
             CommentStatus::Pending
         );
         assert_eq!(
-            add(&state, &admin, "talk", "Welcome", "").await.unwrap(),
+            add(&state, &admin, "talk", "Welcome", "", "")
+                .await
+                .unwrap(),
             CommentStatus::Visible
         );
         assert_eq!(
-            add(&state, &Caller::Visitor, "talk", "Anon", "")
+            add(&state, &Caller::Visitor, "talk", "Anon", "", "")
                 .await
                 .unwrap_err(),
             AppError::Unauthorized
         );
         assert_eq!(
-            add(&state, &reader, "nowhere", "Hi", "")
+            add(&state, &reader, "nowhere", "Hi", "", "")
                 .await
                 .unwrap_err()
                 .status(),
@@ -141,21 +152,21 @@ mod tests {
         let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
         let reader = Caller::from_user(Some(testing::user(&state, "Reader", Role::Reader).await));
         a_post(&state, admin.user().unwrap().id).await;
-        add(&state, &reader, "talk", "Bot text", "http://spam")
+        add(&state, &reader, "talk", "Bot text", "http://spam", "")
             .await
             .unwrap();
         let free = state.site.comments_per_hour;
         for n in 0..free {
-            add(&state, &reader, "talk", &format!("Comment {n}"), "")
+            add(&state, &reader, "talk", &format!("Comment {n}"), "", "")
                 .await
                 .unwrap();
         }
-        let err = add(&state, &reader, "talk", "One more", "")
+        let err = add(&state, &reader, "talk", "One more", "", "")
             .await
             .unwrap_err();
         assert_eq!(err.status(), 429);
         // The admin is never held back.
-        add(&state, &admin, "talk", "Still talking", "")
+        add(&state, &admin, "talk", "Still talking", "", "")
             .await
             .unwrap();
         let post = db::posts::by_slug(&state.db, "talk")
@@ -176,8 +187,10 @@ mod tests {
         let ann = Caller::from_user(Some(testing::user(&state, "Ann", Role::Reader).await));
         let bob = Caller::from_user(Some(testing::user(&state, "Bob", Role::Reader).await));
         a_post(&state, admin.user().unwrap().id).await;
-        add(&state, &ann, "talk", "Mine", "").await.unwrap();
-        add(&state, &ann, "talk", "Also mine", "").await.unwrap();
+        add(&state, &ann, "talk", "Mine", "", "").await.unwrap();
+        add(&state, &ann, "talk", "Also mine", "", "")
+            .await
+            .unwrap();
         assert_eq!(
             delete(&state, &bob, 1).await.unwrap_err(),
             AppError::Forbidden

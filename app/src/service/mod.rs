@@ -13,6 +13,7 @@ pub mod listings;
 pub mod moderation;
 pub mod newsletter;
 pub mod reading;
+pub mod replies;
 pub mod resets;
 pub mod revisions;
 pub mod search;

@@ -20,6 +20,10 @@ pub async fn moderate(
     let action = ModerationAction::parse(action).map_err(AppError::BadRequest)?;
     match db::comments::moderate(&state.db, id, action).await {
         Ok(Moderated::Done) => {
+            // An approved (or shown) reply may be one its parent's author awaits.
+            if action != ModerationAction::Hide {
+                super::replies::notify(state, id).await;
+            }
             tracing::info!(
                 user.id = admin.id,
                 comment.id = id,

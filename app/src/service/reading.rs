@@ -73,15 +73,28 @@ pub async fn post(
         coauthors: db::coauthors::parse(&post.coauthors),
         cover_url: post.cover_url,
         published_at: post.published_at,
-        comments: page
-            .comments
-            .into_iter()
-            .map(|c| comment_view(c, viewer, &state.site))
-            .collect(),
+        comments: threaded(
+            page.comments
+                .into_iter()
+                .map(|c| comment_view(c, viewer, &state.site)),
+        ),
         comment_page,
         earlier_comments: page.earlier,
         visible_comments: page.visible_total,
     })
+}
+
+/// Comments in display order (each followed by its replies) as threads: each reply under
+/// the comment it answers.
+fn threaded(comments: impl Iterator<Item = CommentView>) -> Vec<CommentView> {
+    let mut threads: Vec<CommentView> = Vec::new();
+    for comment in comments {
+        match (comment.parent_id, threads.last_mut()) {
+            (Some(parent), Some(thread)) if thread.id == parent => thread.replies.push(comment),
+            _ => threads.push(comment),
+        }
+    }
+    threads
 }
 
 /// A comment as `viewer` gets it: rendered, the email turned into an avatar, and what they
@@ -101,6 +114,8 @@ pub fn comment_view(c: CommentRecord, viewer: Viewer, site: &SiteSettings) -> Co
         id: c.id,
         author_name: c.author_name,
         created_at: c.created_at,
+        parent_id: c.parent_id,
+        replies: Vec::new(),
     }
 }
 

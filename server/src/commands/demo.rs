@@ -65,6 +65,7 @@ pub async fn demo(db: &Db, options: &DemoOptions) -> anyhow::Result<()> {
                 authors[n % authors.len()],
                 &text,
                 CommentStatus::Visible,
+                None,
             )
             .await
             .map_err(failed)?;
@@ -262,6 +263,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
                 ids[reader + 1],
                 text,
                 CommentStatus::Visible,
+                None,
             )
             .await
             .map_err(failed)?;

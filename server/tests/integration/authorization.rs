@@ -58,6 +58,12 @@ const MATRIX: &[Case] = &[
         &[("name", "Renamed")],
         [401, OK, OK, OK, OK, OK],
     ),
+    ("account/notifications", &[], [401, OK, OK, OK, OK, OK]),
+    (
+        "account/notifications/set",
+        &[("replies", "on")],
+        [401, OK, OK, OK, OK, OK],
+    ),
     (
         "account/password",
         &[

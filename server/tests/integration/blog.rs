@@ -521,7 +521,7 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
         .await
         .unwrap()
         .unwrap();
-    app::db::comments::create(&pool, &slug, ada, "first", Visible)
+    app::db::comments::create(&pool, &slug, ada, "first", Visible, None)
         .await
         .unwrap();
     let server = TestServer::start_with(&db, &[("RUST_LOG", "info,sqlx::query=debug")]).await;
@@ -533,7 +533,7 @@ async fn pages_issue_a_constant_number_of_queries(db: TestDb) {
     for n in 0..30 {
         let author = seed::author(&pool, &format!("Writer {n}")).await;
         seed::post(&pool, author, &format!("Filler {n}"), seed::days_ago(2)).await;
-        app::db::comments::create(&pool, &slug, author, &format!("comment {n}"), Visible)
+        app::db::comments::create(&pool, &slug, author, &format!("comment {n}"), Visible, None)
             .await
             .unwrap();
     }

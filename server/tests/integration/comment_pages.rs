@@ -33,9 +33,16 @@ async fn seed_comments(db: &TestDb, count: u32) -> String {
     let ada = seed::author(&pool, "Ada").await;
     let slug = seed::post(&pool, ada, "Talked-about post", seed::days_ago(1)).await;
     for n in 1..=count {
-        app::db::comments::create(&pool, &slug, ada, &format!("Comment number {n}"), Visible)
-            .await
-            .unwrap();
+        app::db::comments::create(
+            &pool,
+            &slug,
+            ada,
+            &format!("Comment number {n}"),
+            Visible,
+            None,
+        )
+        .await
+        .unwrap();
     }
     slug
 }

@@ -41,6 +41,7 @@ mod moderation;
 mod operations;
 mod page_cache;
 mod password_reset;
+mod replies;
 mod revisions;
 mod search;
 mod security;

@@ -69,12 +69,19 @@ async fn seed_blog(pool: &db::Db) -> Seeded {
     .as_str()
     .to_owned();
     let draft = seed::post(pool, author, "Not yet", None).await;
-    db::comments::create(pool, &slug, author, "First!", CommentStatus::Visible)
+    db::comments::create(pool, &slug, author, "First!", CommentStatus::Visible, None)
         .await
         .unwrap();
-    db::comments::create(pool, &slug, author, "Held back", CommentStatus::Pending)
-        .await
-        .unwrap();
+    db::comments::create(
+        pool,
+        &slug,
+        author,
+        "Held back",
+        CommentStatus::Pending,
+        None,
+    )
+    .await
+    .unwrap();
 
     Seeded {
         slug,

@@ -174,7 +174,7 @@ async fn any_change_readers_could_see_retires_kept_pages(db: TestDb) {
         ("/", "DELETE FROM posts", "No posts yet"),
     ];
     let before = kept(&server, &post).await;
-    app::db::comments::create(&pool, &slug, ada, "A fresh comment", Visible)
+    app::db::comments::create(&pool, &slug, ada, "A fresh comment", Visible, None)
         .await
         .unwrap();
     let after = fetch(&server, &post, &[]).await;

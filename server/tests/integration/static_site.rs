@@ -87,12 +87,20 @@ async fn seed_blog(pool: &db::Db) -> Blog {
         author,
         "Shown to all",
         CommentStatus::Visible,
+        None,
     )
     .await
     .unwrap();
-    db::comments::create(pool, &tagged, author, "Held back", CommentStatus::Pending)
-        .await
-        .unwrap();
+    db::comments::create(
+        pool,
+        &tagged,
+        author,
+        "Held back",
+        CommentStatus::Pending,
+        None,
+    )
+    .await
+    .unwrap();
     let draft = seed::post(pool, author, "Still a draft", None).await;
     let later = chrono::Utc::now() + chrono::TimeDelta::days(3);
     let scheduled = seed::post(pool, author, "Out next week", Some(later)).await;

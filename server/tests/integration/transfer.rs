@@ -85,7 +85,7 @@ async fn a_lived_in_blog(db: &TestDb) -> Option<String> {
         ("Hidden by the admin", CommentStatus::Hidden),
         ("Awaiting approval", CommentStatus::Pending),
     ] {
-        db::comments::create(&pool, &first, reader, body, status)
+        db::comments::create(&pool, &first, reader, body, status, None)
             .await
             .unwrap();
     }
@@ -219,7 +219,7 @@ async fn copy_data_moves_a_blog_from_sqlite_to_postgresql_and_back() {
 
     // New rows get fresh ids: the sequences were moved past the copied ones.
     let newer = seed::post(&to, 1, "Written after the move", seed::days_ago(0)).await;
-    db::comments::create(&to, &newer, 1, "First!", CommentStatus::Visible)
+    db::comments::create(&to, &newer, 1, "First!", CommentStatus::Visible, None)
         .await
         .unwrap();
     let reader = seed::author(&to, "New Reader").await;
