@@ -36,7 +36,7 @@ use pages::{
     ConfirmSubscriptionPage, ContactPage, DeletePostPage, DeskPage, EditPostPage,
     EmailConfirmedPage, ForgotPasswordPage, HomePage, InvitePage, LoginCodePage, LoginPage,
     MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage,
-    RevisionPage, RevisionsPage, SearchPage, SubscribePage, TagPage, UnsubscribePage,
+    RevisionPage, RevisionsPage, SearchPage, SeriesPage, SubscribePage, TagPage, UnsubscribePage,
     VerifyEmailPage,
 };
 
@@ -155,6 +155,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("subscribe/confirm/:token") view=ConfirmSubscriptionPage ssr=SsrMode::Async/>
                     <Route path=path!("unsubscribe/:token") view=UnsubscribePage ssr=SsrMode::Async/>
                     <Route path=path!("tags/:tag") view=TagPage ssr=SsrMode::Async/>
+                    <Route path=path!("series/:slug") view=SeriesPage ssr=SsrMode::Async/>
                     <Route path=path!("authors/:id") view=AuthorPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug") view=PostPage ssr=SsrMode::Async/>
                     <Route path=path!("posts/:slug/edit") view=EditPostPage ssr=SsrMode::Async/>

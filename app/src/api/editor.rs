@@ -22,11 +22,15 @@ pub async fn create_post(
     tags: Option<String>,
     email_subscribers: Option<String>,
     coauthors: Option<String>,
+    series: Option<String>,
+    part: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
             coauthors: coauthors.as_deref().unwrap_or_default(),
+            series: series.as_deref().unwrap_or_default(),
+            part: part.as_deref().unwrap_or_default(),
             email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,
@@ -60,11 +64,15 @@ pub async fn update_post(
     tags: Option<String>,
     email_subscribers: Option<String>,
     coauthors: Option<String>,
+    series: Option<String>,
+    part: Option<String>,
 ) -> Result<(), AppError> {
     use crate::service::editor::{self, Typed};
     super::guard::serve(async |state, caller| {
         let typed = Typed {
             coauthors: coauthors.as_deref().unwrap_or_default(),
+            series: series.as_deref().unwrap_or_default(),
+            part: part.as_deref().unwrap_or_default(),
             email_subscribers: email_subscribers.as_deref().unwrap_or_default(),
             title: &title,
             subtitle: &subtitle,

@@ -84,3 +84,9 @@ pub async fn set_reply_notifications(#[server(default)] replies: String) -> Resu
     })
     .await
 }
+
+/// The series at `slug`: its published parts, in order.
+#[server(endpoint = "series/get")]
+pub async fn get_series(slug: String) -> Result<crate::domain::SeriesPage, AppError> {
+    super::guard::serve(async |state, _| crate::service::reading::series(state, &slug).await).await
+}

@@ -22,7 +22,7 @@ pub struct CommentActions {
 pub fn Comment(
     comment: CommentView,
     actions: CommentActions,
-    #[prop(optional)] post: Option<String>,
+    #[prop(optional_no_strip)] post: Option<String>,
 ) -> impl IntoView {
     let reply = post.map(|slug| {
         let thread = comment.parent_id.unwrap_or(comment.id);

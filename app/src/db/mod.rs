@@ -23,6 +23,7 @@ pub mod rate;
 pub mod resets;
 pub mod revisions;
 pub mod search;
+pub mod series;
 pub mod sessions;
 pub mod site;
 pub mod subscribers;

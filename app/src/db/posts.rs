@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
+use super::series::SeriesError;
 use super::{now, on_pool, on_tx, unique_violation, Db, WriteTx};
 use crate::domain::{
     BodyFormat, OldAddress, PageNumber, PostPage, PostSummary, PostTitle, Publication, Slug,
@@ -22,6 +23,8 @@ pub struct NewPost<'a> {
     pub coauthors: &'a [i64],
     /// A draft submitted for review.
     pub submitted: bool,
+    /// The series it is a part of, if any.
+    pub series: Option<&'a crate::domain::SeriesChoice>,
 }
 
 #[derive(Debug)]
@@ -34,6 +37,9 @@ pub struct CreatedPost {
 pub enum CreatePostError {
     #[error("a post with this title exists")]
     DuplicateTitle,
+    /// Another series' name makes the address of the one named (its name).
+    #[error("another series has this address")]
+    SeriesTaken(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -45,6 +51,9 @@ pub enum UpdatePostError {
     /// The save started from an older revision than the post's.
     #[error("the post was saved since this edit started")]
     Stale,
+    /// Another series' name makes the address of the one named (its name).
+    #[error("another series has this address")]
+    SeriesTaken(String),
     #[error(transparent)]
     Db(#[from] sqlx::Error),
 }
@@ -61,6 +70,13 @@ pub async fn create(db: &Db, post: &NewPost<'_>) -> Result<CreatedPost, CreatePo
             Ok(id) => {
                 super::tags::set_for_post(&mut tx, id, post.tags).await?;
                 super::coauthors::set_for_post(&mut tx, id, post.coauthors).await?;
+                match super::series::set_for_post(&mut tx, id, post.series).await {
+                    Ok(()) => {}
+                    Err(SeriesError::SlugTaken(other)) => {
+                        return Err(CreatePostError::SeriesTaken(other))
+                    }
+                    Err(SeriesError::Db(e)) => return Err(e.into()),
+                }
                 super::subscribers::want_newsletter(&mut tx, id, post.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, post.author_id, None).await?;
                 super::revisions::record(&mut tx, id, u32::MAX).await?;
@@ -259,6 +275,11 @@ pub struct PostRecord {
     pub coauthors: String,
     /// When its writer submitted the draft for review; `None` once published or sent back.
     pub submitted_at: Option<DateTime<Utc>>,
+    /// The series it is a part of, and where.
+    pub series_id: Option<i64>,
+    pub series_title: Option<String>,
+    pub series_slug: Option<String>,
+    pub series_position: Option<i64>,
 }
 
 impl PostRecord {
@@ -275,8 +296,10 @@ pub(super) static RECORD: std::sync::LazyLock<String> = std::sync::LazyLock::new
     format!(
         "SELECT p.id, p.slug, p.title, p.subtitle, p.body, p.body_format, p.cover_url, p.author_id,
                 u.name AS author_name, p.published_at, p.updated_at, p.preview_token,
-                p.revision, p.submitted_at, {}
-         FROM posts p JOIN users u ON u.id = p.author_id",
+                p.revision, p.submitted_at, p.series_id, s.title AS series_title,
+                s.slug AS series_slug, p.series_position, {}
+         FROM posts p JOIN users u ON u.id = p.author_id
+              LEFT JOIN series s ON s.id = p.series_id",
         super::coauthors::COLUMN
     )
 });
@@ -342,6 +365,8 @@ pub struct PostChanges<'a> {
     pub coauthors: Option<&'a [i64]>,
     /// A draft submitted for review (kept from when it first was); publishing clears it.
     pub submitted: bool,
+    /// The series it is a part of (inner `None`: none); `None` keeps what it has.
+    pub series: Option<Option<&'a crate::domain::SeriesChoice>>,
 }
 
 /// Edits the post at `slug`. The slug stays as it is, so links to the post keep working.
@@ -389,6 +414,15 @@ pub async fn update(
                 super::tags::set_for_post(&mut tx, id, changes.tags).await?;
                 if let Some(coauthors) = changes.coauthors {
                     super::coauthors::set_for_post(&mut tx, id, coauthors).await?;
+                }
+                if let Some(series) = changes.series {
+                    match super::series::set_for_post(&mut tx, id, series).await {
+                        Ok(()) => {}
+                        Err(SeriesError::SlugTaken(other)) => {
+                            return Err(UpdatePostError::SeriesTaken(other))
+                        }
+                        Err(SeriesError::Db(e)) => return Err(e.into()),
+                    }
                 }
                 super::subscribers::want_newsletter(&mut tx, id, changes.newsletter).await?;
                 super::autosaves::discard_in(&mut tx, changes.editor_id, Some(id)).await?;

@@ -102,6 +102,18 @@ pub const CONTENT: &[Table] = &[
             col("used_by", Kind::Int),
         ],
     },
+    // Since migration 0025: series, before the posts that are their parts.
+    Table {
+        name: "series",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("title", Kind::Text),
+            col("slug", Kind::Text),
+            col("created_at", Kind::Time),
+        ],
+    },
     Table {
         name: "posts",
         key: "id",
@@ -129,6 +141,9 @@ pub const CONTENT: &[Table] = &[
             col("updated_by", Kind::Int),
             // Since migration 0023: a draft submitted for review stays submitted.
             col("submitted_at", Kind::Time),
+            // Since migration 0025: the series it is a part of, and where.
+            col("series_id", Kind::Int),
+            col("series_position", Kind::Int),
         ],
     },
     // Since migration 0022: co-authors.

@@ -14,6 +14,7 @@ mod post;
 mod publication;
 mod revision;
 mod search;
+mod series;
 mod subscriber;
 mod tags;
 mod team;
@@ -51,6 +52,7 @@ pub use revision::{RevisionFields, RevisionList, RevisionSummary, RevisionView};
 pub use search::{
     encode_query_value, marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START,
 };
+pub use series::{parse_series, PartLink, SeriesChoice, SeriesNav, SeriesPage, MAX_PART};
 pub use subscriber::{
     mask_email, SubscribeOffer, SubscriberListing, SubscriberRow, SubscriberStatus,
     UnsubscribeView, SUBSCRIBERS_PER_PAGE, SUBSCRIBE_SENT,

@@ -256,6 +256,8 @@ pub struct PostView {
     pub earlier_comments: bool,
     /// The post's visible comments, counted over every page.
     pub visible_comments: i64,
+    /// The series it is a part of: its number there and the parts around it.
+    pub series: Option<super::SeriesNav>,
 }
 
 impl PostView {
@@ -339,6 +341,9 @@ pub struct PostDraft {
     pub can_publish: bool,
     /// Whether the caller may mail it to the subscribers.
     pub can_mail: bool,
+    /// The "Series" field: the name of the series it is a part of; and "Part", its number.
+    pub series: String,
+    pub part: String,
     /// For a scheduled post, when (`format_publish_at`).
     pub publish_at: String,
     /// The "Tags" field: names separated by commas.

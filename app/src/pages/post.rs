@@ -9,7 +9,7 @@ use crate::components::{
     last_error, textarea_text, FormMessage, PageTitle, PostMeta, SubmitButton, TagList,
 };
 use crate::components::{static_export, Byline, Comment, CommentActions, Honeypot, SubscribeForm};
-use crate::domain::{reading_time, Author, PostStatus, PostView};
+use crate::domain::{reading_time, Author, PostStatus, PostView, SeriesNav};
 use crate::error::AppError;
 use crate::session::Session;
 
@@ -110,6 +110,7 @@ fn Article(
             </header>
             // Rendered from Markdown and sanitized with an allow-list on the server.
             <div class="post-body" inner_html=post.body_html.clone()></div>
+            {post.series.clone().map(|series| view! { <SeriesLinks series/> })}
             <Transition fallback=|| ()>
                 {
                     let slug = slug.clone();
@@ -137,7 +138,8 @@ fn Article(
             <ol class="comment-list">
                 {post.comments.into_iter().map(|mut c| {
                     let replies = std::mem::take(&mut c.replies);
-                    let slug = post.slug.clone();
+                    // A static copy has no comment form to reply with.
+                    let slug = (!static_export()).then(|| post.slug.clone());
                     view! {
                         <li>
                             <Comment comment=c actions post=slug.clone()/>
@@ -153,6 +155,26 @@ fn Article(
             <CommentForm slug=form_slug add replying/>
         </section>
         <SubscribeForm/>
+    }
+}
+
+/// "Part 2 of 5 in “Series”", with the parts before and after this one.
+#[component]
+fn SeriesLinks(series: SeriesNav) -> impl IntoView {
+    let place = match series.part {
+        Some(part) => format!("Part {part} of {} in ", series.total),
+        None => "A part of ".to_owned(),
+    };
+    view! {
+        <nav class="series-links" aria-label="Series">
+            <p>{place}<a href=format!("/series/{}", series.slug)>{series.title}</a></p>
+            {series.previous.map(|p| view! {
+                <p><a href=format!("/posts/{}", p.slug) rel="prev">{format!("Previous: {}", p.title)}</a></p>
+            })}
+            {series.next.map(|p| view! {
+                <p><a href=format!("/posts/{}", p.slug) rel="next">{format!("Next: {}", p.title)}</a></p>
+            })}
+        </nav>
     }
 }
 

@@ -187,6 +187,8 @@ mod tests {
             email_subscribers: "",
             revision: "",
             coauthors: "",
+            series: "",
+            part: "",
         };
         editor::create(&state, &admin, &post).await.unwrap();
         let mut same = typed("saved", "Line one\r\nLine two");

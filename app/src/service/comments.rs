@@ -95,6 +95,7 @@ mod tests {
         let title = PostTitle::parse("Talk").unwrap();
         let post = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: author,
             tags: &[],

@@ -66,6 +66,8 @@ mod tests {
             email_subscribers: "",
             revision: "",
             coauthors: "",
+            series: "",
+            part: "",
         }
     }
 

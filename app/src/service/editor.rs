@@ -7,8 +7,9 @@ use crate::db;
 use crate::db::posts::{CreatePostError, NewPost, PostChanges, UpdatePostError};
 use crate::domain::{
     check_body_length, format_publish_at, format_saved_at, parse_base_revision, parse_body,
-    parse_coauthor_emails, parse_cover_url, parse_subtitle, parse_tags, tags_field, BodyFormat,
-    Capability, Email, PostDraft, PostStatus, PostTitle, Publication, Slug, Tag,
+    parse_coauthor_emails, parse_cover_url, parse_series, parse_subtitle, parse_tags, tags_field,
+    BodyFormat, Capability, Email, PostDraft, PostStatus, PostTitle, Publication, SeriesChoice,
+    Slug, Tag,
 };
 use crate::error::{AppError, FormErrors};
 use crate::state::AppState;
@@ -30,6 +31,10 @@ pub struct Typed<'a> {
     pub revision: &'a str,
     /// The "Co-authors" field: account emails separated by commas.
     pub coauthors: &'a str,
+    /// The "Series" field: its name (empty: none), and "Part": a number (empty: keep, or
+    /// last).
+    pub series: &'a str,
+    pub part: &'a str,
 }
 
 /// The editor's fields, parsed.
@@ -43,6 +48,7 @@ struct PostFields {
     coauthors: Vec<Email>,
     /// A draft submitted for review (the "status" `review`).
     submitted: bool,
+    series: Option<SeriesChoice>,
 }
 
 impl Typed<'_> {
@@ -62,6 +68,11 @@ impl Typed<'_> {
             form.check("tags", parse_tags(self.tags)),
             form.check("coauthors", parse_coauthor_emails(self.coauthors)),
         );
+        // Two fields, one parse: the error names the field it is about.
+        let series = match parse_series(self.series, self.part) {
+            Ok(series) => Some(series),
+            Err((field, message)) => form.check::<()>(field, Err(message)).map(|_| None),
+        };
         match parsed {
             (
                 Some(title),
@@ -71,7 +82,8 @@ impl Typed<'_> {
                 Some(publication),
                 Some(tags),
                 Some(coauthors),
-            ) => Ok(PostFields {
+            ) if series.is_some() => Ok(PostFields {
+                series: series.flatten(),
                 title,
                 subtitle,
                 cover_url,
@@ -85,8 +97,10 @@ impl Typed<'_> {
         }
     }
 
-    fn echo(&self) -> [(&'static str, &str); 10] {
+    fn echo(&self) -> [(&'static str, &str); 12] {
         [
+            ("series", self.series),
+            ("part", self.part),
             ("revision", self.revision),
             ("coauthors", self.coauthors),
             ("email_subscribers", self.email_subscribers),
@@ -121,6 +135,14 @@ impl Typed<'_> {
         Ok(())
     }
 
+    fn series_taken(&self, other: &str) -> AppError {
+        AppError::conflict(
+            "series",
+            format!("The series “{other}” has a name too much like this one: use that name, or another."),
+        )
+        .with_values(&self.echo())
+    }
+
     fn duplicate_title(&self) -> AppError {
         AppError::conflict(
             "title",
@@ -145,6 +167,7 @@ pub async fn create(
         coauthors: &coauthors,
         newsletter,
         submitted: fields.submitted,
+        series: fields.series.as_ref(),
         author_id: writer.id,
         tags: &fields.tags,
         title: &fields.title,
@@ -165,6 +188,7 @@ pub async fn create(
             Ok(created.slug)
         }
         Err(CreatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
+        Err(CreatePostError::SeriesTaken(other)) => Err(typed.series_taken(&other)),
         Err(CreatePostError::Db(e)) => Err(AppError::from_db("creating a post", e)),
     }
 }
@@ -193,6 +217,7 @@ pub async fn update(
     let changes = PostChanges {
         newsletter,
         submitted: fields.submitted,
+        series: Some(fields.series.as_ref()),
         editor_id: editor.id,
         base_revision,
         revisions_kept: state.site.revisions_kept,
@@ -213,6 +238,7 @@ pub async fn update(
         }
         Ok(None) => Err(AppError::NotFound("There is no such post.".into())),
         Err(UpdatePostError::DuplicateTitle) => Err(typed.duplicate_title()),
+        Err(UpdatePostError::SeriesTaken(other)) => Err(typed.series_taken(&other)),
         Err(UpdatePostError::Stale) => Err(stale(state, slug, typed).await),
         Err(UpdatePostError::Db(e)) => Err(AppError::from_db("updating a post", e)),
     }
@@ -342,6 +368,11 @@ pub async fn draft(state: &AppState, caller: &Caller, slug: &str) -> Result<Post
         },
         can_publish: caller.can(Capability::Publish),
         can_mail: caller.can(Capability::EditOthers),
+        series: post.series_title.unwrap_or_default(),
+        part: post
+            .series_position
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
         publish_at: match (status, post.published_at) {
             (PostStatus::Scheduled, Some(at)) => format_publish_at(at),
             _ => String::new(),
@@ -393,6 +424,8 @@ mod tests {
             email_subscribers: "",
             revision: "",
             coauthors: "",
+            series: "",
+            part: "",
         }
     }
 

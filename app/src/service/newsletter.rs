@@ -193,6 +193,7 @@ mod tests {
         let title = PostTitle::parse("Out now").unwrap();
         let post = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: admin.id,
             tags: &[],
@@ -214,6 +215,7 @@ mod tests {
         let title = PostTitle::parse("Out again").unwrap();
         let again = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             title: &title,
             ..post

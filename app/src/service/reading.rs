@@ -2,7 +2,7 @@
 //! them, or who hold its preview link), and the page of comments the caller may see.
 
 use crate::db::{self, comments::CommentRecord, comments::Viewer};
-use crate::domain::{Avatar, Capability, CommentView, PostStatus, PostView};
+use crate::domain::{Avatar, Capability, CommentView, PostStatus, PostView, SeriesNav, SeriesPage};
 use crate::error::AppError;
 use crate::state::{AppState, SiteSettings};
 
@@ -47,6 +47,20 @@ pub async fn post(
         .await
         .map_err(db_err)?;
     let url = format!("{}/posts/{}", state.site.base_url(request.host), post.slug);
+    let series = match (post.series_id, &post.series_title, &post.series_slug) {
+        (Some(id), Some(title), Some(slug)) => {
+            let parts = db::series::parts(&state.db, id, db::now())
+                .await
+                .map_err(db_err)?;
+            Some(SeriesNav::of(
+                title.clone(),
+                slug.clone(),
+                parts,
+                &post.slug,
+            ))
+        }
+        _ => None,
+    };
     let preview_url = match (&post.preview_token, status) {
         (Some(token), PostStatus::Draft | PostStatus::Scheduled) if theirs => {
             Some(format!("{url}?preview={token}"))
@@ -81,6 +95,28 @@ pub async fn post(
         comment_page,
         earlier_comments: page.earlier,
         visible_comments: page.visible_total,
+        series,
+    })
+}
+
+/// The series at `slug` with its published parts in order; `NotFound` when it has none.
+pub async fn series(state: &AppState, slug: &str) -> Result<SeriesPage, AppError> {
+    let not_found = || AppError::NotFound("There is no series at this address.".into());
+    let db_err = |e| AppError::from_db("loading a series", e);
+    let (id, title) = db::series::by_slug(&state.db, slug)
+        .await
+        .map_err(db_err)?
+        .ok_or_else(not_found)?;
+    let parts = db::series::parts(&state.db, id, db::now())
+        .await
+        .map_err(db_err)?;
+    if parts.is_empty() {
+        return Err(not_found());
+    }
+    Ok(SeriesPage {
+        title,
+        slug: slug.to_owned(),
+        parts,
     })
 }
 
@@ -162,6 +198,7 @@ mod tests {
         let title = PostTitle::parse("Not yet").unwrap();
         let draft = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: admin.id,
             tags: &[],

@@ -130,6 +130,7 @@ pub async fn restore(
         // Revisions keep the text; the byline and the review stay as they are.
         coauthors: None,
         submitted: post.submitted_at.is_some(),
+        series: None,
     };
     match db::posts::update(&state.db, slug, &changes).await {
         Ok(Some(_)) => Ok(()),
@@ -144,6 +145,11 @@ pub async fn restore(
         Err(UpdatePostError::Stale) => Err(AppError::conflict(
             "form",
             "The post was saved again while you were looking at this revision. Compare again, then restore.",
+        )),
+        // Restoring leaves the series as it is, so this cannot be.
+        Err(UpdatePostError::SeriesTaken(_)) => Err(AppError::conflict(
+            "form",
+            "The post's series could not be kept. Save the post again.",
         )),
         Err(UpdatePostError::Db(e)) => Err(AppError::from_db("restoring a revision", e)),
     }
@@ -181,6 +187,8 @@ mod tests {
             email_subscribers: "",
             revision,
             coauthors: "",
+            series: "",
+            part: "",
         }
     }
 

@@ -118,6 +118,7 @@ async fn add_demo_posts(
         let title = PostTitle::parse(&format!("Demo post {n}")).expect("demo titles are valid");
         let post = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             tags: &tags,
             author_id,
@@ -139,6 +140,8 @@ async fn add_demo_posts(
                     .unwrap_or_default();
             }
             Err(CreatePostError::Db(e)) => return Err(e),
+            // Demo posts are in no series.
+            Err(CreatePostError::SeriesTaken(_)) => unreachable!("demo posts name no series"),
         }
     }
     Ok((added, newest))
@@ -243,6 +246,7 @@ pub async fn seed_demo(db: &Db) -> anyhow::Result<()> {
         let title = PostTitle::parse(title).expect("sample titles are valid");
         let post = db::posts::NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             tags: &[],
             author_id: ids[0],

@@ -115,6 +115,11 @@ const MATRIX: &[Case] = &[
     ),
     ("posts/desk", &[], [401, 403, OK, OK, OK, OK]),
     ("posts/get", &[("slug", "kept")], [OK, OK, OK, OK, OK, OK]),
+    (
+        "series/get",
+        &[("slug", "none")],
+        [404, 404, 404, 404, 404, 404],
+    ),
     // Published (the default): a contributor may not; the author makes "Matrix", and the
     // next callers find the title taken.
     (

@@ -57,6 +57,7 @@ async fn a_duplicate_title_is_reported_as_such(db: TestDb) {
     let title = app::domain::PostTitle::parse("Only once").unwrap();
     let again = db::posts::NewPost {
         submitted: false,
+        series: None,
         coauthors: &[],
         tags: &[],
         author_id: author,

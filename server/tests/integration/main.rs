@@ -45,6 +45,7 @@ mod replies;
 mod revisions;
 mod search;
 mod security;
+mod series;
 mod sessions;
 mod startup;
 mod static_site;

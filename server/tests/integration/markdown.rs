@@ -52,6 +52,7 @@ async fn seed_blog(pool: &db::Db) -> Seeded {
         pool,
         &NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: author,
             tags: &tags,

@@ -32,6 +32,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
         pool,
         &NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: author,
             tags: &[],
@@ -65,6 +66,7 @@ async fn seed_blog(pool: &db::Db) -> Blog {
         pool,
         &NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             author_id: author,
             tags: &[Tag::parse("Rust").unwrap(), Tag::parse("Café").unwrap()],

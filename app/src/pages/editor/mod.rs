@@ -154,6 +154,8 @@ fn EditorFields(draft: PostDraft, error: Signal<Option<AppError>>) -> impl IntoV
         <TextInput label="Cover image URL" name="cover_url" value=Signal::derive(value("cover_url", draft.cover_url.clone())) message=Signal::derive(message("cover_url")) optional=true/>
         <TextInput label="Tags" name="tags" value=Signal::derive(value("tags", draft.tags.clone())) message=Signal::derive(message("tags")) optional=true/>
         <TextInput label="Co-authors (account emails, separated by commas)" name="coauthors" value=Signal::derive(value("coauthors", draft.coauthors.clone())) message=Signal::derive(message("coauthors")) optional=true/>
+        <TextInput label="Series" name="series" value=Signal::derive(value("series", draft.series.clone())) message=Signal::derive(message("series")) optional=true/>
+        <TextInput label="Part (its number in the series)" name="part" kind="number" value=Signal::derive(value("part", draft.part.clone())) message=Signal::derive(message("part")) optional=true/>
         <BodyField body is_html={format == BodyFormat::Html} message=message("body")() preview/>
         <Publishing draft=draft.clone() error/>
         <Newsletter draft error/>

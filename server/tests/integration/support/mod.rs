@@ -177,6 +177,7 @@ pub mod seed {
         let title = PostTitle::parse(title).unwrap();
         let post = NewPost {
             submitted: false,
+            series: None,
             coauthors: &[],
             tags: &[],
             author_id,
