@@ -46,7 +46,7 @@ fn PostCard(post: PostSummary) -> impl IntoView {
     let href = format!("/posts/{}", post.slug);
     view! {
         <article class="post-preview">
-            {post.cover_url.map(|src| view! { <img class="preview-cover" src=src alt="" loading="lazy"/> })}
+            {post.cover_url.map(|src| view! { <img class="preview-cover" src=src alt="" width="720" height="240" loading="lazy" decoding="async"/> })}
             <h2 class="post-title"><a href=href>{post.title}</a></h2>
             {(!post.subtitle.is_empty()).then(|| view! { <p class="post-subtitle">{post.subtitle}</p> })}
             <p class="post-meta">

@@ -106,7 +106,7 @@ fn Article(
                     " · " {reading_time(post.reading_minutes)}
                 </p>
                 <TagList tags=post.tags.clone()/>
-                {post.cover_url.clone().map(|src| view! { <img class="cover" src=src alt="" loading="lazy"/> })}
+                {post.cover_url.clone().map(|src| view! { <img class="cover" src=src alt="" width="720" height="480" loading="lazy" decoding="async"/> })}
             </header>
             // Rendered from Markdown and sanitized with an allow-list on the server.
             <div class="post-body" inner_html=post.body_html.clone()></div>

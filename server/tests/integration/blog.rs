@@ -57,6 +57,11 @@ async fn the_admin_creates_edits_and_deletes_posts(db: TestDb) {
         home.contains("My First Post") && home.contains(r#"src="https://img.example/c.jpg""#),
         "cover on the home page"
     );
+    // Sized (the stylesheet gives it a fixed box) and lazy, so nothing moves as it loads.
+    assert!(
+        home.contains(r#"src="https://img.example/c.jpg" alt="" width="720" height="240" loading="lazy""#),
+        "{home}"
+    );
 
     // Editing keeps the address, even when the title changes.
     let edited = admin
