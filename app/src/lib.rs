@@ -32,12 +32,12 @@ use leptos_router::{path, SsrMode};
 
 use components::{SiteFooter, SiteHeader};
 use pages::{
-    AboutPage, AccountPage, AdminSubscribersPage, AdminUsersPage, AuthorPage,
+    AboutPage, AccountPage, AdminPagesPage, AdminSubscribersPage, AdminUsersPage, AuthorPage,
     ConfirmSubscriptionPage, ContactPage, DeletePostPage, DeskPage, EditPostPage,
     EmailConfirmedPage, ForgotPasswordPage, HomePage, InvitePage, LoginCodePage, LoginPage,
-    MessagesPage, ModerationPage, NewPostPage, NotFound, PostPage, RegisterPage, ResetPasswordPage,
-    RevisionPage, RevisionsPage, SearchPage, SeriesPage, SubscribePage, TagPage, UnsubscribePage,
-    VerifyEmailPage,
+    MessagesPage, ModerationPage, NewPostPage, NotFound, PageEditorPage, PostPage, RegisterPage,
+    ResetPasswordPage, RevisionPage, RevisionsPage, SearchPage, SeriesPage, SitePageView,
+    SubscribePage, TagPage, UnsubscribePage, VerifyEmailPage,
 };
 
 /// Where pages load the client bundle from: `/v/<version>` when the server knows the
@@ -145,6 +145,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("admin/subscribers") view=AdminSubscribersPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/comments") view=ModerationPage ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts") view=DeskPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pages") view=AdminPagesPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pages/new") view=PageEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("admin/pages/:slug/edit") view=PageEditorPage ssr=SsrMode::Async/>
+                    <Route path=path!("pages/:slug") view=SitePageView ssr=SsrMode::Async/>
                     <Route path=path!("admin/posts/new") view=NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("invite/:token") view=InvitePage ssr=SsrMode::Async/>
                     <Route path=path!("admin/messages") view=MessagesPage ssr=SsrMode::Async/>

@@ -88,6 +88,9 @@ pub struct AppState {
     pub site: Arc<SiteSettings>,
     /// Mails contact messages when SMTP is configured.
     pub mailer: Option<Arc<crate::mail::Mailer>>,
+    /// The database's versions as of each request (what in-memory copies are checked
+    /// against: the page cache, sessions, the navigation's pages).
+    pub freshness: Arc<crate::freshness::Freshness>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -18,6 +18,7 @@ pub fn SiteHeader() -> impl IntoView {
                 <ul>
                     <li><a href="/">"Home"</a></li>
                     <li><a href="/about">"About"</a></li>
+                    <PageLinks/>
                     {live.then(|| view! {
                         <li><a href="/contact">"Contact"</a></li>
                         <AccountLinks/>
@@ -34,6 +35,24 @@ pub fn SiteHeader() -> impl IntoView {
                 <ThemeToggle/>
             })}
         </header>
+    }
+}
+
+/// The admin's standalone pages shown in the navigation, in their order.
+#[component]
+fn PageLinks() -> impl IntoView {
+    let pages = Resource::new(|| (), |_| crate::api::nav_pages());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                pages
+                    .await
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|p| view! { <li><a href=format!("/pages/{}", p.slug)>{p.title}</a></li> })
+                    .collect_view()
+            })}
+        </Transition>
     }
 }
 
@@ -65,6 +84,7 @@ fn AccountLinks() -> impl IntoView {
                                             {moderates.then(|| view! { <li><a href="/admin/comments">"Comments"</a></li> })}
                                             {manages.then(|| view! {
                                                 <li><a href="/admin/users">"Users"</a></li>
+                                                <li><a href="/admin/pages">"Pages"</a></li>
                                                 <li><a href="/admin/messages">"Messages"</a></li>
                                                 <li><a href="/admin/subscribers">"Subscribers"</a></li>
                                             })}

@@ -18,6 +18,7 @@ pub mod import;
 pub mod invites;
 mod migration_status;
 pub mod outbox;
+pub mod pages;
 pub mod posts;
 pub mod rate;
 pub mod resets;

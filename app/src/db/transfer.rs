@@ -102,6 +102,22 @@ pub const CONTENT: &[Table] = &[
             col("used_by", Kind::Int),
         ],
     },
+    // Since migration 0026: standalone pages.
+    Table {
+        name: "pages",
+        key: "id",
+        identity: true,
+        columns: &[
+            col("id", Kind::Int),
+            col("title", Kind::Text),
+            col("slug", Kind::Text),
+            col("body", Kind::Text),
+            col("position", Kind::Int),
+            col("in_nav", Kind::Bool),
+            col("created_at", Kind::Time),
+            col("updated_at", Kind::Time),
+        ],
+    },
     // Since migration 0025: series, before the posts that are their parts.
     Table {
         name: "series",

@@ -15,6 +15,7 @@ mod publication;
 mod revision;
 mod search;
 mod series;
+mod site_page;
 mod subscriber;
 mod tags;
 mod team;
@@ -53,6 +54,7 @@ pub use search::{
     encode_query_value, marked_html, SearchHit, SearchPage, SearchQuery, MATCH_END, MATCH_START,
 };
 pub use series::{parse_series, PartLink, SeriesChoice, SeriesNav, SeriesPage, MAX_PART};
+pub use site_page::{NavLink, PageDraft, PageListing, SitePage};
 pub use subscriber::{
     mask_email, SubscribeOffer, SubscriberListing, SubscriberRow, SubscriberStatus,
     UnsubscribeView, SUBSCRIBERS_PER_PAGE, SUBSCRIBE_SENT,

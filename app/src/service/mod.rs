@@ -12,6 +12,7 @@ pub mod editor;
 pub mod listings;
 pub mod moderation;
 pub mod newsletter;
+pub mod pages;
 pub mod reading;
 pub mod replies;
 pub mod resets;

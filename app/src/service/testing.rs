@@ -32,6 +32,7 @@ pub async fn state() -> TestState {
         leptos_options: leptos::config::LeptosOptions::builder()
             .output_name("quire")
             .build(),
+        freshness: Arc::new(crate::freshness::Freshness::new(db.clone())),
         db,
         site: Arc::new(SiteSettings::default()),
         mailer: None,

@@ -88,7 +88,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     }
     // One read of the database's versions per request, shared by the page cache and the
     // session layers (see `app::freshness`).
-    let freshness = Arc::new(Freshness::new(state.db.clone()));
+    let freshness = state.freshness.clone();
     let auth = session::layers(&state.db, freshness.clone(), &config.sessions);
     let trusted = TrustedOrigins(config.public_url.iter().cloned().collect());
     let asset_version = assets::version(&state.leptos_options);

@@ -119,6 +119,7 @@ pub fn app_state(config: &Config, db: app::db::Db) -> Result<app::state::AppStat
     };
     Ok(app::state::AppState {
         leptos_options: config.leptos.clone(),
+        freshness: Arc::new(app::freshness::Freshness::new(db.clone())),
         db,
         site: Arc::new(config.site.clone()),
         mailer,

@@ -114,6 +114,42 @@ const MATRIX: &[Case] = &[
         [404, 404, 404, 404, 404, 404],
     ),
     ("posts/desk", &[], [401, 403, OK, OK, OK, OK]),
+    (
+        "pages/get",
+        &[("slug", "none")],
+        [404, 404, 404, 404, 404, 404],
+    ),
+    ("pages/nav", &[], [OK, OK, OK, OK, OK, OK]),
+    ("admin/pages", &[], [401, 403, 403, 403, 403, OK]),
+    (
+        "admin/pages/draft",
+        &[("slug", "")],
+        [401, 403, 403, 403, 403, OK],
+    ),
+    (
+        "admin/pages/create",
+        &[
+            ("title", "Colophon"),
+            ("body", "Set in type."),
+            ("in_nav", "on"),
+        ],
+        [401, 403, 403, 403, 403, OK],
+    ),
+    (
+        "admin/pages/update",
+        &[("slug", "none"), ("title", "T"), ("body", "B")],
+        [401, 403, 403, 403, 403, 404],
+    ),
+    (
+        "admin/pages/move",
+        &[("slug", "none"), ("direction", "up")],
+        [401, 403, 403, 403, 403, 404],
+    ),
+    (
+        "admin/pages/delete",
+        &[("slug", "none")],
+        [401, 403, 403, 403, 403, 404],
+    ),
     ("posts/get", &[("slug", "kept")], [OK, OK, OK, OK, OK, OK]),
     (
         "series/get",

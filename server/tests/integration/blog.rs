@@ -59,7 +59,9 @@ async fn the_admin_creates_edits_and_deletes_posts(db: TestDb) {
     );
     // Sized (the stylesheet gives it a fixed box) and lazy, so nothing moves as it loads.
     assert!(
-        home.contains(r#"src="https://img.example/c.jpg" alt="" width="720" height="240" loading="lazy""#),
+        home.contains(
+            r#"src="https://img.example/c.jpg" alt="" width="720" height="240" loading="lazy""#
+        ),
         "{home}"
     );
 

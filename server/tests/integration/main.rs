@@ -47,6 +47,7 @@ mod search;
 mod security;
 mod series;
 mod sessions;
+mod site_pages;
 mod startup;
 mod static_site;
 mod style;
