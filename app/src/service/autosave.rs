@@ -176,20 +176,7 @@ mod tests {
     async fn a_copy_of_what_is_saved_is_not_offered() {
         let state = testing::state().await;
         let admin = Caller::from_user(Some(testing::user(&state, "Admin", Role::Admin).await));
-        let post = editor::Typed {
-            title: "Saved",
-            subtitle: "",
-            cover_url: "",
-            body: "Line one\nLine two",
-            status: "",
-            publish_at: "",
-            tags: "",
-            email_subscribers: "",
-            revision: "",
-            coauthors: "",
-            series: "",
-            part: "",
-        };
+        let post = editor::Typed::blank("Saved", "Line one\nLine two");
         editor::create(&state, &admin, &post).await.unwrap();
         let mut same = typed("saved", "Line one\r\nLine two");
         same.title = "Saved";

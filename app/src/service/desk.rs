@@ -56,18 +56,8 @@ mod tests {
 
     fn draft<'a>(title: &'a str, status: &'a str) -> Typed<'a> {
         Typed {
-            title,
-            subtitle: "",
-            cover_url: "",
-            body: "Words.",
             status,
-            publish_at: "",
-            tags: "",
-            email_subscribers: "",
-            revision: "",
-            coauthors: "",
-            series: "",
-            part: "",
+            ..Typed::blank(title, "Words.")
         }
     }
 

@@ -37,6 +37,27 @@ pub struct Typed<'a> {
     pub part: &'a str,
 }
 
+#[cfg(test)]
+impl<'a> Typed<'a> {
+    /// A title and a body, every other field left empty (the services' tests).
+    pub(crate) fn blank(title: &'a str, body: &'a str) -> Typed<'a> {
+        Typed {
+            title,
+            body,
+            subtitle: "",
+            cover_url: "",
+            status: "",
+            publish_at: "",
+            tags: "",
+            email_subscribers: "",
+            revision: "",
+            coauthors: "",
+            series: "",
+            part: "",
+        }
+    }
+}
+
 /// The editor's fields, parsed.
 struct PostFields {
     title: PostTitle,
@@ -414,18 +435,8 @@ mod tests {
 
     fn typed<'a>(title: &'a str, body: &'a str) -> Typed<'a> {
         Typed {
-            title,
-            subtitle: "",
-            cover_url: "",
-            body,
-            status: "",
-            publish_at: "",
             tags: "Rust, Web dev",
-            email_subscribers: "",
-            revision: "",
-            coauthors: "",
-            series: "",
-            part: "",
+            ..Typed::blank(title, body)
         }
     }
 

@@ -177,18 +177,10 @@ mod tests {
 
     fn typed<'a>(title: &'a str, body: &'a str, tags: &'a str, revision: &'a str) -> Typed<'a> {
         Typed {
-            title,
-            subtitle: "",
-            cover_url: "",
-            body,
             status: "draft",
-            publish_at: "",
             tags,
-            email_subscribers: "",
             revision,
-            coauthors: "",
-            series: "",
-            part: "",
+            ..Typed::blank(title, body)
         }
     }
 
