@@ -80,3 +80,32 @@ test('@team a contributor submits a draft for review and an editor publishes it'
   await cara.context.close();
   await ed.context.close();
 });
+
+test('@team an author invited by mail closes the tab mid-sentence and gets the text back', async ({ browser, baseURL }) => {
+  const link = await invite(browser, baseURL, uniqueEmail('author'), 'author');
+  const abe = await join(browser, baseURL, link, 'Abe Author');
+  await abe.page.goto('/admin/posts/new');
+  await hydrated(abe.page);
+  const title = `Interrupted ${Date.now()}`;
+  const typed = 'The train pulled in just as I was about to wr';
+  await abe.page.getByLabel('Title', { exact: true }).fill(title);
+  await abe.page.getByLabel('Body', { exact: true }).fill(typed);
+  await abe.page.close();
+
+  const again = await abe.context.newPage();
+  await again.goto('/admin/posts/new');
+  await hydrated(again);
+  const restore = again
+    .getByRole('link', { name: 'Restore the unsaved text' })
+    .or(again.getByRole('button', { name: 'Restore it' }));
+  await restore.first().click();
+  await hydrated(again);
+  await expect(again.getByLabel('Body', { exact: true })).toHaveValue(typed);
+  await expect(again.getByLabel('Title', { exact: true })).toHaveValue(title);
+  // An author publishes their own post.
+  await again.getByLabel('Publish', { exact: true }).check();
+  await again.getByRole('button', { name: 'Publish' }).click();
+  await expect(again.getByRole('heading', { level: 1, name: title })).toBeVisible();
+  await expect(again.getByRole('link', { name: 'Edit post' })).toBeVisible();
+  await abe.context.close();
+});

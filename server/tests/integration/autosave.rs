@@ -7,6 +7,7 @@ both!(
     a_save_from_a_stale_revision_is_refused_showing_the_difference,
     a_draft_copy_is_offered_back_restored_and_gone_once_saved,
     a_draft_copy_of_a_post_is_discarded_and_goes_with_the_post,
+    authors_and_contributors_keep_copies_of_their_own_posts_only,
 );
 
 const PASSWORD: &str = "correct horse battery";
@@ -263,5 +264,58 @@ async fn a_draft_copy_of_a_post_is_discarded_and_goes_with_the_post(db: TestDb) 
     assert_eq!(
         crate::support::count(&db, "SELECT COUNT(*) FROM post_autosaves").await,
         0
+    );
+}
+
+/// Writers of every role keep draft copies of new posts and of the posts they may change;
+/// the copy of someone else's post is refused, as its editor is.
+async fn authors_and_contributors_keep_copies_of_their_own_posts_only(db: TestDb) {
+    let server = TestServer::start(&db).await;
+    let (mut ada, mut reader) = admin_and_reader(&server).await;
+    assert!(ada.publish("Admin notes", "Theirs.").await.status < 400);
+    for (name, role) in [("Abe", "author"), ("Cara", "contributor")] {
+        let email = format!("{}@example.com", name.to_lowercase());
+        let mut writer = Browser::new(&server);
+        writer.register(name, &email, PASSWORD).await;
+        execute(
+            &db,
+            &format!("UPDATE users SET role = '{role}' WHERE email = '{email}'"),
+        )
+        .await;
+        let copy = |slug: &'static str| {
+            [
+                ("slug", slug),
+                ("revision", ""),
+                ("title", "Mid-sentence"),
+                ("subtitle", ""),
+                ("cover_url", ""),
+                ("tags", ""),
+                ("body", "The tab closed as I wr"),
+            ]
+        };
+        let kept = writer.call("posts/autosave", &copy("")).await;
+        assert_eq!(kept.status, 200, "{role}: {}", kept.body);
+        let page = writer.page("/admin/posts/new?restore=1").await.body;
+        assert!(page.contains("The tab closed as I wr"), "{role}: {page}");
+        let theirs = writer.call("posts/autosave", &copy("admin-notes")).await;
+        assert_eq!(theirs.status, 403, "{role}: {}", theirs.body);
+    }
+    assert_eq!(
+        reader
+            .call(
+                "posts/autosave",
+                &[
+                    ("slug", ""),
+                    ("revision", ""),
+                    ("title", "x"),
+                    ("subtitle", ""),
+                    ("cover_url", ""),
+                    ("tags", ""),
+                    ("body", "x")
+                ]
+            )
+            .await
+            .status,
+        403
     );
 }

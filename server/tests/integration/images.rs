@@ -543,7 +543,7 @@ async fn an_uploaded_cover_and_body_image_show_on_the_post_and_home_page(db: Tes
     assert_eq!(post.status, 200);
     assert!(
         post.body.contains(&format!(
-            "<img src=\"{cover}\" alt=\"\" loading=\"lazy\" class=\"cover\">"
+            "<img src=\"{cover}\" alt=\"\" width=\"720\" height=\"480\" loading=\"lazy\" decoding=\"async\" class=\"cover\">"
         )),
         "{}",
         post.body
