@@ -234,27 +234,6 @@ pub async fn claim_reply_notice(
     })
 }
 
-/// Whether user `id` is mailed replies to their comments.
-pub async fn notify_replies(db: &Db, user_id: i64) -> Result<bool, sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query_scalar("SELECT notify_replies FROM users WHERE id = $1")
-            .bind(user_id)
-            .fetch_one(pool)
-            .await
-    })
-}
-
-pub async fn set_notify_replies(db: &Db, user_id: i64, on: bool) -> Result<(), sqlx::Error> {
-    on_pool!(db, pool => {
-        sqlx::query("UPDATE users SET notify_replies = $1 WHERE id = $2")
-            .bind(on)
-            .bind(user_id)
-            .execute(pool)
-            .await
-            .map(|_| ())
-    })
-}
-
 /// Adds a comment in `status` to the post at `slug`, answering the comment `parent_id` (one
 /// that answers none, on the same post) if given. Returns `None` when there is no such post,
 /// or no such comment on it any more.

@@ -130,7 +130,7 @@ impl Letter {
 /// Whether the caller is mailed replies to their comments.
 pub async fn wanted(state: &AppState, caller: &Caller) -> Result<bool, AppError> {
     let user = caller.require_user()?;
-    db::comments::notify_replies(&state.db, user.id)
+    db::users::notify_replies(&state.db, user.id)
         .await
         .map_err(|e| AppError::from_db("reading a notification setting", e))
 }
@@ -138,7 +138,7 @@ pub async fn wanted(state: &AppState, caller: &Caller) -> Result<bool, AppError>
 /// Turns the caller's reply mail on (`on`: the box ticked) or off.
 pub async fn set_wanted(state: &AppState, caller: &Caller, on: &str) -> Result<(), AppError> {
     let user = caller.require_user()?;
-    db::comments::set_notify_replies(&state.db, user.id, on == "on")
+    db::users::set_notify_replies(&state.db, user.id, on == "on")
         .await
         .map_err(|e| AppError::from_db("saving a notification setting", e))
 }
